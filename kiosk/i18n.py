@@ -1,0 +1,74 @@
+"""Languages: gettext catalogs (made with Babel) for everything shown, spoken or printed.
+
+Texts in the code are English message ids marked with `N_` (or passed to
+`Translator.gettext`); the catalogs under `assets/locale` give Mandarin (zh_CN,
+the default) and English. A catalog is compiled from its `.po` file when the
+`.mo` is missing or older, so a fresh checkout runs without a build step.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from pathlib import Path
+
+from kiosk.paths import assets_dir
+
+DOMAIN = "kiosk"
+LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+    """Mark a text for translation where it is defined; it is translated where it is shown."""
+    return message
+
+
+def locale_dir() -> Path:
+    """The folder holding one `<language>/LC_MESSAGES/kiosk.po` catalog per language."""
+    return assets_dir() / "locale"
+
+
+class Translator:
+    """Translates message ids into one language."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self._catalog = _load(language)
+
+    def gettext(self, message: str) -> str:
+        """The message in this translator's language."""
+        return self._catalog.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        """The singular or plural form of a message for a count."""
+        return self._catalog.ngettext(singular, plural, count)
+
+
+_cache: dict[str, gettext.NullTranslations] = {}
+
+
+def _load(language: str) -> gettext.NullTranslations:
+    if language not in _cache:
+        po = locale_dir() / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+        if not po.is_file():
+            raise FileNotFoundError(f"No translation catalog for {language!r} at {po}")
+        mo = po.with_suffix(".mo")
+        if not mo.is_file() or mo.stat().st_mtime < po.stat().st_mtime:
+            _compile(po, mo)
+        with mo.open("rb") as file:
+            _cache[language] = gettext.GNUTranslations(file)
+    return _cache[language]
+
+
+def _compile(po: Path, mo: Path) -> None:
+    # Babel is imported here only: the compiled catalog is what normally loads.
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as file:
+        catalog = read_po(file, locale=po.parent.parent.name)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    temporary = mo.with_suffix(".mo.tmp")
+    temporary.write_bytes(buffer.getvalue())
+    temporary.replace(mo)

@@ -1,0 +1,125 @@
+"""Journeys as data: a journey is a table of steps, each taking the consumer's answer and
+returning a typed result that the UI renders (or a test reads, headless).
+
+A step handler is called with `None` to show its screen (with what was answered before)
+and with the consumer's answer to check it and move on. Results carry message ids, not
+translated text, so a language switch re-renders the same result in the new language.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from kiosk.visit import Visit
+
+Answer = Mapping[str, Any]
+StepHandler = Callable[[Answer | None], "StepResult"]
+
+
+@dataclass(frozen=True)
+class ShowScreen:
+    """Show a screen for one step, with its fields filled and its errors named."""
+
+    step: str
+    screen: str
+    prompt: str
+    fields: Mapping[str, Any] = field(default_factory=dict)
+    errors: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ShowProgress:
+    """Show that the kiosk is working on something the consumer waits for."""
+
+    step: str
+    prompt: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Done:
+    """The journey has ended well; show its last screen."""
+
+    screen: str
+    prompt: str
+    fields: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Abort:
+    """The journey cannot go on; say why and go back to the menu."""
+
+    reason: str
+    prompt: str
+
+
+StepResult = ShowScreen | ShowProgress | Done | Abort
+
+
+class Journey(ABC):
+    """One thing a consumer comes to do, as a table of steps."""
+
+    name: str
+    first_step: str
+
+    def __init__(self, visit: Visit) -> None:
+        self.visit = visit
+
+    @abstractmethod
+    def steps(self) -> Mapping[str, StepHandler]:
+        """Every step of the journey by its id."""
+
+    @property
+    def answers(self) -> dict[str, Answer]:
+        """What the consumer answered in this journey, by step id; kept for the whole visit."""
+        return self.visit.answers.setdefault(self.name, {})
+
+    def goto(self, step: str) -> StepResult:
+        """Enter another step (show its screen)."""
+        return self.steps()[step](None)
+
+
+class JourneyRun:
+    """Runs one journey: which step is showing, the answers, and the way back."""
+
+    def __init__(self, journey: Journey) -> None:
+        self.journey = journey
+        self._history: list[str] = []
+        self.result: StepResult | None = None
+
+    @property
+    def step(self) -> str | None:
+        """The id of the step on screen, if any."""
+        return self._history[-1] if self._history else None
+
+    def start(self) -> StepResult:
+        """Show the first step."""
+        return self._record(self.journey.goto(self.journey.first_step))
+
+    def answer(self, answer: Answer) -> StepResult:
+        """Give the step on screen the consumer's answer; returns what to show next."""
+        step = self.step
+        if step is None:
+            raise RuntimeError("The journey has not started or has ended.")
+        self.journey.answers[step] = dict(answer)
+        return self._record(self.journey.steps()[step](answer))
+
+    def back(self) -> StepResult | None:
+        """Show the step before this one, with its answer; None when there is none."""
+        if len(self._history) <= 1:
+            return None
+        self._history.pop()
+        previous = self._history.pop()
+        return self._record(self.journey.goto(previous))
+
+    def _record(self, result: StepResult) -> StepResult:
+        if isinstance(result, ShowScreen | ShowProgress):
+            if self.step != result.step:
+                self._history.append(result.step)
+        else:
+            self._history.clear()
+        self.result = result
+        return result

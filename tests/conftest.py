@@ -1,0 +1,61 @@
+"""Shared fixtures: Qt offscreen, a private data folder per test, and shells that clean up."""
+
+from __future__ import annotations
+
+import os
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ.pop("KIOSK_DATA_DIR", None)
+
+from collections.abc import Callable, Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from kiosk.guidance import Transcript  # noqa: E402
+from kiosk.pins import hash_pin  # noqa: E402
+from kiosk.settings import Settings  # noqa: E402
+
+TEST_PIN = "246810"
+# Few rounds keep the tests quick; the rounds are part of the stored hash.
+TEST_PIN_HASH = hash_pin(TEST_PIN, rounds=1000)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """A private kiosk data folder for one test."""
+    folder = tmp_path / "kiosk-data"
+    folder.mkdir(mode=0o700)
+    return folder
+
+
+@pytest.fixture
+def settings(data_dir: Path) -> Settings:
+    """Settings for a test kiosk: its own data folder and a known attendant PIN."""
+    return Settings(data_dir=data_dir, attendant_pin_hash=TEST_PIN_HASH, windowed=True,
+                    room_name="幸福社区调解室", help_phone="12315", devices="demo")
+
+
+@pytest.fixture
+def make_shell(qtbot, settings: Settings) -> Iterator[Callable[..., object]]:  # type: ignore[no-untyped-def]
+    """Build a shown kiosk shell of a given size; it is closed after the test."""
+    from ui.shell import KioskShell
+
+    made: list[KioskShell] = []
+
+    def make(width: int = 1920, height: int = 1080, speech: Transcript | None = None,
+             **changes: object) -> KioskShell:
+        import dataclasses
+
+        shell = KioskShell(dataclasses.replace(settings, **changes), speech or Transcript())
+        qtbot.addWidget(shell)
+        shell.resize(width, height)
+        shell.show()
+        qtbot.waitExposed(shell)
+        made.append(shell)
+        return shell
+
+    yield make
+    for shell in made:
+        shell.locked = False
+        shell.close()

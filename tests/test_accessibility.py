@@ -1,0 +1,166 @@
+"""Every screen, in both languages and all three text sizes, on a large and a small screen,
+meets ACCESSIBILITY.md as the user sees it: read from the widget tree and the painted pixels."""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
+
+from kiosk.settings import LANGUAGES, TEXT_SIZES
+from ui.screenshot import DEMOS
+from ui.shell import KioskShell
+from ui.theme import BODY_PX, MIN_GAP_PX, MIN_TARGET_PX, contrast_ratio
+
+SCREEN_SIZES = ((1920, 1080), (1280, 800))
+MIN_CONTRAST = 7.0
+MIN_LINE_SPACING = 1.3
+
+
+def _visible(widget: QWidget, shell: KioskShell) -> bool:
+    return widget.isVisibleTo(shell) and widget.width() > 0 and widget.height() > 0
+
+
+def _rect_in_shell(widget: QWidget, shell: KioskShell) -> QRect:
+    top_left = widget.mapTo(shell, widget.rect().topLeft())
+    return QRect(top_left, widget.size())
+
+
+def _texts(shell: KioskShell) -> list[tuple[QWidget, str]]:
+    """Every visible piece of text with the widget that draws it."""
+    found: list[tuple[QWidget, str]] = []
+    for label in shell.findChildren(QLabel):
+        if _visible(label, shell) and label.text():
+            found.append((label, label.text()))
+    for button in shell.findChildren(QAbstractButton):
+        if _visible(button, shell) and button.text():
+            found.append((button, button.text()))
+    return found
+
+
+def _targets(shell: KioskShell) -> list[QAbstractButton]:
+    return [b for b in shell.findChildren(QAbstractButton) if _visible(b, shell)]
+
+
+def _as_array(image: QImage) -> np.ndarray:
+    image = image.convertToFormat(QImage.Format.Format_RGB32)
+    width, height = image.width(), image.height()
+    data = np.frombuffer(image.constBits(), dtype=np.uint8, count=image.sizeInBytes())
+    # Copy: the array must not outlive the converted image that owns the bytes.
+    return data.reshape(height, image.bytesPerLine() // 4, 4)[:, :width, :3].copy()
+
+
+def _hex(bgr: tuple[int, int, int]) -> str:
+    blue, green, red = bgr
+    return f"#{red:02X}{green:02X}{blue:02X}"
+
+
+def painted_contrast(pixels: np.ndarray) -> float:
+    """Contrast between the background (the commonest colour) and the text's ink: the
+    colour, among those painted on enough pixels to be glyph strokes, that differs most."""
+    colours = Counter(map(tuple, pixels.reshape(-1, 3).tolist()))
+    background, _ = colours.most_common(1)[0]
+    enough = max(6, sum(colours.values()) // 2000)
+    inks = [colour for colour, count in colours.items() if count >= enough and colour != background]
+    if not inks:
+        return 1.0
+    return max(contrast_ratio(_hex(background), _hex(ink)) for ink in inks)
+
+
+def check_screen(shell: KioskShell, width: int, height: int) -> list[str]:
+    """Every way the screen on show falls short, one sentence each."""
+    problems: list[str] = []
+    name = shell.current.name
+    if (shell.width(), shell.height()) != (width, height):
+        problems.append(f"{name}: the window grew to {shell.width()}x{shell.height()}")
+    body = shell.theme.body_px
+    assert body == round(BODY_PX[shell.theme.text_size] * min(width / 1920, height / 1080))
+    frame = _as_array(shell.grab().toImage())
+    window = QRect(0, 0, width, height)
+
+    for widget, text in _texts(shell):
+        where = f"{name}: {text[:24]!r}"
+        font = widget.font()
+        pixels = font.pixelSize()
+        if pixels < body:
+            problems.append(f"{where} is {pixels}px, under the body size {body}px")
+        if str(widget.property("role")) in ("heading", "title", "count") and pixels <= body:
+            problems.append(f"{where} is a heading no larger than body text")
+        metrics = widget.fontMetrics()
+        if metrics.lineSpacing() < MIN_LINE_SPACING * pixels:
+            problems.append(f"{where} has line spacing {metrics.lineSpacing()} for {pixels}px")
+        rect = _rect_in_shell(widget, shell)
+        if not window.contains(rect):
+            problems.append(f"{where} lies outside the screen at {rect}")
+        parent = widget.parentWidget()
+        while parent is not None and parent is not shell:
+            if not _rect_in_shell(parent, shell).contains(rect):
+                problems.append(f"{where} is cut off by its parent {type(parent).__name__}")
+                break
+            parent = parent.parentWidget()
+        inner = widget.contentsRect()
+        if isinstance(widget, QLabel) and widget.wordWrap():
+            needed = widget.heightForWidth(inner.width())
+            if needed > inner.height():
+                problems.append(f"{where} needs {needed}px of height, has {inner.height()}")
+        else:
+            lines = text.split("\n")
+            wide = max(metrics.horizontalAdvance(line) for line in lines)
+            if wide > inner.width() or metrics.height() * len(lines) > inner.height():
+                problems.append(f"{where} needs {wide}px of width, has {inner.width()}")
+        crop = frame[rect.top():rect.bottom() + 1, rect.left():rect.right() + 1]
+        ratio = painted_contrast(crop)
+        if ratio < MIN_CONTRAST:
+            problems.append(f"{where} has contrast {ratio:.1f}:1")
+
+    targets = _targets(shell)
+    for button in targets:
+        if button.width() < MIN_TARGET_PX or button.height() < MIN_TARGET_PX:
+            label = button.accessibleName() or button.text()
+            problems.append(f"{name}: target {label!r} is {button.width()}x{button.height()}")
+        if not button.accessibleName():
+            problems.append(f"{name}: a target has no name for a screen reader")
+    for one, other in itertools.combinations(targets, 2):
+        a, b = _rect_in_shell(one, shell), _rect_in_shell(other, shell)
+        gap_x = max(b.left() - a.right() - 1, a.left() - b.right() - 1)
+        gap_y = max(b.top() - a.bottom() - 1, a.top() - b.bottom() - 1)
+        if max(gap_x, gap_y) < MIN_GAP_PX:
+            problems.append(f"{name}: targets {one.accessibleName()!r} and "
+                            f"{other.accessibleName()!r} are {max(gap_x, gap_y)}px apart")
+    return problems
+
+
+@pytest.mark.parametrize("width,height", SCREEN_SIZES, ids=lambda v: str(v))
+@pytest.mark.parametrize("text_size", TEXT_SIZES)
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("screen", list(DEMOS))
+def test_every_screen_is_readable_and_reachable(make_shell, qapp, screen: str, language: str,
+                                                text_size: int, width: int, height: int) -> None:
+    """Text size, line spacing, contrast, target size and gaps, nothing cut off or outside."""
+    shell = make_shell(width, height, language=language, text_size=text_size)
+    DEMOS[screen](shell)
+    qapp.processEvents()
+    assert shell.current.name == screen
+    problems = check_screen(shell, width, height)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_check_sees_a_bad_screen(make_shell, qapp) -> None:
+    """The check itself finds small, faint, tiny-target and cut-off text."""
+    shell = make_shell(1280, 800)
+    shell.start_visit()
+    screen = shell.current
+    screen.question.setStyleSheet("font-size: 12px; color: #AAAAAA;")
+    screen.question.setText("What would you like to do? " * 30)
+    shell.bottom.help.setFixedSize(60, 60)
+    qapp.processEvents()
+    found = "\n".join(check_screen(shell, 1280, 800))
+    assert "under the body size" in found
+    assert "contrast" in found
+    assert "target 'Call for help'" in found or "target '呼叫帮助'" in found
+    assert "needs" in found or "grew" in found

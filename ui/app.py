@@ -1,0 +1,59 @@
+"""Starting the kiosk: the Qt application, the settings, the shell, fullscreen or windowed."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from kiosk.settings import Settings
+from ui.shell import KioskShell
+
+log = logging.getLogger(__name__)
+
+
+def application() -> QApplication:
+    """The one QApplication of the process (made on first call)."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    if not os.environ.get("QT_QPA_PLATFORM") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        # No screen at all (a server, CI): draw offscreen rather than fail to start.
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("mediation-kiosk")
+    app.setApplicationDisplayName("Mediation Room Kiosk")
+    return app
+
+
+def open_shell(settings: Settings) -> KioskShell:
+    """Make the kiosk window and show it: fullscreen and on top, or in a window."""
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    shell = KioskShell(settings)
+    if settings.windowed:
+        shell.resize(1280, 800)
+        shell.show()
+    else:
+        shell.setWindowFlags(Qt.WindowType.FramelessWindowHint
+                             | Qt.WindowType.WindowStaysOnTopHint)
+        shell.showFullScreen()
+    return shell
+
+
+def run(settings: Settings) -> int:
+    """Run the kiosk until the process is stopped."""
+    app = application()
+    shell = open_shell(settings)
+    log.info("kiosk started (%s devices, %s)", settings.devices,
+             "windowed" if settings.windowed else "fullscreen")
+    code = app.exec()
+    shell.deleteLater()
+    return code

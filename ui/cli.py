@@ -1,0 +1,123 @@
+"""`mediation-kiosk`: the kiosk's command line (the contract in DESIGN.md and README)."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import logging
+import re
+import sys
+from pathlib import Path
+
+from kiosk.settings import LANGUAGES, Settings, SettingsError, load
+
+DEMO_PIN = "123456"
+
+
+def _size(text: str) -> tuple[int, int]:
+    found = re.fullmatch(r"(\d{3,5})x(\d{3,5})", text)
+    if not found:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size such as 1920x1080")
+    return int(found[1]), int(found[2])
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line, with every command of the contract."""
+    top = argparse.ArgumentParser(prog="mediation-kiosk",
+                                  description="The Mediation Room Kiosk.")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="start the kiosk")
+    run.add_argument("--config", type=Path, help="settings file (TOML)")
+    run.add_argument("--demo", action="store_true", help="use a fake for every device")
+    run.add_argument("--windowed", action="store_true", help="a window, not fullscreen")
+
+    shot = commands.add_parser("screenshot", help="render a screen to a PNG file")
+    shot.add_argument("screen", nargs="?", help="the screen's name (see --list)")
+    shot.add_argument("--list", action="store_true", help="name every screen, one a line")
+    shot.add_argument("--lang", choices=LANGUAGES, default="zh_CN")
+    shot.add_argument("--out", type=Path)
+    shot.add_argument("--size", type=_size, default=(1920, 1080), metavar="WxH")
+    shot.add_argument("--text-size", type=int, choices=(1, 2, 3), default=1)
+
+    selftest = commands.add_parser("selftest", help="check every device")
+    selftest.add_argument("--json", action="store_true")
+    selftest.add_argument("--demo", action="store_true")
+
+    enroll = commands.add_parser("enroll", help="enroll this kiosk with a hub")
+    enroll.add_argument("--hub", required=True, metavar="URL")
+    enroll.add_argument("--code", required=True)
+
+    outbox = commands.add_parser("outbox", help="complaints waiting to reach the hub")
+    outbox.add_argument("action", choices=("status", "flush"))
+    outbox.add_argument("--json", action="store_true")
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; returns the exit code."""
+    args = parser().parse_args(argv)
+    try:
+        if args.command == "run":
+            return _run(args)
+        if args.command == "screenshot":
+            return _screenshot(args)
+    except SettingsError as error:
+        print(f"mediation-kiosk: {error}", file=sys.stderr)
+        return 2
+    # The remaining commands arrive with the hub, the sync and the devices.
+    print(f"mediation-kiosk {args.command}: not available in this version yet.",
+          file=sys.stderr)
+    return 2
+
+
+def _run(args: argparse.Namespace) -> int:
+    overrides: dict[str, object] = {}
+    if args.demo:
+        overrides["devices"] = "demo"
+    if args.windowed:
+        overrides["windowed"] = True
+    settings = load(args.config, overrides=overrides)
+    _start_logging(settings)
+    if settings.demo and not settings.attendant_pin_hash:
+        from kiosk.pins import hash_pin
+
+        settings = dataclasses.replace(settings, attendant_pin_hash=hash_pin(DEMO_PIN))
+        logging.getLogger(__name__).warning("demo mode: the attendant PIN is %s", DEMO_PIN)
+    from ui.app import run
+
+    return run(settings)
+
+
+def _start_logging(settings: Settings) -> None:
+    logs = settings.data_dir / "logs"
+    logs.mkdir(mode=0o700, parents=True, exist_ok=True)
+    handler = logging.FileHandler(logs / "kiosk.log", encoding="utf-8")
+    (logs / "kiosk.log").chmod(0o600)
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        handlers=[handler, logging.StreamHandler()],
+    )
+
+
+def _screenshot(args: argparse.Namespace) -> int:
+    from ui.screenshot import DEMOS, screen_list, screenshot
+
+    if args.list:
+        print("\n".join(screen_list()))
+        return 0
+    if args.screen not in DEMOS:
+        print(f"mediation-kiosk screenshot: unknown screen {args.screen!r}; "
+              "see 'mediation-kiosk screenshot --list'", file=sys.stderr)
+        return 2
+    if args.out is None:
+        print("mediation-kiosk screenshot: --out FILE.png is required", file=sys.stderr)
+        return 2
+    width, height = args.size
+    screenshot(args.screen, args.lang, args.out, width, height, args.text_size)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

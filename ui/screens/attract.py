@@ -1,0 +1,54 @@
+"""The welcome screen: tap anywhere to start."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QMouseEvent
+
+from kiosk.i18n import N_
+from ui.screens.base import Nav, Screen, icon, text
+from ui.widgets.buttons import IconButton
+
+if TYPE_CHECKING:
+    from ui.shell import KioskShell
+
+
+class AttractScreen(Screen):
+    """Welcomes whoever walks up; a tap anywhere starts a visit."""
+
+    name = "attract"
+    description = "Welcome screen; tap anywhere to start"
+    prompt = N_("Welcome. Touch the screen to start.")
+    nav = Nav.HELP
+
+    def __init__(self, shell: KioskShell) -> None:
+        super().__init__(shell)
+        self.room = text("heading")
+        self.title = text("title")
+        self.purpose = text()
+        self.start = IconButton("hand", "primary", icon_scale=1.4)
+        self.start.clicked.connect(shell.start_visit)
+        self.column.addStretch(1)
+        self.column.addWidget(icon("kiosk"))
+        self.column.addWidget(self.title)
+        self.column.addWidget(self.purpose)
+        self.column.addWidget(self.room)
+        self.column.addStretch(1)
+        self.column.addWidget(self.start)
+        self.column.addStretch(1)
+
+    def retranslate(self) -> None:
+        """Set the words."""
+        self.title.setText(self.t(N_("Consumer dispute mediation")))
+        self.purpose.setText(self.t(N_("Make a complaint about something you bought, "
+                                       "and talk to a mediator by video.")))
+        room = self.shell.settings.room_name
+        self.room.setText(room)
+        self.room.setVisible(bool(room))
+        self.start.set_text(self.t(N_("Touch here to start")))
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
+        """A tap anywhere on the screen starts, not only on the button."""
+        event.accept()
+        self.shell.start_visit()

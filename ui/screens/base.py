@@ -1,0 +1,107 @@
+"""What every screen shares: its name, its prompt, its place in the shell, and its words."""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING, ClassVar
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from kiosk.journeys import Done, ShowProgress, ShowScreen
+from ui import icons
+from ui.theme import PRIMARY, Theme
+from ui.widgets.buttons import CardButton, IconButton
+
+if TYPE_CHECKING:
+    from ui.shell import KioskShell
+
+Shown = ShowScreen | ShowProgress | Done | None
+
+
+class Nav(enum.Enum):
+    """What the bottom bar offers on a screen."""
+
+    NONE = "none"  # no bars at all: the screen holds every button it needs
+    HELP = "help"  # call for help only
+    BACK = "back"  # back and call for help
+    FINISH = "finish"  # finish the visit and call for help
+
+
+class Screen(QWidget):
+    """A full screen of the kiosk; renders a step result, or its own fixed content."""
+
+    name: ClassVar[str]
+    description: ClassVar[str]
+    prompt: ClassVar[str] = ""
+    header: ClassVar[bool] = True
+    nav: ClassVar[Nav] = Nav.BACK
+    consumer: ClassVar[bool] = True
+
+    def __init__(self, shell: KioskShell) -> None:
+        super().__init__()
+        self.shell = shell
+        self.result: Shown = None
+        self.setObjectName("Screen")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.column = QVBoxLayout(self)
+
+    def t(self, message: str) -> str:
+        """The message in the visit's language."""
+        return self.shell.translator.gettext(message)
+
+    def show_result(self, result: Shown) -> None:
+        """Take a step result (or none) and draw it."""
+        self.result = result
+        self.retranslate()
+
+    def spoken_prompt(self) -> str:
+        """The message id spoken when the screen appears."""
+        if self.result is not None and self.result.prompt:
+            return self.result.prompt
+        return self.prompt
+
+    def retranslate(self) -> None:
+        """Set every word on the screen in the visit's language."""
+
+    def clear(self) -> None:
+        """Forget everything of the visit (called by the wipe)."""
+        self.result = None
+        self.retranslate()
+
+    def apply_theme(self, theme: Theme) -> None:
+        """Size icons and spacing for the text size; the style sheet does the fonts."""
+        for button in self.findChildren(IconButton) + self.findChildren(CardButton):
+            button.apply_theme(theme)
+        for label in self.findChildren(QLabel):
+            name = label.property("icon")
+            if name:
+                size = theme.icon_px * 2
+                label.setPixmap(icons.pixmap(str(name), size, PRIMARY))
+                label.setMinimumHeight(size)
+        margin = theme.gap_px * 2
+        self.column.setContentsMargins(margin, theme.gap_px, margin, theme.gap_px)
+        self.column.setSpacing(theme.gap_px)
+
+    def tick(self) -> None:
+        """Called every half second while the screen shows (countdowns)."""
+
+
+def text(role: str = "", centred: bool = True) -> QLabel:
+    """A wrapped label in one of the theme's roles (heading, title, or body)."""
+    label = QLabel()
+    label.setWordWrap(True)
+    if role:
+        label.setProperty("role", role)
+    if centred:
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
+
+def icon(name: str) -> QLabel:
+    """A label that shows a large icon above a screen's heading."""
+    label = QLabel()
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setProperty("icon", name)
+    return label

@@ -1,0 +1,54 @@
+"""'Are you still there?': the warning before an idle visit is cleared."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kiosk.i18n import N_
+from ui.screens.base import Nav, Screen, icon, text
+from ui.widgets.buttons import IconButton
+
+if TYPE_CHECKING:
+    from ui.shell import KioskShell
+
+
+class IdleWarningScreen(Screen):
+    """Counts down to the reset; one tap anywhere continues the visit."""
+
+    name = "idle_warning"
+    description = "Are you still there? Counts down before the visit is cleared"
+    prompt = N_("Are you still there? Touch the screen to continue.")
+    header = False
+    nav = Nav.NONE
+
+    def __init__(self, shell: KioskShell) -> None:
+        super().__init__(shell)
+        self.setObjectName("Warning")
+        self.heading = text("title")
+        self.explain = text()
+        self.count = text("count")
+        self.carry_on = IconButton("check", "primary", icon_scale=1.4)
+        self.carry_on.clicked.connect(shell.continue_visit)
+        self.column.addStretch(1)
+        self.column.addWidget(icon("clock"))
+        self.column.addWidget(self.heading)
+        self.column.addWidget(self.explain)
+        self.column.addWidget(self.count)
+        self.column.addStretch(1)
+        self.column.addWidget(self.carry_on)
+        self.column.addStretch(1)
+
+    def retranslate(self) -> None:
+        """Set the words and the seconds left."""
+        self.heading.setText(self.t(N_("Are you still there?")))
+        self.explain.setText(self.t(N_("To keep your answers, touch Continue. Otherwise "
+                                       "the screen will be cleared for the next person in:")))
+        self.carry_on.set_text(self.t(N_("Continue")))
+        self.tick()
+
+    def tick(self) -> None:
+        """Show the seconds left."""
+        left = self.shell.idle.seconds_left()
+        self.count.setText(
+            self.shell.translator.ngettext("{n} second", "{n} seconds", left).format(n=left)
+        )

@@ -1,0 +1,45 @@
+"""The honest notice for a service this kiosk does not offer yet."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kiosk.i18n import N_
+from ui.screens.base import Nav, Screen, icon, text
+from ui.widgets.buttons import IconButton
+
+if TYPE_CHECKING:
+    from ui.shell import KioskShell
+
+
+class NotAvailableScreen(Screen):
+    """Says plainly that the service is not available here yet, and what to do instead."""
+
+    name = "not_available"
+    description = "A service this kiosk does not offer yet, said plainly"
+    nav = Nav.BACK
+
+    def __init__(self, shell: KioskShell) -> None:
+        super().__init__(shell)
+        self.service = text("heading")
+        self.notice = text()
+        self.advice = text()
+        self.menu = IconButton("home", "primary")
+        self.menu.clicked.connect(shell.go_home)
+        self.column.addStretch(1)
+        self.column.addWidget(icon("warning"))
+        self.column.addWidget(self.service)
+        self.column.addWidget(self.notice)
+        self.column.addWidget(self.advice)
+        self.column.addStretch(1)
+        self.column.addWidget(self.menu)
+        self.column.addStretch(1)
+
+    def retranslate(self) -> None:
+        """Set the words."""
+        fields = getattr(self.result, "fields", {})
+        self.service.setText(self.t(str(fields.get("service", ""))) if fields else "")
+        self.notice.setText(self.t(N_("This service is not available on this kiosk yet.")))
+        self.advice.setText(self.t(N_("You can go back to the menu, or call for help "
+                                      "and a member of staff will help you.")))
+        self.menu.set_text(self.t(N_("Back to the menu")))

@@ -1,0 +1,35 @@
+"""Something the consumer waits on is under way."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kiosk.i18n import N_
+from ui.screens.base import Nav, Screen, icon, text
+
+if TYPE_CHECKING:
+    from ui.shell import KioskShell
+
+
+class PleaseWaitScreen(Screen):
+    """Shows what the kiosk is doing while the consumer waits."""
+
+    name = "please_wait"
+    description = "Please wait: something the consumer waits on is under way"
+    nav = Nav.HELP
+
+    def __init__(self, shell: KioskShell) -> None:
+        super().__init__(shell)
+        self.heading = text("heading")
+        self.message = text()
+        self.column.addStretch(1)
+        self.column.addWidget(icon("wait"))
+        self.column.addWidget(self.heading)
+        self.column.addWidget(self.message)
+        self.column.addStretch(2)
+
+    def retranslate(self) -> None:
+        """Set the words."""
+        self.heading.setText(self.t(N_("Please wait")))
+        message = getattr(self.result, "message", "")
+        self.message.setText(self.t(message) if message else "")

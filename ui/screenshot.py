@@ -1,0 +1,121 @@
+"""Render any screen offscreen with demo data, for reviews and the accessibility check."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from kiosk.i18n import N_
+from kiosk.journeys import ShowProgress
+from kiosk.pins import hash_pin
+from kiosk.settings import Settings
+from ui.app import application
+from ui.screens import SCREENS
+from ui.shell import KioskShell
+
+DEMO_PIN = "123456"
+
+
+def _attract(shell: KioskShell) -> None:
+    shell.show_screen("attract")
+
+
+def _home(shell: KioskShell) -> None:
+    shell.start_visit()
+
+
+def _not_available(shell: KioskShell) -> None:
+    shell.start_visit()
+    shell.open_service("file_complaint")
+
+
+def _help_coming(shell: KioskShell) -> None:
+    shell.start_visit()
+    shell.call_for_help()
+    shell.visit.help_requested_at = datetime(2026, 11, 28, 10, 32)
+    shell.current.retranslate()
+
+
+def _please_wait(shell: KioskShell) -> None:
+    shell.start_visit()
+    shell.show_screen("please_wait", ShowProgress("demo", "", N_("Please wait")))
+
+
+def _idle_warning(shell: KioskShell) -> None:
+    shell.start_visit()
+    shell._before_warning = "home"
+    shell.show_screen("idle_warning")
+
+
+def _out_of_service(shell: KioskShell) -> None:
+    shell.in_service = False
+    shell.wipe_visit()
+
+
+def _attendant_unlock(shell: KioskShell) -> None:
+    shell.open_attendant()
+    screen = shell.screens["attendant_unlock"]
+    for digit in "12":
+        screen.add_digit(digit)
+
+
+def _attendant_panel(shell: KioskShell) -> None:
+    shell.start_visit()
+    shell.visit.help_requested_at = datetime(2026, 11, 28, 10, 32)
+    shell.open_attendant()
+    shell.try_pin(DEMO_PIN)
+
+
+DEMOS: dict[str, Callable[[KioskShell], None]] = {
+    "attract": _attract,
+    "home": _home,
+    "not_available": _not_available,
+    "help_coming": _help_coming,
+    "please_wait": _please_wait,
+    "idle_warning": _idle_warning,
+    "out_of_service": _out_of_service,
+    "attendant_unlock": _attendant_unlock,
+    "attendant_panel": _attendant_panel,
+}
+
+
+def screen_list() -> list[str]:
+    """One line a screen: its name, then what it shows."""
+    return [f"{kind.name}  {kind.description}" for kind in SCREENS]
+
+
+def demo_settings(data_dir: Path, language: str, text_size: int) -> Settings:
+    """Settings for a demo shell: its own data folder, the demo PIN, a demo room."""
+    return Settings(data_dir=data_dir, language=language, text_size=text_size,
+                    attendant_pin_hash=hash_pin(DEMO_PIN, rounds=1000),
+                    room_name="幸福社区消费纠纷调解室", help_phone="12315",
+                    devices="demo", windowed=True)
+
+
+def demo_shell(screen: str, language: str, width: int, height: int, text_size: int,
+               data_dir: Path) -> KioskShell:
+    """A shell of the given size showing `screen` with demo data."""
+    application()
+    shell = KioskShell(demo_settings(data_dir, language, text_size))
+    shell.resize(width, height)
+    shell.show()
+    DEMOS[screen](shell)
+    shell.ensurePolished()
+    return shell
+
+
+def screenshot(screen: str, language: str, out: Path, width: int = 1920, height: int = 1080,
+               text_size: int = 1) -> None:
+    """Render `screen` to a PNG file."""
+    app = application()
+    with tempfile.TemporaryDirectory(prefix="kiosk-screenshot-") as folder:
+        shell = demo_shell(screen, language, width, height, text_size, Path(folder))
+        app.processEvents()
+        image = shell.grab()
+        shell.locked = False
+        shell.close()
+        shell.deleteLater()
+        if not image.save(str(out), "PNG"):
+            raise OSError(f"cannot write {out}")

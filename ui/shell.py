@@ -1,0 +1,406 @@
+"""The kiosk's one window: header, the screen stack, the bottom bar, and the rules that
+move between screens (journeys, back, help, idle reset, the attendant's corner)."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QEvent, QObject, QPoint, QSize, QTimer
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QMouseEvent, QResizeEvent
+from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
+
+from kiosk.attendant import CornerKnock, PinLock, PinOutcome, PinVerdict
+from kiosk.guidance import Guide, Speech, Transcript
+from kiosk.i18n import LANGUAGE_NAMES, Translator
+from kiosk.idle import IdleState, IdleWatch
+from kiosk.journeys import Abort, Done, JourneyRun, ShowProgress, ShowScreen, StepResult
+from kiosk.services import service
+from kiosk.settings import TEXT_SIZES, Settings
+from kiosk.visit import Presentation, Visit, sweep
+from ui.screens import SCREENS
+from ui.screens.base import Nav, Screen
+from ui.theme import Theme, scale_for
+from ui.widgets.bars import BottomBar, Header
+
+log = logging.getLogger(__name__)
+
+CORNER_PX = 120
+IDLE_TICK_MS = 500
+VOLUME_STEP = 10
+# The screens a kiosk rests on between visits.
+RESTING = frozenset({"attract", "out_of_service"})
+
+
+class ScreenStack(QStackedWidget):
+    """A stack that asks only for the room the screen on top needs."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        """The size the current screen wants."""
+        current = self.currentWidget()
+        return current.sizeHint() if current is not None else super().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        """The size the current screen needs; hidden screens do not count."""
+        current = self.currentWidget()
+        return current.minimumSizeHint() if current is not None else super().minimumSizeHint()
+
+
+class KioskShell(QWidget):
+    """The fullscreen kiosk window that shows one screen at a time."""
+
+    def __init__(self, settings: Settings, speech: Speech | None = None) -> None:
+        super().__init__()
+        self.setObjectName("Shell")
+        self.settings = settings
+        self.guide = Guide(speech if speech is not None else Transcript())
+        self.in_service = True
+        self.idle = IdleWatch(settings.idle_seconds, settings.idle_warning_seconds)
+        self.knock = CornerKnock()
+        self.pin_lock = PinLock(settings.attendant_pin_hash,
+                                settings.data_dir / "attendant-lock.json")
+        sweep(settings.visits_dir)
+        self.visit = self._new_visit()
+        self.translator = Translator(self.visit.presentation.language)
+        self.theme = Theme(self.visit.presentation.text_size)
+        self._runs: list[JourneyRun] = []
+        self._return_to: str | None = None  # the consumer's screen under the attendant's
+        self._before_warning: str | None = None  # the screen under the idle warning
+        self._last_press: tuple[int, QPoint, object] | None = None
+        # Windowed (development) kiosks may be closed; the real one ignores Alt+F4.
+        self.locked = not settings.windowed
+
+        self.header = Header()
+        self.stack = ScreenStack()
+        self.stack.currentChanged.connect(lambda _index: self.stack.updateGeometry())
+        self.bottom = BottomBar()
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.header)
+        column.addWidget(self.stack, 1)
+        column.addWidget(self.bottom)
+        self.screens: dict[str, Screen] = {}
+        for kind in SCREENS:
+            screen = kind(self)
+            self.screens[kind.name] = screen
+            self.stack.addWidget(screen)
+        self._connect_bars()
+        self._apply_theme()
+        self._retranslate()
+        self.show_screen("attract")
+
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(IDLE_TICK_MS)
+        self._ticker.timeout.connect(self._tick)
+        self._ticker.start()
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+    # -- what is on screen -------------------------------------------------------------
+
+    @property
+    def current(self) -> Screen:
+        """The screen showing now."""
+        widget = self.stack.currentWidget()
+        assert isinstance(widget, Screen)
+        return widget
+
+    def show_screen(self, name: str, result: ShowScreen | ShowProgress | Done | None = None,
+                    speak: bool = True) -> None:
+        """Show a screen (with a step result to render) and speak its prompt."""
+        screen = self.screens[name]
+        screen.show_result(result)
+        self.stack.setCurrentWidget(screen)
+        self.header.setVisible(screen.header)
+        nav = screen.nav
+        self.bottom.setVisible(nav is not Nav.NONE)
+        self.bottom.back.setVisible(nav is Nav.BACK)
+        self.bottom.finish.setVisible(nav is Nav.FINISH)
+        if speak:
+            self._speak()
+
+    def _speak(self) -> None:
+        prompt = self.current.spoken_prompt()
+        if prompt:
+            presentation = self.visit.presentation
+            self.guide.prompt(self.translator.gettext(prompt), presentation.language,
+                              presentation.volume)
+        else:
+            self.guide.stop()
+
+    def render(self, result: StepResult) -> None:
+        """Show what a journey step asks for."""
+        match result:
+            case ShowScreen(screen=screen):
+                self.show_screen(screen, result)
+            case ShowProgress():
+                self.show_screen("please_wait", result)
+            case Done(screen=screen):
+                self._runs.pop()
+                self.show_screen(screen, result)
+            case Abort(reason=reason):
+                log.info("journey ended early: %s", reason)
+                self._runs.pop()
+                self.go_home()
+
+    # -- the consumer's moves ----------------------------------------------------------
+
+    def start_visit(self) -> None:
+        """The consumer touched the welcome screen."""
+        self.visit.begin()
+        self.idle.touch()
+        self.show_screen("home")
+
+    def open_service(self, name: str) -> None:
+        """Start the journey behind a home-menu entry (or the help button)."""
+        self.visit.begin()
+        if self._runs and self._runs[-1].journey.name == name:
+            self.render(self._runs[-1].start())
+            return
+        run = JourneyRun(service(name).journey(self.visit))
+        self._runs.append(run)
+        self.render(run.start())
+
+    def go_back(self) -> None:
+        """One step back; from a journey's first step, back where the consumer came from."""
+        if not self._runs:
+            self.go_home()
+            return
+        result = self._runs[-1].back()
+        if result is not None:
+            self.render(result)
+            return
+        self._runs.pop()
+        if self._runs and self._runs[-1].result is not None:
+            self.render(self._runs[-1].result)
+        elif self.visit.begun:
+            self.go_home()
+        else:
+            self.show_screen(self._resting_screen())
+
+    def go_home(self) -> None:
+        """Leave every journey (their answers stay in the visit) and show the menu."""
+        self._runs.clear()
+        self.show_screen("home")
+
+    def finish_visit(self) -> None:
+        """The consumer is done: clear everything for the next person."""
+        self.wipe_visit()
+
+    def continue_visit(self) -> None:
+        """The consumer answered 'are you still there?'."""
+        self.idle.touch()
+        if self.current.name == "idle_warning":
+            name, self._before_warning = self._before_warning or "home", None
+            self.show_screen(name, self.screens[name].result)
+
+    def set_language(self, language: str) -> None:
+        """Switch language at once, keeping everything entered."""
+        self.visit.presentation.language = language
+        self.translator = Translator(language)
+        self._retranslate()
+        self._speak()
+
+    def next_text_size(self) -> None:
+        """Step through the three text sizes."""
+        sizes = TEXT_SIZES
+        presentation = self.visit.presentation
+        presentation.text_size = sizes[(sizes.index(presentation.text_size) + 1) % len(sizes)]
+        self._apply_theme()
+
+    def change_volume(self, step: int) -> None:
+        """Louder or quieter, for this visit only."""
+        presentation = self.visit.presentation
+        presentation.volume = max(0, min(100, presentation.volume + step))
+        self.header.retranslate(self.translator, presentation.volume)
+
+    def repeat(self) -> None:
+        """Say the screen's prompt again."""
+        presentation = self.visit.presentation
+        self.guide.repeat(presentation.language, presentation.volume)
+
+    def call_for_help(self) -> None:
+        """The red button: ask for a member of staff."""
+        self.open_service("ask_for_help")
+
+    # -- the attendant's moves ---------------------------------------------------------
+
+    def open_attendant(self) -> None:
+        """Five taps in the corner: show the PIN keypad over whatever was showing."""
+        if not self.current.consumer:
+            return
+        name = self.current.name
+        if name == "idle_warning":
+            name, self._before_warning = self._before_warning or "home", None
+        self._return_to = name
+        self.screens["attendant_unlock"].clear()
+        self.show_screen("attendant_unlock")
+
+    def try_pin(self, pin: str) -> PinOutcome:
+        """Check an attendant PIN; the right one opens the panel."""
+        outcome = self.pin_lock.check(pin)
+        if outcome.verdict is PinVerdict.ACCEPTED:
+            self.show_screen("attendant_panel")
+        return outcome
+
+    def close_attendant(self) -> None:
+        """Back to the consumer's screen as it was."""
+        self.screens["attendant_unlock"].clear()
+        name = self._return_to or self._resting_screen()
+        self._return_to = None
+        if name in RESTING:
+            name = self._resting_screen()
+        self.idle.touch()
+        self.show_screen(name, self.screens[name].result)
+
+    def reset_visit(self) -> None:
+        """The attendant ends the visit at once."""
+        log.info("attendant reset the visit")
+        self.wipe_visit()
+
+    def toggle_service(self) -> None:
+        """Put the kiosk out of service, or back in."""
+        self.in_service = not self.in_service
+        log.info("kiosk %s service", "back in" if self.in_service else "out of")
+        if not self.in_service:
+            self._return_to = None
+            self.wipe_visit(show=False)
+        self.screens["attendant_panel"].retranslate()
+
+    # -- the end of a visit ------------------------------------------------------------
+
+    def wipe_visit(self, show: bool = True) -> None:
+        """End the visit: nothing of it stays on screen, in memory or on disk."""
+        self.guide.stop()
+        self.visit.wipe()
+        self._runs.clear()
+        self._return_to = self._before_warning = None
+        self.visit = self._new_visit()
+        self.translator = Translator(self.visit.presentation.language)
+        for screen in self.screens.values():
+            screen.clear()
+        self._apply_theme()
+        self._retranslate()
+        if show:
+            self.show_screen(self._resting_screen())
+
+    def _new_visit(self) -> Visit:
+        settings = self.settings
+        return Visit(settings.visits_dir,
+                     Presentation(settings.language, settings.text_size, settings.volume))
+
+    def _resting_screen(self) -> str:
+        return "attract" if self.in_service else "out_of_service"
+
+    # -- idle --------------------------------------------------------------------------
+
+    def _tick(self) -> None:
+        if not self.visit.begun and self.current.consumer:
+            return  # nobody's visit is on screen: nothing to clear
+        state = self.idle.state()
+        name = self.current.name
+        if state is IdleState.EXPIRED:
+            log.info("visit cleared after %d s without a touch",
+                     self.settings.idle_seconds + self.settings.idle_warning_seconds)
+            self.wipe_visit()
+        elif state is IdleState.WARNING and name != "idle_warning":
+            self._before_warning = name
+            self.show_screen("idle_warning")
+        elif state is IdleState.ACTIVE and name == "idle_warning":
+            self.continue_visit()
+        else:
+            self.current.tick()
+
+    # -- input -------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """Every touch counts against idleness; taps in the corner count towards the knock."""
+        if event.type() is not QEvent.Type.MouseButtonPress or not isinstance(event, QMouseEvent):
+            return False
+        if not isinstance(watched, QWidget) or not (watched is self or self.isAncestorOf(watched)):
+            return False
+        # A press that a child ignores is offered to its parent too: count it once.
+        key = (event.timestamp(), event.globalPosition().toPoint(), event.button())
+        if key == self._last_press:
+            return False
+        self._last_press = key
+        self.idle.touch()
+        if self._in_corner(self.mapFromGlobal(event.globalPosition().toPoint())):
+            if self.knock.tap():
+                self.open_attendant()
+            return True
+        if self.current.name == "idle_warning":
+            self.continue_visit()
+            return True
+        return False
+
+    def _in_corner(self, at: QPoint) -> bool:
+        return 0 <= at.x() < CORNER_PX and 0 <= at.y() < CORNER_PX
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        """Escape and other keys do not leave the kiosk."""
+        event.accept()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        """Alt+F4 and the window manager's close do not end the kiosk."""
+        if self.locked:
+            event.ignore()
+        else:
+            event.accept()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        """Scale the text sizes to the screen."""
+        super().resizeEvent(event)
+        self._apply_theme()
+
+    # -- look and words ----------------------------------------------------------------
+
+    def _apply_theme(self) -> None:
+        size = self.size()
+        theme = Theme(self.visit.presentation.text_size, scale_for(size.width(), size.height()))
+        if theme == getattr(self, "_styled", None):
+            return
+        self.theme = self._styled = theme
+        self.setStyleSheet(theme.stylesheet())
+        self.header.apply_theme(theme)
+        self.bottom.apply_theme(theme)
+        for screen in self.screens.values():
+            screen.apply_theme(theme)
+
+    def _retranslate(self) -> None:
+        self.header.retranslate(self.translator, self.visit.presentation.volume)
+        self.bottom.retranslate(self.translator)
+        for screen in self.screens.values():
+            screen.retranslate()
+
+    def _connect_bars(self) -> None:
+        header, bottom = self.header, self.bottom
+        header.language.clicked.connect(self._switch_language)
+        header.text_size.clicked.connect(self._consumer_text_size)
+        header.quieter.clicked.connect(lambda: self._consumer_volume(-VOLUME_STEP))
+        header.louder.clicked.connect(lambda: self._consumer_volume(VOLUME_STEP))
+        header.repeat.clicked.connect(self.repeat)
+        bottom.back.clicked.connect(self.go_back)
+        bottom.finish.clicked.connect(self.finish_visit)
+        bottom.help.clicked.connect(self.call_for_help)
+
+    def _switch_language(self) -> None:
+        current = self.visit.presentation.language
+        other = next(code for code in LANGUAGE_NAMES if code != current)
+        self._begin_on_change()
+        self.set_language(other)
+
+    def _consumer_text_size(self) -> None:
+        self._begin_on_change()
+        self.next_text_size()
+
+    def _consumer_volume(self, step: int) -> None:
+        self._begin_on_change()
+        self.change_volume(step)
+
+    def _begin_on_change(self) -> None:
+        # A change made on the welcome screen belongs to someone who is here: from now
+        # on the idle reset watches it, so the next person starts from the defaults.
+        self.visit.begin()
+        self.idle.touch()

@@ -1,0 +1,83 @@
+"""The header on every consumer screen (language, text size, volume, repeat) and the bottom
+bar (back or finish, and call for help)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
+
+from kiosk.i18n import LANGUAGE_NAMES, N_, Translator
+from ui.theme import Theme
+from ui.widgets.buttons import IconButton
+
+
+class Header(QFrame):
+    """Language, text size, volume and 'repeat what was said', on every consumer screen."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Header")
+        self.language = IconButton("language", "quiet")
+        self.text_size = IconButton("text_size", "quiet")
+        self.quieter = IconButton("volume_down", "quiet")
+        self.volume = QLabel()
+        self.volume.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.louder = IconButton("volume_up", "quiet")
+        self.repeat = IconButton("repeat", "quiet")
+        self._row = QHBoxLayout(self)
+        # The left end stays empty: it is the attendant's hidden corner.
+        self._row.addStretch(1)
+        for widget in (self.language, self.text_size, self.quieter, self.volume, self.louder,
+                       self.repeat):
+            self._row.addWidget(widget)
+
+    def retranslate(self, t: Translator, volume: int) -> None:
+        """Set every word in the visit's language."""
+        # The language button names the language it switches to, in that language.
+        other = next(code for code in LANGUAGE_NAMES if code != t.language)
+        self.language.set_text(LANGUAGE_NAMES[other])
+        self.text_size.set_text(t.gettext(N_("Text size")))
+        self.quieter.set_text("")
+        self.quieter.setAccessibleName(t.gettext(N_("Quieter")))
+        self.louder.set_text("")
+        self.louder.setAccessibleName(t.gettext(N_("Louder")))
+        self.volume.setText(t.gettext(N_("Volume {percent}%")).format(percent=volume))
+        self.repeat.set_text(t.gettext(N_("Repeat")))
+
+    def apply_theme(self, theme: Theme) -> None:
+        """Resize icons and spacing for the text size."""
+        for button in (self.language, self.text_size, self.quieter, self.louder, self.repeat):
+            button.apply_theme(theme)
+        gap = theme.gap_px
+        self._row.setContentsMargins(gap, gap // 2, gap, gap // 2)
+        self._row.setSpacing(gap)
+
+
+class BottomBar(QFrame):
+    """Back (or finish) on the left, call for help on the right."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("BottomBar")
+        self.back = IconButton("back", "quiet")
+        self.finish = IconButton("exit", "quiet")
+        self.help = IconButton("help", "help")
+        self._row = QHBoxLayout(self)
+        self._row.addWidget(self.back)
+        self._row.addWidget(self.finish)
+        self._row.addStretch(1)
+        self._row.addWidget(self.help)
+
+    def retranslate(self, t: Translator) -> None:
+        """Set every word in the visit's language."""
+        self.back.set_text(t.gettext(N_("Back")))
+        self.finish.set_text(t.gettext(N_("Finish")))
+        self.help.set_text(t.gettext(N_("Call for help")))
+
+    def apply_theme(self, theme: Theme) -> None:
+        """Resize icons and spacing for the text size."""
+        for button in (self.back, self.finish, self.help):
+            button.apply_theme(theme)
+        gap = theme.gap_px
+        self._row.setContentsMargins(gap, gap // 2, gap, gap // 2)
+        self._row.setSpacing(gap)
