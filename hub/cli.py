@@ -8,8 +8,9 @@ import sys
 
 def parser() -> argparse.ArgumentParser:
     """The command line, with every command of the contract."""
-    top = argparse.ArgumentParser(prog="mediation-hub",
-                                  description="The mediation hub (central server).")
+    top = argparse.ArgumentParser(
+        prog="mediation-hub", description="The mediation hub (central server)."
+    )
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     serve = commands.add_parser("serve", help="serve the API and the mediator console")
     serve.add_argument("--db")

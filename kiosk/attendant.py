@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.paths import private_dir
 from kiosk.pins import pin_matches
 
 log = logging.getLogger(__name__)
@@ -117,7 +118,7 @@ class PinLock:
             return 0, self._clock() + LOCK_SECONDS
 
     def _write(self) -> None:
-        self._state_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        private_dir(self._state_file.parent)
         temporary = self._state_file.with_suffix(".tmp")
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as file:

@@ -33,8 +33,12 @@ def hash_pin(pin: str, rounds: int = ROUNDS) -> str:
     salt = secrets.token_bytes(16)
     digest = hashlib.pbkdf2_hmac("sha256", pin.encode(), salt, rounds)
     return "$".join(
-        ("pbkdf2_sha256", str(rounds), base64.b64encode(salt).decode(),
-         base64.b64encode(digest).decode())
+        (
+            "pbkdf2_sha256",
+            str(rounds),
+            base64.b64encode(salt).decode(),
+            base64.b64encode(digest).decode(),
+        )
     )
 
 

@@ -47,8 +47,9 @@ class NotAvailableYet(Journey):
         return ShowScreen(
             step="not_available",
             screen="not_available",
-            prompt=N_("This service is not available on this kiosk yet. "
-                      "Please go back, or call for help."),
+            prompt=N_(
+                "This service is not available on this kiosk yet. Please go back, or call for help."
+            ),
             fields={"service": self.title},
         )
 
@@ -71,8 +72,9 @@ class AskForHelp(Journey):
         return ShowScreen(
             step="help_coming",
             screen="help_coming",
-            prompt=N_("We have asked for help. Please stay here; "
-                      "a member of staff will come to you."),
+            prompt=N_(
+                "We have asked for help. Please stay here; a member of staff will come to you."
+            ),
             fields={"asked_at": self.visit.help_requested_at},
         )
 
@@ -87,18 +89,28 @@ CHECK_CASE = N_("Check my case")
 CALL_FOR_HELP = N_("Call for help")
 
 SERVICES: tuple[Service, ...] = (
-    Service("file_complaint", FILE_COMPLAINT,
-            N_("Something you bought went wrong"),
-            "complaint", _not_yet("file_complaint", FILE_COMPLAINT)),
-    Service("join_mediation", JOIN_MEDIATION,
-            N_("Talk to the mediator by video"),
-            "video", _not_yet("join_mediation", JOIN_MEDIATION)),
-    Service("check_case", CHECK_CASE,
-            N_("See how your complaint is going"),
-            "search", _not_yet("check_case", CHECK_CASE)),
-    Service("ask_for_help", CALL_FOR_HELP,
-            N_("Someone will come to help you"),
-            "help", AskForHelp),
+    Service(
+        "file_complaint",
+        FILE_COMPLAINT,
+        N_("Something you bought went wrong"),
+        "complaint",
+        _not_yet("file_complaint", FILE_COMPLAINT),
+    ),
+    Service(
+        "join_mediation",
+        JOIN_MEDIATION,
+        N_("Talk to the mediator by video"),
+        "video",
+        _not_yet("join_mediation", JOIN_MEDIATION),
+    ),
+    Service(
+        "check_case",
+        CHECK_CASE,
+        N_("See how your complaint is going"),
+        "search",
+        _not_yet("check_case", CHECK_CASE),
+    ),
+    Service("ask_for_help", CALL_FOR_HELP, N_("Someone will come to help you"), "help", AskForHelp),
 )
 
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kiosk.pins import is_pin_hash
+
 LANGUAGES = ("zh_CN", "en")
 TEXT_SIZES = (1, 2, 3)
 DEVICE_SETS = ("real", "demo")
@@ -51,18 +53,24 @@ class Settings:
     )
     volume: int = field(
         default=70,
-        metadata={"doc": "The room's default volume in percent; every visit starts here.",
-                  "range": (0, 100)},
+        metadata={
+            "doc": "The room's default volume in percent; every visit starts here.",
+            "range": (0, 100),
+        },
     )
     idle_seconds: int = field(
         default=90,
-        metadata={"doc": "Seconds without a touch before the 'are you still there?' warning.",
-                  "range": (30, 3600)},
+        metadata={
+            "doc": "Seconds without a touch before the 'are you still there?' warning.",
+            "range": (30, 3600),
+        },
     )
     idle_warning_seconds: int = field(
         default=30,
-        metadata={"doc": "Seconds the warning counts down before the visit is wiped.",
-                  "range": (20, 300)},
+        metadata={
+            "doc": "Seconds the warning counts down before the visit is wiped.",
+            "range": (20, 300),
+        },
     )
     attendant_pin_hash: str = field(
         default="",
@@ -78,8 +86,10 @@ class Settings:
     )
     devices: str = field(
         default="real",
-        metadata={"doc": "'real' uses the room's hardware; 'demo' a fake for every device.",
-                  "allowed": DEVICE_SETS},
+        metadata={
+            "doc": "'real' uses the room's hardware; 'demo' a fake for every device.",
+            "allowed": DEVICE_SETS,
+        },
     )
     windowed: bool = field(
         default=False,
@@ -163,8 +173,7 @@ def _from_text(name: str, text: str) -> Any:
         if lowered in ("0", "false", "no", "off", ""):
             return False
         raise SettingsError(
-            f"Setting {name} = {text!r} (from {env_name(name)}) is not allowed: "
-            "use true or false."
+            f"Setting {name} = {text!r} (from {env_name(name)}) is not allowed: use true or false."
         )
     if kind == "int":
         try:
@@ -227,12 +236,10 @@ def _build(values: Mapping[str, Any], source: str) -> Settings:
                 f"it must be from {bounds[0]} to {bounds[1]}."
             )
         clean[name] = Path(value).expanduser() if kind == "Path" else value
-    if "attendant_pin_hash" in clean and clean["attendant_pin_hash"]:
-        from kiosk.pins import is_pin_hash
-
-        if not is_pin_hash(clean["attendant_pin_hash"]):
-            raise SettingsError(
-                "Setting attendant_pin_hash is not allowed: it must be a hash made by "
-                "'python -m kiosk.pins', of the form pbkdf2_sha256$ROUNDS$SALT$HASH."
-            )
+    pin_hash = clean.get("attendant_pin_hash")
+    if pin_hash and not is_pin_hash(pin_hash):
+        raise SettingsError(
+            "Setting attendant_pin_hash is not allowed: it must be a hash made by "
+            "'python -m kiosk.pins', of the form pbkdf2_sha256$ROUNDS$SALT$HASH."
+        )
     return Settings(**clean)

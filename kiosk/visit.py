@@ -14,6 +14,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from kiosk.paths import private_dir
+
 log = logging.getLogger(__name__)
 
 
@@ -45,9 +47,7 @@ class Visit:
         if self.wiped:
             raise RuntimeError("This visit has been wiped.")
         if self._folder is None:
-            self._visits_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-            self._folder = self._visits_dir / self.id
-            self._folder.mkdir(mode=0o700)
+            self._folder = private_dir(self._visits_dir / self.id)
         return self._folder
 
     def begin(self) -> None:

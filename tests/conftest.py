@@ -7,14 +7,14 @@ import os
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.pop("KIOSK_DATA_DIR", None)
 
-from collections.abc import Callable, Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from kiosk.guidance import Transcript  # noqa: E402
-from kiosk.pins import hash_pin  # noqa: E402
-from kiosk.settings import Settings  # noqa: E402
+from kiosk.guidance import Transcript
+from kiosk.pins import hash_pin
+from kiosk.settings import Settings
 
 TEST_PIN = "246810"
 # Few rounds keep the tests quick; the rounds are part of the stored hash.
@@ -32,8 +32,14 @@ def data_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def settings(data_dir: Path) -> Settings:
     """Settings for a test kiosk: its own data folder and a known attendant PIN."""
-    return Settings(data_dir=data_dir, attendant_pin_hash=TEST_PIN_HASH, windowed=True,
-                    room_name="幸福社区调解室", help_phone="12315", devices="demo")
+    return Settings(
+        data_dir=data_dir,
+        attendant_pin_hash=TEST_PIN_HASH,
+        windowed=True,
+        room_name="幸福社区调解室",
+        help_phone="12315",
+        devices="demo",
+    )
 
 
 @pytest.fixture
@@ -43,8 +49,9 @@ def make_shell(qtbot, settings: Settings) -> Iterator[Callable[..., object]]:  #
 
     made: list[KioskShell] = []
 
-    def make(width: int = 1920, height: int = 1080, speech: Transcript | None = None,
-             **changes: object) -> KioskShell:
+    def make(
+        width: int = 1920, height: int = 1080, speech: Transcript | None = None, **changes: object
+    ) -> KioskShell:
         import dataclasses
 
         shell = KioskShell(dataclasses.replace(settings, **changes), speech or Transcript())

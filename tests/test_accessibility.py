@@ -113,7 +113,7 @@ def check_screen(shell: KioskShell, width: int, height: int) -> list[str]:
             wide = max(metrics.horizontalAdvance(line) for line in lines)
             if wide > inner.width() or metrics.height() * len(lines) > inner.height():
                 problems.append(f"{where} needs {wide}px of width, has {inner.width()}")
-        crop = frame[rect.top():rect.bottom() + 1, rect.left():rect.right() + 1]
+        crop = frame[rect.top() : rect.bottom() + 1, rect.left() : rect.right() + 1]
         ratio = painted_contrast(crop)
         if ratio < MIN_CONTRAST:
             problems.append(f"{where} has contrast {ratio:.1f}:1")
@@ -130,17 +130,20 @@ def check_screen(shell: KioskShell, width: int, height: int) -> list[str]:
         gap_x = max(b.left() - a.right() - 1, a.left() - b.right() - 1)
         gap_y = max(b.top() - a.bottom() - 1, a.top() - b.bottom() - 1)
         if max(gap_x, gap_y) < MIN_GAP_PX:
-            problems.append(f"{name}: targets {one.accessibleName()!r} and "
-                            f"{other.accessibleName()!r} are {max(gap_x, gap_y)}px apart")
+            problems.append(
+                f"{name}: targets {one.accessibleName()!r} and "
+                f"{other.accessibleName()!r} are {max(gap_x, gap_y)}px apart"
+            )
     return problems
 
 
-@pytest.mark.parametrize("width,height", SCREEN_SIZES, ids=lambda v: str(v))
+@pytest.mark.parametrize("width,height", SCREEN_SIZES, ids=str)
 @pytest.mark.parametrize("text_size", TEXT_SIZES)
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("screen", list(DEMOS))
-def test_every_screen_is_readable_and_reachable(make_shell, qapp, screen: str, language: str,
-                                                text_size: int, width: int, height: int) -> None:
+def test_every_screen_is_readable_and_reachable(
+    make_shell, qapp, screen: str, language: str, text_size: int, width: int, height: int
+) -> None:
     """Text size, line spacing, contrast, target size and gaps, nothing cut off or outside."""
     shell = make_shell(width, height, language=language, text_size=text_size)
     DEMOS[screen](shell)

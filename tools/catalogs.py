@@ -33,8 +33,13 @@ def extract() -> Catalog:
         for filename, lineno, message, comments, context in extract_from_dir(
             folder, keywords=KEYWORDS, comment_tags=("TRANSLATORS:",)
         ):
-            template.add(message, None, [(f"{source}/{filename}", lineno)],
-                         auto_comments=comments, context=context)
+            template.add(
+                message,
+                None,
+                [(f"{source}/{filename}", lineno)],
+                auto_comments=comments,
+                context=context,
+            )
     return template
 
 

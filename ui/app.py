@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
+from kiosk.paths import private_dir
 from kiosk.settings import Settings
 from ui.shell import KioskShell
 
@@ -27,7 +28,8 @@ def application() -> QApplication:
         # No screen at all (a server, CI): draw offscreen rather than fail to start.
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
-        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
     app = QApplication(sys.argv[:1])
     app.setApplicationName("mediation-kiosk")
     app.setApplicationDisplayName("Mediation Room Kiosk")
@@ -36,14 +38,13 @@ def application() -> QApplication:
 
 def open_shell(settings: Settings) -> KioskShell:
     """Make the kiosk window and show it: fullscreen and on top, or in a window."""
-    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_dir(settings.data_dir)
     shell = KioskShell(settings)
     if settings.windowed:
         shell.resize(1280, 800)
         shell.show()
     else:
-        shell.setWindowFlags(Qt.WindowType.FramelessWindowHint
-                             | Qt.WindowType.WindowStaysOnTopHint)
+        shell.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
         shell.showFullScreen()
     return shell
 
@@ -52,8 +53,11 @@ def run(settings: Settings) -> int:
     """Run the kiosk until the process is stopped."""
     app = application()
     shell = open_shell(settings)
-    log.info("kiosk started (%s devices, %s)", settings.devices,
-             "windowed" if settings.windowed else "fullscreen")
+    log.info(
+        "kiosk started (%s devices, %s)",
+        settings.devices,
+        "windowed" if settings.windowed else "fullscreen",
+    )
     code = app.exec()
     shell.deleteLater()
     return code

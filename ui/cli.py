@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import logging
+import os
 import re
 import sys
 from pathlib import Path
 
+from kiosk.paths import private_dir
 from kiosk.settings import LANGUAGES, Settings, SettingsError, load
 
 DEMO_PIN = "123456"
@@ -23,8 +25,7 @@ def _size(text: str) -> tuple[int, int]:
 
 def parser() -> argparse.ArgumentParser:
     """The command line, with every command of the contract."""
-    top = argparse.ArgumentParser(prog="mediation-kiosk",
-                                  description="The Mediation Room Kiosk.")
+    top = argparse.ArgumentParser(prog="mediation-kiosk", description="The Mediation Room Kiosk.")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = commands.add_parser("run", help="start the kiosk")
@@ -66,8 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"mediation-kiosk: {error}", file=sys.stderr)
         return 2
     # The remaining commands arrive with the hub, the sync and the devices.
-    print(f"mediation-kiosk {args.command}: not available in this version yet.",
-          file=sys.stderr)
+    print(f"mediation-kiosk {args.command}: not available in this version yet.", file=sys.stderr)
     return 2
 
 
@@ -90,10 +90,13 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _start_logging(settings: Settings) -> None:
-    logs = settings.data_dir / "logs"
-    logs.mkdir(mode=0o700, parents=True, exist_ok=True)
-    handler = logging.FileHandler(logs / "kiosk.log", encoding="utf-8")
-    (logs / "kiosk.log").chmod(0o600)
+    private_dir(settings.data_dir)
+    logs = private_dir(settings.data_dir / "logs")
+    log_file = logs / "kiosk.log"
+    # Created 0600 before the handler opens it, so no moment exists when others may read it.
+    os.close(os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+    log_file.chmod(0o600)
+    handler = logging.FileHandler(log_file, encoding="utf-8")
     logging.basicConfig(
         level=settings.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -108,8 +111,11 @@ def _screenshot(args: argparse.Namespace) -> int:
         print("\n".join(screen_list()))
         return 0
     if args.screen not in DEMOS:
-        print(f"mediation-kiosk screenshot: unknown screen {args.screen!r}; "
-              "see 'mediation-kiosk screenshot --list'", file=sys.stderr)
+        print(
+            f"mediation-kiosk screenshot: unknown screen {args.screen!r}; "
+            "see 'mediation-kiosk screenshot --list'",
+            file=sys.stderr,
+        )
         return 2
     if args.out is None:
         print("mediation-kiosk screenshot: --out FILE.png is required", file=sys.stderr)

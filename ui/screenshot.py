@@ -13,9 +13,11 @@ from kiosk.pins import hash_pin
 from kiosk.settings import Settings
 from ui.app import application
 from ui.screens import SCREENS
+from ui.screens.attendant_unlock import AttendantUnlockScreen
 from ui.shell import KioskShell
 
 DEMO_PIN = "123456"
+DEMO_HELP_TIME = datetime(2026, 11, 28, 10, 32)
 
 
 def _attract(shell: KioskShell) -> None:
@@ -33,9 +35,8 @@ def _not_available(shell: KioskShell) -> None:
 
 def _help_coming(shell: KioskShell) -> None:
     shell.start_visit()
+    shell.visit.help_requested_at = DEMO_HELP_TIME
     shell.call_for_help()
-    shell.visit.help_requested_at = datetime(2026, 11, 28, 10, 32)
-    shell.current.retranslate()
 
 
 def _please_wait(shell: KioskShell) -> None:
@@ -57,15 +58,17 @@ def _out_of_service(shell: KioskShell) -> None:
 def _attendant_unlock(shell: KioskShell) -> None:
     shell.open_attendant()
     screen = shell.screens["attendant_unlock"]
+    assert isinstance(screen, AttendantUnlockScreen)
     for digit in "12":
         screen.add_digit(digit)
 
 
 def _attendant_panel(shell: KioskShell) -> None:
     shell.start_visit()
-    shell.visit.help_requested_at = datetime(2026, 11, 28, 10, 32)
+    shell.visit.help_requested_at = DEMO_HELP_TIME
     shell.open_attendant()
-    shell.try_pin(DEMO_PIN)
+    # The picture of the panel, whatever PIN this kiosk has.
+    shell.show_screen("attendant_panel")
 
 
 DEMOS: dict[str, Callable[[KioskShell], None]] = {
@@ -88,14 +91,21 @@ def screen_list() -> list[str]:
 
 def demo_settings(data_dir: Path, language: str, text_size: int) -> Settings:
     """Settings for a demo shell: its own data folder, the demo PIN, a demo room."""
-    return Settings(data_dir=data_dir, language=language, text_size=text_size,
-                    attendant_pin_hash=hash_pin(DEMO_PIN, rounds=1000),
-                    room_name="幸福社区消费纠纷调解室", help_phone="12315",
-                    devices="demo", windowed=True)
+    return Settings(
+        data_dir=data_dir,
+        language=language,
+        text_size=text_size,
+        attendant_pin_hash=hash_pin(DEMO_PIN, rounds=1000),
+        room_name="幸福社区消费纠纷调解室",
+        help_phone="12315",
+        devices="demo",
+        windowed=True,
+    )
 
 
-def demo_shell(screen: str, language: str, width: int, height: int, text_size: int,
-               data_dir: Path) -> KioskShell:
+def demo_shell(
+    screen: str, language: str, width: int, height: int, text_size: int, data_dir: Path
+) -> KioskShell:
     """A shell of the given size showing `screen` with demo data."""
     application()
     shell = KioskShell(demo_settings(data_dir, language, text_size))
@@ -106,8 +116,9 @@ def demo_shell(screen: str, language: str, width: int, height: int, text_size: i
     return shell
 
 
-def screenshot(screen: str, language: str, out: Path, width: int = 1920, height: int = 1080,
-               text_size: int = 1) -> None:
+def screenshot(
+    screen: str, language: str, out: Path, width: int = 1920, height: int = 1080, text_size: int = 1
+) -> None:
     """Render `screen` to a PNG file."""
     app = application()
     with tempfile.TemporaryDirectory(prefix="kiosk-screenshot-") as folder:

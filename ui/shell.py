@@ -56,8 +56,9 @@ class KioskShell(QWidget):
         self.in_service = True
         self.idle = IdleWatch(settings.idle_seconds, settings.idle_warning_seconds)
         self.knock = CornerKnock()
-        self.pin_lock = PinLock(settings.attendant_pin_hash,
-                                settings.data_dir / "attendant-lock.json")
+        self.pin_lock = PinLock(
+            settings.attendant_pin_hash, settings.data_dir / "attendant-lock.json"
+        )
         sweep(settings.visits_dir)
         self.visit = self._new_visit()
         self.translator = Translator(self.visit.presentation.language)
@@ -106,8 +107,9 @@ class KioskShell(QWidget):
         assert isinstance(widget, Screen)
         return widget
 
-    def show_screen(self, name: str, result: ShowScreen | ShowProgress | Done | None = None,
-                    speak: bool = True) -> None:
+    def show_screen(
+        self, name: str, result: ShowScreen | ShowProgress | Done | None = None, speak: bool = True
+    ) -> None:
         """Show a screen (with a step result to render) and speak its prompt."""
         screen = self.screens[name]
         screen.show_result(result)
@@ -124,12 +126,13 @@ class KioskShell(QWidget):
         prompt = self.current.spoken_prompt()
         if prompt:
             presentation = self.visit.presentation
-            self.guide.prompt(self.translator.gettext(prompt), presentation.language,
-                              presentation.volume)
+            self.guide.prompt(
+                self.translator.gettext(prompt), presentation.language, presentation.volume
+            )
         else:
             self.guide.stop()
 
-    def render(self, result: StepResult) -> None:
+    def show_step(self, result: StepResult) -> None:
         """Show what a journey step asks for."""
         match result:
             case ShowScreen(screen=screen):
@@ -156,11 +159,11 @@ class KioskShell(QWidget):
         """Start the journey behind a home-menu entry (or the help button)."""
         self.visit.begin()
         if self._runs and self._runs[-1].journey.name == name:
-            self.render(self._runs[-1].start())
+            self.show_step(self._runs[-1].start())
             return
         run = JourneyRun(service(name).journey(self.visit))
         self._runs.append(run)
-        self.render(run.start())
+        self.show_step(run.start())
 
     def go_back(self) -> None:
         """One step back; from a journey's first step, back where the consumer came from."""
@@ -169,11 +172,11 @@ class KioskShell(QWidget):
             return
         result = self._runs[-1].back()
         if result is not None:
-            self.render(result)
+            self.show_step(result)
             return
         self._runs.pop()
         if self._runs and self._runs[-1].result is not None:
-            self.render(self._runs[-1].result)
+            self.show_step(self._runs[-1].result)
         elif self.visit.begun:
             self.go_home()
         else:
@@ -182,7 +185,7 @@ class KioskShell(QWidget):
     def go_home(self) -> None:
         """Leave every journey (their answers stay in the visit) and show the menu."""
         self._runs.clear()
-        self.show_screen("home")
+        self.show_screen("home" if self.in_service else "out_of_service")
 
     def finish_visit(self) -> None:
         """The consumer is done: clear everything for the next person."""
@@ -287,8 +290,10 @@ class KioskShell(QWidget):
 
     def _new_visit(self) -> Visit:
         settings = self.settings
-        return Visit(settings.visits_dir,
-                     Presentation(settings.language, settings.text_size, settings.volume))
+        return Visit(
+            settings.visits_dir,
+            Presentation(settings.language, settings.text_size, settings.volume),
+        )
 
     def _resting_screen(self) -> str:
         return "attract" if self.in_service else "out_of_service"
@@ -301,8 +306,10 @@ class KioskShell(QWidget):
         state = self.idle.state()
         name = self.current.name
         if state is IdleState.EXPIRED:
-            log.info("visit cleared after %d s without a touch",
-                     self.settings.idle_seconds + self.settings.idle_warning_seconds)
+            log.info(
+                "visit cleared after %d s without a touch",
+                self.settings.idle_seconds + self.settings.idle_warning_seconds,
+            )
             self.wipe_visit()
         elif state is IdleState.WARNING and name != "idle_warning":
             self._before_warning = name

@@ -45,15 +45,23 @@ class AttendantPanelScreen(Screen):
         """Set the words from the kiosk's state now."""
         visit = self.shell.visit
         self.heading.setText(self.t(N_("Attendant panel")))
-        self.visit.setText(self.t(N_("A visitor is using the kiosk.") if visit.begun
-                                  else N_("No one is using the kiosk.")))
+        self.visit.setText(
+            self.t(
+                N_("A visitor is using the kiosk.")
+                if visit.begun
+                else N_("No one is using the kiosk.")
+            )
+        )
         asked = visit.help_requested_at
         self.help_call.setText(
             self.t(N_("The visitor asked for help at {time}.")).format(time=asked.strftime("%H:%M"))
-            if asked else "")
+            if asked
+            else ""
+        )
         self.help_call.setVisible(asked is not None)
         self.reset.set_text(self.t(N_("Reset this visit")))
         self.reset.setVisible(visit.begun)
-        self.service.set_text(self.t(N_("Put out of service") if self.shell.in_service
-                                     else N_("Back in service")))
+        self.service.set_text(
+            self.t(N_("Put out of service") if self.shell.in_service else N_("Back in service"))
+        )
         self.close_panel.set_text(self.t(N_("Close the panel")))

@@ -46,6 +46,7 @@ class AttendantUnlockScreen(Screen):
         words.addWidget(self.message)
         words.addStretch(1)
         words.addWidget(self.cancel)
+        self.words = words
         row = QHBoxLayout()
         row.addLayout(words, 1)
         row.addWidget(self.keypad)
@@ -85,20 +86,24 @@ class AttendantUnlockScreen(Screen):
         outcome = self.outcome or self.shell.pin_lock.status()
         t = self.shell.translator
         if outcome.verdict is PinVerdict.NO_PIN_SET:
-            return t.gettext(N_("No attendant PIN is set on this kiosk. "
-                                "Ask the technician to set one."))
+            return t.gettext(
+                N_("No attendant PIN is set on this kiosk. Ask the technician to set one.")
+            )
         if outcome.verdict is PinVerdict.LOCKED:
             minutes = max(1, (outcome.locked_seconds + 59) // 60)
-            return t.ngettext("Too many wrong PINs. Try again in {n} minute.",
-                              "Too many wrong PINs. Try again in {n} minutes.",
-                              minutes).format(n=minutes)
+            return t.ngettext(
+                "Too many wrong PINs. Try again in {n} minute.",
+                "Too many wrong PINs. Try again in {n} minutes.",
+                minutes,
+            ).format(n=minutes)
         if outcome.verdict is PinVerdict.WRONG:
-            return t.ngettext("Wrong PIN. {n} try left.", "Wrong PIN. {n} tries left.",
-                              outcome.tries_left).format(n=outcome.tries_left)
+            return t.ngettext(
+                "Wrong PIN. {n} try left.", "Wrong PIN. {n} tries left.", outcome.tries_left
+            ).format(n=outcome.tries_left)
         return ""
 
     def apply_theme(self, theme: Theme) -> None:
         """The keypad sized for the text size."""
         super().apply_theme(theme)
         self.keypad.apply_theme(theme)
-        self.column.itemAt(0).layout().setSpacing(theme.gap_px * 2)
+        self.words.setSpacing(theme.gap_px * 2)

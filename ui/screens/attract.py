@@ -41,8 +41,11 @@ class AttractScreen(Screen):
     def retranslate(self) -> None:
         """Set the words."""
         self.title.setText(self.t(N_("Consumer dispute mediation")))
-        self.purpose.setText(self.t(N_("Make a complaint about something you bought, "
-                                       "and talk to a mediator by video.")))
+        self.purpose.setText(
+            self.t(
+                N_("Make a complaint about something you bought, and talk to a mediator by video.")
+            )
+        )
         room = self.shell.settings.room_name
         self.room.setText(room)
         self.room.setVisible(bool(room))

@@ -40,10 +40,12 @@ class HelpComingScreen(Screen):
         asked = fields.get("asked_at") if fields else None
         self.asked.setText(
             self.t(N_("You asked for help at {time}.")).format(time=asked.strftime("%H:%M"))
-            if asked else ""
+            if asked
+            else ""
         )
         self.asked.setVisible(asked is not None)
         phone = self.shell.settings.help_phone
-        self.phone.setText(self.t(N_("You can also telephone {phone}.")).format(phone=phone)
-                           if phone else "")
+        self.phone.setText(
+            self.t(N_("You can also telephone {phone}.")).format(phone=phone) if phone else ""
+        )
         self.phone.setVisible(bool(phone))

@@ -41,8 +41,7 @@ class HomeScreen(Screen):
         """Set the words."""
         self.question.setText(self.t(N_("What would you like to do?")))
         for service in SERVICES:
-            self.cards[service.name].set_texts(self.t(service.title),
-                                               self.t(service.explanation))
+            self.cards[service.name].set_texts(self.t(service.title), self.t(service.explanation))
 
     def apply_theme(self, theme: Theme) -> None:
         """Cards apart by the gap."""

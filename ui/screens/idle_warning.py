@@ -41,8 +41,14 @@ class IdleWarningScreen(Screen):
     def retranslate(self) -> None:
         """Set the words and the seconds left."""
         self.heading.setText(self.t(N_("Are you still there?")))
-        self.explain.setText(self.t(N_("To keep your answers, touch Continue. Otherwise "
-                                       "the screen will be cleared for the next person in:")))
+        self.explain.setText(
+            self.t(
+                N_(
+                    "To keep your answers, touch Continue. Otherwise "
+                    "the screen will be cleared for the next person in:"
+                )
+            )
+        )
         self.carry_on.set_text(self.t(N_("Continue")))
         self.tick()
 

@@ -40,6 +40,12 @@ class NotAvailableScreen(Screen):
         fields = getattr(self.result, "fields", {})
         self.service.setText(self.t(str(fields.get("service", ""))) if fields else "")
         self.notice.setText(self.t(N_("This service is not available on this kiosk yet.")))
-        self.advice.setText(self.t(N_("You can go back to the menu, or call for help "
-                                      "and a member of staff will help you.")))
+        self.advice.setText(
+            self.t(
+                N_(
+                    "You can go back to the menu, or call for help "
+                    "and a member of staff will help you."
+                )
+            )
+        )
         self.menu.set_text(self.t(N_("Back to the menu")))

@@ -32,5 +32,11 @@ class OutOfServiceScreen(Screen):
     def retranslate(self) -> None:
         """Set the words."""
         self.heading.setText(self.t(N_("Out of service")))
-        self.advice.setText(self.t(N_("Sorry, this kiosk cannot be used at the moment. "
-                                      "Please ask the room attendant, or come back later.")))
+        self.advice.setText(
+            self.t(
+                N_(
+                    "Sorry, this kiosk cannot be used at the moment. "
+                    "Please ask the room attendant, or come back later."
+                )
+            )
+        )

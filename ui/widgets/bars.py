@@ -27,8 +27,14 @@ class Header(QFrame):
         self._row = QHBoxLayout(self)
         # The left end stays empty: it is the attendant's hidden corner.
         self._row.addStretch(1)
-        for widget in (self.language, self.text_size, self.quieter, self.volume, self.louder,
-                       self.repeat):
+        for widget in (
+            self.language,
+            self.text_size,
+            self.quieter,
+            self.volume,
+            self.louder,
+            self.repeat,
+        ):
             self._row.addWidget(widget)
 
     def retranslate(self, t: Translator, volume: int) -> None:

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ui import icons
 from ui.theme import ON_PRIMARY, PRIMARY, Theme
@@ -20,8 +28,13 @@ def _passive(label: QLabel) -> QLabel:
 class IconButton(QPushButton):
     """A button with an icon and a word beside it; role is primary, quiet or help."""
 
-    def __init__(self, icon: str, role: str = "primary", parent: QWidget | None = None,
-                 icon_scale: float = 1.0) -> None:
+    def __init__(
+        self,
+        icon: str,
+        role: str = "primary",
+        parent: QWidget | None = None,
+        icon_scale: float = 1.0,
+    ) -> None:
         super().__init__(parent)
         self.setProperty("role", role)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -131,5 +144,3 @@ class CardButton(QPushButton):
     def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt's name
         """The height the wrapped words need at this width."""
         return self._box.heightForWidth(width)
-
-

@@ -1,0 +1,68 @@
+# The two commands that matter: `make run` (the kiosk in demo mode) and `make test`.
+# Both set up what they need on a fresh Debian 12 machine: Debian packages (with apt-get
+# when root, otherwise the exact sudo line to run), the virtual environment, the catalogs.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export QT_QPA_PLATFORM ?= offscreen
+
+# Fonts with Mandarin glyphs, and the system libraries Qt's wheels draw on.
+DEB_PACKAGES := fonts-noto-cjk libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 \
+	libdbus-1-3
+
+.PHONY: run test lint bench catalogs system-packages clean
+
+run: $(VENV)/.stamp-installed
+	$(BIN)/mediation-kiosk run --demo
+
+test: $(VENV)/.stamp-installed
+	$(BIN)/python tools/catalogs.py check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/pytest
+
+lint: $(VENV)/.stamp-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+bench: $(VENV)/.stamp-installed
+	$(BIN)/python bench/startup.py
+
+# Re-extract the texts from the code and merge them into each language's catalog.
+catalogs: $(VENV)/.stamp-installed
+	$(BIN)/python tools/catalogs.py update
+
+system-packages:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" \
+			|| missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installing Debian packages:$$missing"; \
+			apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+				apt-get install -y -q --no-install-recommends $$missing; \
+		else \
+			echo "These Debian packages are missing. Install them, then run make again:"; \
+			echo "  sudo apt-get install -y$$missing"; \
+			exit 1; \
+		fi; \
+	fi
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.stamp-installed: pyproject.toml | $(VENV)/bin/python
+	$(MAKE) system-packages
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache
+	find assets/locale -name '*.mo' -delete
