@@ -108,15 +108,31 @@ def check_screen(shell: KioskShell, width: int, height: int) -> list[str]:
             needed = widget.heightForWidth(inner.width())
             if needed > inner.height():
                 problems.append(f"{where} needs {needed}px of height, has {inner.height()}")
-        else:
-            lines = text.split("\n")
-            wide = max(metrics.horizontalAdvance(line) for line in lines)
-            if wide > inner.width() or metrics.height() * len(lines) > inner.height():
-                problems.append(f"{where} needs {wide}px of width, has {inner.width()}")
+        elif widget.sizeHint().width() > widget.width() or (
+            widget.sizeHint().height() > widget.height()
+        ):
+            hint = widget.sizeHint()
+            problems.append(
+                f"{where} needs {hint.width()}x{hint.height()}px, "
+                f"has {widget.width()}x{widget.height()}"
+            )
         crop = frame[rect.top() : rect.bottom() + 1, rect.left() : rect.right() + 1]
         ratio = painted_contrast(crop)
         if ratio < MIN_CONTRAST:
             problems.append(f"{where} has contrast {ratio:.1f}:1")
+
+    if shell.current.header:
+        header = shell.header
+        for control in (
+            header.language,
+            header.text_size,
+            header.quieter,
+            header.louder,
+            header.repeat,
+            header.help,
+        ):
+            if not _visible(control, shell) or control.window() is not shell:
+                problems.append(f"{name}: {control.accessibleName()!r} is not in the header")
 
     targets = _targets(shell)
     for button in targets:
@@ -160,7 +176,7 @@ def test_the_check_sees_a_bad_screen(make_shell, qapp) -> None:
     screen = shell.current
     screen.question.setStyleSheet("font-size: 12px; color: #AAAAAA;")
     screen.question.setText("What would you like to do? " * 30)
-    shell.bottom.help.setFixedSize(60, 60)
+    shell.header.help.setFixedSize(60, 60)
     qapp.processEvents()
     found = "\n".join(check_screen(shell, 1280, 800))
     assert "under the body size" in found

@@ -104,7 +104,7 @@ def test_a_tap_anywhere_on_the_welcome_screen_starts(qtbot, shell) -> None:
 def test_call_for_help_is_on_every_consumer_screen_and_back_returns(qtbot, shell) -> None:
     tap(qtbot, shell.screens["attract"].start)
     tap(qtbot, shell.screens["home"].cards["check_case"])
-    tap(qtbot, shell.bottom.help)
+    tap(qtbot, shell.header.help)
     assert shell.current.name == "help_coming"
     tap(qtbot, shell.bottom.back)
     assert shell.current.name == "not_available"  # where the consumer was
@@ -116,7 +116,7 @@ def test_call_for_help_is_on_every_consumer_screen_and_back_returns(qtbot, shell
 def test_language_switch_keeps_the_screen_and_everything_entered(qtbot, shell, speech) -> None:
     tap(qtbot, shell.screens["attract"].start)
     tap(qtbot, shell.header.louder)
-    tap(qtbot, shell.bottom.help)
+    tap(qtbot, shell.header.help)
     asked = shell.visit.help_requested_at
     tap(qtbot, shell.bottom.back)
     tap(qtbot, shell.screens["home"].cards["join_mediation"])
@@ -184,7 +184,7 @@ def _idle_shell(shell: KioskShell) -> Clock:
 def test_idle_warning_counts_down_and_continue_keeps_the_visit(qtbot, shell, speech) -> None:
     clock = _idle_shell(shell)
     tap(qtbot, shell.screens["attract"].start)
-    tap(qtbot, shell.bottom.help)
+    tap(qtbot, shell.header.help)
     asked = shell.visit.help_requested_at
     clock.now += 89
     qtbot.wait(600)
@@ -213,7 +213,7 @@ def test_idle_reset_wipes_the_visit(qtbot, shell) -> None:
     tap(qtbot, shell.header.text_size)
     tap(qtbot, shell.header.louder)
     shell.visit.help_requested_at = datetime(2026, 11, 28, 10, 32)
-    tap(qtbot, shell.bottom.help)
+    tap(qtbot, shell.header.help)
     assert "You asked for help at 10:32." in on_screen(shell)
     folder = shell.visit.folder
     (folder / "photo.jpg").write_bytes(b"\xff\xd8 the consumer's receipt")
@@ -254,7 +254,7 @@ def test_nothing_counts_down_on_the_welcome_screen(qtbot, shell) -> None:
 
 def test_attendant_unlocks_with_the_right_pin_and_resets_the_visit(qtbot, shell) -> None:
     tap(qtbot, shell.screens["attract"].start)
-    tap(qtbot, shell.bottom.help)
+    tap(qtbot, shell.header.help)
     asked = shell.visit.help_requested_at
     folder = shell.visit.folder
     corner_taps(qtbot, shell)
@@ -332,7 +332,7 @@ def test_out_of_service_and_back(qtbot, shell) -> None:
     assert "暂停服务" in on_screen(shell)
     tap(qtbot, shell.screens["out_of_service"])
     assert shell.current.name == "out_of_service"  # a tap does not start a visit here
-    tap(qtbot, shell.bottom.help)
+    tap(qtbot, shell.header.help)
     assert shell.current.name == "help_coming"
     tap(qtbot, shell.bottom.back)
     assert shell.current.name == "out_of_service"

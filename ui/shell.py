@@ -7,7 +7,7 @@ import logging
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QSize, QTimer
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QMouseEvent, QResizeEvent
-from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.attendant import CornerKnock, PinLock, PinOutcome, PinVerdict
 from kiosk.guidance import Guide, Speech, Transcript
@@ -75,6 +75,9 @@ class KioskShell(QWidget):
         self.stack.currentChanged.connect(lambda _index: self.stack.updateGeometry())
         self.bottom = BottomBar()
         column = QVBoxLayout(self)
+        # The screen decides the window's size, never its content: what does not fit
+        # shows as cut off, which the accessibility test catches.
+        column.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(self.header)
@@ -390,7 +393,7 @@ class KioskShell(QWidget):
         header.repeat.clicked.connect(self.repeat)
         bottom.back.clicked.connect(self.go_back)
         bottom.finish.clicked.connect(self.finish_visit)
-        bottom.help.clicked.connect(self.call_for_help)
+        header.help.clicked.connect(self.call_for_help)
 
     def _switch_language(self) -> None:
         current = self.visit.presentation.language

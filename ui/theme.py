@@ -98,7 +98,6 @@ class Theme:
         QLabel[role="title"] {{ font-size: {title}px; font-weight: bold; }}
         QLabel[role="count"] {{ font-size: {title}px; font-weight: bold; }}
         QPushButton {{
-            min-height: {self.target_px}px; min-width: {self.target_px}px;
             padding: 0px {pad}px; border-radius: {radius}px;
             background: {PRIMARY}; color: {ON_PRIMARY}; border: 3px solid {PRIMARY};
             font-weight: bold;

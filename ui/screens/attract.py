@@ -20,7 +20,7 @@ class AttractScreen(Screen):
     name = "attract"
     description = "Welcome screen; tap anywhere to start"
     prompt = N_("Welcome. Touch the screen to start.")
-    nav = Nav.HELP
+    nav = Nav.NONE
 
     def __init__(self, shell: KioskShell) -> None:
         super().__init__(shell)

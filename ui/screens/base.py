@@ -22,10 +22,9 @@ Shown = ShowScreen | ShowProgress | Done | None
 class Nav(enum.Enum):
     """What the bottom bar offers on a screen."""
 
-    NONE = "none"  # no bars at all: the screen holds every button it needs
-    HELP = "help"  # call for help only
-    BACK = "back"  # back and call for help
-    FINISH = "finish"  # finish the visit and call for help
+    NONE = "none"  # no bottom bar: nothing to go back to
+    BACK = "back"  # a big back
+    FINISH = "finish"  # finish the visit (the home menu)
 
 
 class Screen(QWidget):

@@ -17,7 +17,7 @@ class OutOfServiceScreen(Screen):
     name = "out_of_service"
     description = "The kiosk is out of service"
     prompt = N_("Sorry, this kiosk is out of service. Please ask the room attendant.")
-    nav = Nav.HELP
+    nav = Nav.NONE
 
     def __init__(self, shell: KioskShell) -> None:
         super().__init__(shell)

@@ -16,7 +16,7 @@ class PleaseWaitScreen(Screen):
 
     name = "please_wait"
     description = "Please wait: something the consumer waits on is under way"
-    nav = Nav.HELP
+    nav = Nav.NONE
 
     def __init__(self, shell: KioskShell) -> None:
         super().__init__(shell)

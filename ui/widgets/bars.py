@@ -1,5 +1,5 @@
-"""The header on every consumer screen (language, text size, volume, repeat) and the bottom
-bar (back or finish, and call for help)."""
+"""The header on every consumer screen (language, text size, volume, repeat, call for help)
+and the bottom bar (back, or finish on the home menu)."""
 
 from __future__ import annotations
 
@@ -12,18 +12,19 @@ from ui.widgets.buttons import IconButton
 
 
 class Header(QFrame):
-    """Language, text size, volume and 'repeat what was said', on every consumer screen."""
+    """Language, text size, volume, 'repeat what was said' and 'call for help'."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("Header")
-        self.language = IconButton("language", "quiet")
-        self.text_size = IconButton("text_size", "quiet")
-        self.quieter = IconButton("volume_down", "quiet")
+        self.language = IconButton("language", "quiet", stacked=True)
+        self.text_size = IconButton("text_size", "quiet", stacked=True)
+        self.quieter = IconButton("volume_down", "quiet", stacked=True)
         self.volume = QLabel()
         self.volume.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.louder = IconButton("volume_up", "quiet")
-        self.repeat = IconButton("repeat", "quiet")
+        self.louder = IconButton("volume_up", "quiet", stacked=True)
+        self.repeat = IconButton("repeat", "quiet", stacked=True)
+        self.help = IconButton("help", "help", stacked=True)
         self._row = QHBoxLayout(self)
         # The left end stays empty: it is the attendant's hidden corner.
         self._row.addStretch(1)
@@ -34,6 +35,7 @@ class Header(QFrame):
             self.volume,
             self.louder,
             self.repeat,
+            self.help,
         ):
             self._row.addWidget(widget)
 
@@ -49,10 +51,18 @@ class Header(QFrame):
         self.louder.setAccessibleName(t.gettext(N_("Louder")))
         self.volume.setText(t.gettext(N_("Volume {percent}%")).format(percent=volume))
         self.repeat.set_text(t.gettext(N_("Repeat")))
+        self.help.set_text(t.gettext(N_("Call for help")))
 
     def apply_theme(self, theme: Theme) -> None:
         """Resize icons and spacing for the text size."""
-        for button in (self.language, self.text_size, self.quieter, self.louder, self.repeat):
+        for button in (
+            self.language,
+            self.text_size,
+            self.quieter,
+            self.louder,
+            self.repeat,
+            self.help,
+        ):
             button.apply_theme(theme)
         gap = theme.gap_px
         self._row.setContentsMargins(gap, gap // 2, gap, gap // 2)
@@ -60,29 +70,26 @@ class Header(QFrame):
 
 
 class BottomBar(QFrame):
-    """Back (or finish) on the left, call for help on the right."""
+    """A big back (or, on the home menu, finish) at the bottom left."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("BottomBar")
         self.back = IconButton("back", "quiet")
         self.finish = IconButton("exit", "quiet")
-        self.help = IconButton("help", "help")
         self._row = QHBoxLayout(self)
         self._row.addWidget(self.back)
         self._row.addWidget(self.finish)
         self._row.addStretch(1)
-        self._row.addWidget(self.help)
 
     def retranslate(self, t: Translator) -> None:
         """Set every word in the visit's language."""
         self.back.set_text(t.gettext(N_("Back")))
         self.finish.set_text(t.gettext(N_("Finish")))
-        self.help.set_text(t.gettext(N_("Call for help")))
 
     def apply_theme(self, theme: Theme) -> None:
         """Resize icons and spacing for the text size."""
-        for button in (self.back, self.finish, self.help):
+        for button in (self.back, self.finish):
             button.apply_theme(theme)
         gap = theme.gap_px
         self._row.setContentsMargins(gap, gap // 2, gap, gap // 2)

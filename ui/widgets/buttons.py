@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui import icons
-from ui.theme import ON_PRIMARY, PRIMARY, Theme
+from ui.theme import MIN_TARGET_PX, ON_PRIMARY, PRIMARY, Theme
 
 _ICON_COLOURS = {"primary": ON_PRIMARY, "help": ON_PRIMARY, "quiet": PRIMARY, "card": PRIMARY}
 
@@ -26,7 +26,8 @@ def _passive(label: QLabel) -> QLabel:
 
 
 class IconButton(QPushButton):
-    """A button with an icon and a word beside it; role is primary, quiet or help."""
+    """A button with an icon and a word beside it (or under it, when `stacked`); role is
+    primary, quiet or help."""
 
     def __init__(
         self,
@@ -34,20 +35,23 @@ class IconButton(QPushButton):
         role: str = "primary",
         parent: QWidget | None = None,
         icon_scale: float = 1.0,
+        stacked: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setProperty("role", role)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self._icon_name = icon
         self._icon_scale = icon_scale
+        self._target = MIN_TARGET_PX
         self._icon = _passive(QLabel())
         self._word = _passive(QLabel())
         self._word.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._box = QHBoxLayout(self)
+        self._box: QBoxLayout = QVBoxLayout(self) if stacked else QHBoxLayout(self)
         self._box.addStretch(1)
-        self._box.addWidget(self._icon)
-        self._box.addWidget(self._word)
+        self._box.addWidget(self._icon, 0, Qt.AlignmentFlag.AlignCenter)
+        self._box.addWidget(self._word, 0, Qt.AlignmentFlag.AlignCenter)
         self._box.addStretch(1)
+        self._stacked = stacked
 
     def set_text(self, text: str) -> None:
         """Set the word on the button (and the name a screen reader gives it)."""
@@ -66,20 +70,41 @@ class IconButton(QPushButton):
 
     def apply_theme(self, theme: Theme) -> None:
         """Size the icon for the text size; the style sheet does the rest."""
+        self._target = theme.target_px
         size = round(theme.icon_px * self._icon_scale)
         colour = _ICON_COLOURS.get(str(self.property("role")), ON_PRIMARY)
         self._icon.setPixmap(icons.pixmap(self._icon_name, size, colour))
         self._icon.setFixedSize(size, size)
         pad = max(8, round(theme.body_px * 0.45))
-        self._box.setContentsMargins(pad, pad // 2, pad, pad // 2)
-        self._box.setSpacing(max(8, theme.body_px // 3))
+        if self._stacked:
+            self._box.setContentsMargins(pad // 2, pad // 4, pad // 2, pad // 4)
+            self._box.setSpacing(0)
+        else:
+            self._box.setContentsMargins(pad, pad // 2, pad, pad // 2)
+            self._box.setSpacing(max(8, theme.body_px // 3))
         self.updateGeometry()
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         """The size the icon and the word need, never under the minimum target."""
-        hint = self._box.sizeHint()
-        side = self.minimumHeight() or 88
-        return QSize(max(hint.width(), side), max(hint.height(), side))
+        # Measured from the word's font as it is now: the layout's cached hint can lag
+        # behind a text-size switch by one event-loop turn.
+        self._word.ensurePolished()
+        shown = self._word.isVisibleTo(self) and bool(self._word.text())
+        word = self._word.sizeHint() if shown else QSize(0, 0)
+        icon = self._icon.size()
+        margins = self._box.contentsMargins()
+        gap = self._box.spacing() if shown else 0
+        if self._stacked:
+            width = max(icon.width(), word.width())
+            height = icon.height() + gap + word.height()
+        else:
+            width = icon.width() + gap + word.width()
+            height = max(icon.height(), word.height())
+        # The button's own border lies inside its rectangle too.
+        width += margins.left() + margins.right() + 8
+        height += margins.top() + margins.bottom() + 8
+        side = self._target
+        return QSize(max(width, side), max(height, side))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         """Words are never cut: the minimum is what they need."""

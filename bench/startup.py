@@ -1,0 +1,156 @@
+"""Start-up and screen-switch speed of the kiosk, measured as a consumer meets them.
+
+    python bench/startup.py [--json] [--runs N] [--switches N]
+
+cold_start_s: from launching a fresh process to the first painted welcome screen (the
+median over --runs processes). switch_median_ms / switch_p95_ms: from a tap on a menu card
+or on "back" to the next screen painted, over --switches switches. Targets on a 2-core
+machine: cold start <= 1.0 s, switch p95 <= 50 ms. Offscreen, on a 1920x1080 screen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SCREEN = {
+    "synchronousWindowSystemEvents": False,
+    "windowFrameMargins": False,
+    "screens": [
+        {
+            "name": "kiosk",
+            "x": 0,
+            "y": 0,
+            "width": 1920,
+            "height": 1080,
+            "logicalDpi": 96,
+            "logicalBaseDpi": 96,
+            "dpr": 1,
+        }
+    ],
+}
+
+
+def _environment(folder: Path) -> dict[str, str]:
+    config = folder / "screen.json"
+    config.write_text(json.dumps(SCREEN))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
+    env.update(
+        QT_QPA_PLATFORM=f"offscreen:configfile={config}",
+        KIOSK_DATA_DIR=str(folder / "data"),
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def _child(mode: str, switches: int) -> None:
+    """Runs in the measured process: the same start-up as `mediation-kiosk run`."""
+    from PySide6.QtCore import QEvent, QObject, Qt
+    from PySide6.QtTest import QTest
+
+    from kiosk.settings import load
+    from ui.app import application, open_shell
+
+    app = application()
+    shell = open_shell(load())
+    painted: set[str] = set()
+
+    class PaintWatch(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+            if event.type() is QEvent.Type.Paint:
+                painted.add(watched.objectName() or type(watched).__name__)
+            return False
+
+    watch = PaintWatch()
+    for name, screen in shell.screens.items():
+        screen.setObjectName(name)
+        screen.installEventFilter(watch)
+
+    def until_painted(name: str) -> None:
+        while name not in painted:
+            app.processEvents()
+
+    until_painted("attract")
+    if mode == "cold":
+        print(time.monotonic(), flush=True)
+        return
+    shell.start_visit()
+    until_painted("home")
+    card = shell.screens["home"].cards["file_complaint"]
+    samples = []
+    for index in range(switches):
+        target, button = ("not_available", card) if index % 2 == 0 else ("home", shell.bottom.back)
+        painted.clear()
+        started = time.perf_counter()
+        QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+        until_painted(target)
+        samples.append((time.perf_counter() - started) * 1000)
+    print(json.dumps(samples), flush=True)
+
+
+def measure(runs: int, switches: int) -> dict[str, float]:
+    """Run the child processes and gather the figures."""
+    figures: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as name:
+        env = _environment(Path(name))
+        command = [sys.executable, str(Path(__file__).resolve()), "--child"]
+        starts = []
+        for _ in range(runs):
+            launched = time.monotonic()
+            done = subprocess.run(
+                [*command, "cold"], env=env, capture_output=True, text=True, check=True
+            )
+            starts.append(float(done.stdout.split()[-1]) - launched)
+        figures["cold_start_s"] = round(statistics.median(starts), 3)
+        figures["cold_start_max_s"] = round(max(starts), 3)
+        done = subprocess.run(
+            [*command, "switch", "--switches", str(switches)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        samples = sorted(json.loads(done.stdout.splitlines()[-1]))
+        figures["switch_median_ms"] = round(statistics.median(samples), 2)
+        figures["switch_p95_ms"] = round(samples[max(0, int(len(samples) * 0.95) - 1)], 2)
+    return figures
+
+
+UNITS = {
+    "cold_start_s": "s",
+    "cold_start_max_s": "s",
+    "switch_median_ms": "ms",
+    "switch_p95_ms": "ms",
+}
+
+
+def main() -> int:
+    """Print the figures, one a line, or as one JSON object."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--switches", type=int, default=50)
+    parser.add_argument("--child", choices=("cold", "switch"))
+    args = parser.parse_args()
+    if args.child:
+        _child(args.child, args.switches)
+        return 0
+    figures = measure(args.runs, args.switches)
+    if args.json:
+        print(json.dumps(figures))
+    else:
+        for name, value in figures.items():
+            print(f"{name}: {value} {UNITS[name]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
