@@ -53,14 +53,21 @@ def _load(language: str) -> gettext.NullTranslations:
         if not po.is_file():
             raise FileNotFoundError(f"No translation catalog for {language!r} at {po}")
         mo = po.with_suffix(".mo")
-        if not mo.is_file() or mo.stat().st_mtime < po.stat().st_mtime:
-            _compile(po, mo)
-        with mo.open("rb") as file:
-            _cache[language] = gettext.GNUTranslations(file)
+        if mo.is_file() and mo.stat().st_mtime >= po.stat().st_mtime:
+            compiled = mo.read_bytes()
+        else:
+            compiled = _compile(po)
+            try:
+                temporary = mo.with_suffix(".mo.tmp")
+                temporary.write_bytes(compiled)
+                temporary.replace(mo)
+            except OSError:
+                pass  # a read-only install: the catalog is compiled in memory each start
+        _cache[language] = gettext.GNUTranslations(io.BytesIO(compiled))
     return _cache[language]
 
 
-def _compile(po: Path, mo: Path) -> None:
+def _compile(po: Path) -> bytes:
     # Babel is imported here only: the compiled catalog is what normally loads.
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
@@ -69,6 +76,4 @@ def _compile(po: Path, mo: Path) -> None:
         catalog = read_po(file, locale=po.parent.parent.name)
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
-    temporary = mo.with_suffix(".mo.tmp")
-    temporary.write_bytes(buffer.getvalue())
-    temporary.replace(mo)
+    return buffer.getvalue()

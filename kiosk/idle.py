@@ -1,7 +1,9 @@
 """The idle reset: after a while without a touch, warn; after the warning, wipe the visit.
 
-Never while the consumer waits on something (a call, an upload): those hold the watch.
-The clock is passed in, so the rule runs the same in tests and in the shell's timer.
+The warning always gets its full time on screen, counted from when it was first seen,
+even if the kiosk was too busy (or asleep) to look sooner. Never while the consumer waits
+on something (a call, an upload): those hold the watch. The clock is passed in, so the
+rule runs the same in tests and in the shell's timer.
 """
 
 from __future__ import annotations
@@ -33,11 +35,13 @@ class IdleWatch:
         self.warning_seconds = warning_seconds
         self._clock = clock
         self._last_touch = clock()
+        self._warned_at: float | None = None
         self._holds: set[str] = set()
 
     def touch(self) -> None:
         """The consumer did something: start counting again."""
         self._last_touch = self._clock()
+        self._warned_at = None
 
     def hold(self, reason: str) -> None:
         """Stop counting while the consumer waits on something (a call, an upload)."""
@@ -54,18 +58,22 @@ class IdleWatch:
         return bool(self._holds)
 
     def state(self) -> IdleState:
-        """Active, warning or expired, as of now."""
+        """Active, warning or expired, as of now; the first look past the idle time starts
+        the warning."""
         if self._holds:
             return IdleState.ACTIVE
-        quiet = self._clock() - self._last_touch
-        if quiet < self.idle_seconds:
+        now = self._clock()
+        if now - self._last_touch < self.idle_seconds:
             return IdleState.ACTIVE
-        if quiet < self.idle_seconds + self.warning_seconds:
+        if self._warned_at is None:
+            self._warned_at = now
+        if now - self._warned_at < self.warning_seconds:
             return IdleState.WARNING
         return IdleState.EXPIRED
 
     def seconds_left(self) -> int:
         """Whole seconds until the reset, counted up, as the warning shows them."""
-        quiet = self._clock() - self._last_touch
-        left = self.idle_seconds + self.warning_seconds - quiet
-        return max(0, math.ceil(min(left, self.warning_seconds)))
+        if self._warned_at is None:
+            return math.ceil(self.warning_seconds)
+        left = self.warning_seconds - (self._clock() - self._warned_at)
+        return max(0, math.ceil(left))

@@ -66,3 +66,31 @@ def make_shell(qtbot, settings: Settings) -> Iterator[Callable[..., object]]:  #
     for shell in made:
         shell.locked = False
         shell.close()
+
+
+@pytest.fixture(autouse=True)
+def no_stray_windows(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a test that leaves a top-level widget behind (a widget with no parent shows
+    as a window of its own, or not at all, instead of on the kiosk's screen)."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    before = {id(w) for w in QApplication.topLevelWidgets()} if app is not None else set()
+    yield
+    app = QApplication.instance()
+    if app is None:
+        return
+    from PySide6.QtCore import QEvent
+
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    left = [w for w in QApplication.topLevelWidgets() if id(w) not in before and w.isVisible()]
+    stray = [
+        w
+        for w in QApplication.topLevelWidgets()
+        if id(w) not in before
+        and not w.isVisible()
+        and w.parent() is None
+        and type(w).__name__ != "KioskShell"
+    ]
+    assert not left, f"windows left open: {left}"
+    assert not stray, f"widgets with no parent: {stray}"

@@ -264,9 +264,23 @@ def test_idle_warns_then_expires_and_a_touch_starts_again() -> None:
     assert watch.seconds_left() == 20
     watch.touch()
     assert watch.state() is IdleState.ACTIVE
-    clock.now += 120
+    clock.now += 90
+    assert watch.state() is IdleState.WARNING
+    clock.now += 30
     assert watch.state() is IdleState.EXPIRED
     assert watch.seconds_left() == 0
+
+
+def test_the_warning_gets_its_full_time_even_when_first_seen_late() -> None:
+    clock = Clock()
+    watch = IdleWatch(90, 30, clock)
+    clock.now += 500  # the kiosk was busy or asleep: nobody saw a warning yet
+    assert watch.state() is IdleState.WARNING
+    assert watch.seconds_left() == 30
+    clock.now += 29.5
+    assert watch.state() is IdleState.WARNING
+    clock.now += 0.5
+    assert watch.state() is IdleState.EXPIRED
 
 
 def test_nothing_counts_down_while_the_consumer_waits_on_something() -> None:

@@ -354,3 +354,17 @@ def test_the_kiosk_cannot_be_closed_or_escaped(qtbot, make_shell) -> None:
     qtbot.keyClick(shell, Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier)
     assert shell.isVisible()
     assert shell.current.name == "home"
+
+
+def test_a_change_on_the_welcome_screen_is_reset_for_the_next_person(qtbot, shell) -> None:
+    clock = _idle_shell(shell)
+    tap(qtbot, shell.header.language)
+    tap(qtbot, shell.header.text_size)
+    assert shell.current.name == "attract"
+    assert "Touch here to start" in on_screen(shell)
+    clock.now += 121
+    qtbot.waitUntil(lambda: shell.current.name == "idle_warning", timeout=2000)
+    clock.now += 30
+    qtbot.waitUntil(lambda: shell.current.name == "attract", timeout=2000)
+    assert "点这里开始" in on_screen(shell)
+    assert shell.theme.body_px == 32

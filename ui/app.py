@@ -27,6 +27,7 @@ def application() -> QApplication:
     ):
         # No screen at all (a server, CI): draw offscreen rather than fail to start.
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        log.warning("no display found: the kiosk draws offscreen, where no one can see it")
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
     )
