@@ -91,6 +91,14 @@ class Settings:
             "allowed": DEVICE_SETS,
         },
     )
+    tap_guard_ms: int = field(
+        default=400,
+        metadata={
+            "doc": "After a screen changes, taps are ignored this long, so a double tap "
+            "does not also press what appears under the finger.",
+            "range": (0, 1000),
+        },
+    )
     windowed: bool = field(
         default=False,
         metadata={"doc": "Run in a normal window instead of fullscreen (development only)."},

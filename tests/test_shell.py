@@ -368,3 +368,16 @@ def test_a_change_on_the_welcome_screen_is_reset_for_the_next_person(qtbot, shel
     qtbot.waitUntil(lambda: shell.current.name == "attract", timeout=2000)
     assert "点这里开始" in on_screen(shell)
     assert shell.theme.body_px == 32
+
+
+def test_a_double_tap_does_not_press_what_the_next_screen_shows(qtbot, make_shell) -> None:
+    shell = make_shell(tap_guard_ms=400)
+    tap(qtbot, shell.screens["attract"].start)
+    home = shell.screens["home"]
+    tap(qtbot, home.cards["file_complaint"])  # the second tap of a double tap
+    assert shell.current.name == "home"
+    qtbot.wait(450)
+    tap(qtbot, home.cards["file_complaint"])
+    assert shell.current.name == "not_available"
+    tap(qtbot, shell.screens["not_available"].menu)
+    assert shell.current.name == "not_available"

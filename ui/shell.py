@@ -4,6 +4,7 @@ move between screens (journeys, back, help, idle reset, the attendant's corner).
 from __future__ import annotations
 
 import logging
+import time
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QSize, QTimer
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QMouseEvent, QResizeEvent
@@ -67,6 +68,7 @@ class KioskShell(QWidget):
         self._return_to: str | None = None  # the consumer's screen under the attendant's
         self._before_warning: str | None = None  # the screen under the idle warning
         self._last_press: tuple[int, QPoint, object] | None = None
+        self._switched_at = 0.0
         # Windowed (development) kiosks may be closed; the real one ignores Alt+F4.
         self.locked = not settings.windowed
 
@@ -116,6 +118,8 @@ class KioskShell(QWidget):
         """Show a screen (with a step result to render) and speak its prompt."""
         screen = self.screens[name]
         screen.show_result(result)
+        if self.stack.currentWidget() is not screen:
+            self._switched_at = time.monotonic()
         self.stack.setCurrentWidget(screen)
         self.header.setVisible(screen.header)
         nav = screen.nav
@@ -343,7 +347,9 @@ class KioskShell(QWidget):
         if self.current.name == "idle_warning":
             self.continue_visit()
             return True
-        return False
+        # Elderly hands often tap twice: the second tap must not press whatever the new
+        # screen shows under the finger.
+        return time.monotonic() - self._switched_at < self.settings.tap_guard_ms / 1000
 
     def _in_corner(self, at: QPoint) -> bool:
         return 0 <= at.x() < CORNER_PX and 0 <= at.y() < CORNER_PX
