@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QMouseEvent
 
 from kiosk.i18n import N_
-from ui.screens.base import Nav, Screen, icon, text
+from ui.screens.base import Nav, Screen, text
 from ui.widgets.buttons import IconButton
 
 if TYPE_CHECKING:
@@ -29,14 +29,7 @@ class AttractScreen(Screen):
         self.purpose = text()
         self.start = IconButton("hand", "primary", icon_scale=1.4)
         self.start.clicked.connect(shell.start_visit)
-        self.column.addStretch(1)
-        self.column.addWidget(icon("kiosk"))
-        self.column.addWidget(self.title)
-        self.column.addWidget(self.purpose)
-        self.column.addWidget(self.room)
-        self.column.addStretch(1)
-        self.column.addWidget(self.start)
-        self.column.addStretch(1)
+        self.arrange("kiosk", self.title, self.purpose, self.room, action=self.start)
 
     def retranslate(self) -> None:
         """Set the words."""

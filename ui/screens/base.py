@@ -85,6 +85,19 @@ class Screen(QWidget):
     def tick(self) -> None:
         """Called every half second while the screen shows (countdowns)."""
 
+    def arrange(self, icon_name: str, *words: QWidget, action: QWidget | None = None) -> None:
+        """The usual message screen: an icon, the words under it, and one action below."""
+        self.column.addStretch(1)
+        self.column.addWidget(icon(icon_name))
+        for widget in words:
+            self.column.addWidget(widget)
+        if action is None:
+            self.column.addStretch(2)
+            return
+        self.column.addStretch(1)
+        self.column.addWidget(action)
+        self.column.addStretch(1)
+
 
 def text(role: str = "", centred: bool = True) -> QLabel:
     """A wrapped label in one of the theme's roles (heading, title, or body)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kiosk.i18n import N_
-from ui.screens.base import Nav, Screen, icon, text
+from ui.screens.base import Nav, Screen, text
 
 if TYPE_CHECKING:
     from ui.shell import KioskShell
@@ -24,13 +24,7 @@ class HelpComingScreen(Screen):
         self.wait = text()
         self.asked = text()
         self.phone = text()
-        self.column.addStretch(1)
-        self.column.addWidget(icon("hand"))
-        self.column.addWidget(self.heading)
-        self.column.addWidget(self.wait)
-        self.column.addWidget(self.asked)
-        self.column.addWidget(self.phone)
-        self.column.addStretch(2)
+        self.arrange("hand", self.heading, self.wait, self.asked, self.phone)
 
     def retranslate(self) -> None:
         """Set the words."""

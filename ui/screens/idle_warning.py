@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kiosk.i18n import N_
-from ui.screens.base import Nav, Screen, icon, text
+from ui.screens.base import Nav, Screen, text
 from ui.widgets.buttons import IconButton
 
 if TYPE_CHECKING:
@@ -29,14 +29,7 @@ class IdleWarningScreen(Screen):
         self.count = text("count")
         self.carry_on = IconButton("check", "primary", icon_scale=1.4)
         self.carry_on.clicked.connect(shell.continue_visit)
-        self.column.addStretch(1)
-        self.column.addWidget(icon("clock"))
-        self.column.addWidget(self.heading)
-        self.column.addWidget(self.explain)
-        self.column.addWidget(self.count)
-        self.column.addStretch(1)
-        self.column.addWidget(self.carry_on)
-        self.column.addStretch(1)
+        self.arrange("clock", self.heading, self.explain, self.count, action=self.carry_on)
 
     def retranslate(self) -> None:
         """Set the words and the seconds left."""

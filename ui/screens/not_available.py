@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kiosk.i18n import N_
-from ui.screens.base import Nav, Screen, icon, text
+from ui.screens.base import Nav, Screen, text
 from ui.widgets.buttons import IconButton
 
 if TYPE_CHECKING:
@@ -26,14 +26,7 @@ class NotAvailableScreen(Screen):
         self.advice = text()
         self.menu = IconButton("home", "primary")
         self.menu.clicked.connect(shell.go_home)
-        self.column.addStretch(1)
-        self.column.addWidget(icon("warning"))
-        self.column.addWidget(self.service)
-        self.column.addWidget(self.notice)
-        self.column.addWidget(self.advice)
-        self.column.addStretch(1)
-        self.column.addWidget(self.menu)
-        self.column.addStretch(1)
+        self.arrange("warning", self.service, self.notice, self.advice, action=self.menu)
 
     def retranslate(self) -> None:
         """Set the words."""

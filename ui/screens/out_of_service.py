@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kiosk.i18n import N_
-from ui.screens.base import Nav, Screen, icon, text
+from ui.screens.base import Nav, Screen, text
 
 if TYPE_CHECKING:
     from ui.shell import KioskShell
@@ -23,11 +23,7 @@ class OutOfServiceScreen(Screen):
         super().__init__(shell)
         self.heading = text("title")
         self.advice = text()
-        self.column.addStretch(1)
-        self.column.addWidget(icon("out_of_service"))
-        self.column.addWidget(self.heading)
-        self.column.addWidget(self.advice)
-        self.column.addStretch(2)
+        self.arrange("out_of_service", self.heading, self.advice)
 
     def retranslate(self) -> None:
         """Set the words."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kiosk.i18n import N_
-from ui.screens.base import Nav, Screen, icon, text
+from ui.screens.base import Nav, Screen, text
 
 if TYPE_CHECKING:
     from ui.shell import KioskShell
@@ -22,11 +22,7 @@ class PleaseWaitScreen(Screen):
         super().__init__(shell)
         self.heading = text("heading")
         self.message = text()
-        self.column.addStretch(1)
-        self.column.addWidget(icon("wait"))
-        self.column.addWidget(self.heading)
-        self.column.addWidget(self.message)
-        self.column.addStretch(2)
+        self.arrange("wait", self.heading, self.message)
 
     def retranslate(self) -> None:
         """Set the words."""
