@@ -9,13 +9,12 @@ from __future__ import annotations
 import enum
 import json
 import logging
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.paths import private_dir
+from kiosk.paths import write_private_json
 from kiosk.pins import pin_matches
 
 log = logging.getLogger(__name__)
@@ -118,9 +117,6 @@ class PinLock:
             return 0, self._clock() + LOCK_SECONDS
 
     def _write(self) -> None:
-        private_dir(self._state_file.parent)
-        temporary = self._state_file.with_suffix(".tmp")
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as file:
-            json.dump({"wrong": self._wrong, "locked_until": self._locked_until}, file)
-        temporary.replace(self._state_file)
+        write_private_json(
+            self._state_file, {"wrong": self._wrong, "locked_until": self._locked_until}
+        )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 
 def assets_dir() -> Path:
@@ -25,3 +27,15 @@ def private_dir(path: Path) -> Path:
         folder.mkdir(mode=0o700, exist_ok=True)
         folder.chmod(0o700)  # mkdir's mode is cut by the umask
     return path
+
+
+def write_private_json(path: Path, data: Any) -> None:
+    """Write a small JSON file readable by the kiosk's user alone (0600), all or nothing."""
+    private_dir(path.parent)
+    temporary = path.with_suffix(".tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as file:
+        json.dump(data, file)
+        file.flush()
+        os.fsync(file.fileno())
+    temporary.replace(path)

@@ -128,9 +128,19 @@ def test_run_demo_starts_in_the_data_directory_and_keeps_it_private(tmp_path: Pa
         assert stat.S_IMODE(data.stat().st_mode) == 0o700
         assert stat.S_IMODE(log.stat().st_mode) == 0o600
         assert "demo mode: the attendant PIN is 123456" in log.read_text()
+        visit_folder = data / "visits" / "left-by-a-crash"
+        visit_folder.mkdir(parents=True)
     finally:
         process.send_signal(signal.SIGTERM)
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            raise
+    assert process.returncode == 0
+    assert "kiosk stopped" in log.read_text()
+    assert not visit_folder.exists()  # nothing of a visitor outlives the kiosk
 
 
 @pytest.mark.parametrize(

@@ -362,3 +362,15 @@ def test_mandarin_and_english_catalogs_translate_and_are_complete() -> None:
 def test_settings_object_is_immutable() -> None:
     with pytest.raises(AttributeError):
         Settings().language = "en"  # type: ignore[misc]
+
+
+def test_the_service_switch_is_remembered_and_a_damaged_file_keeps_it_off(tmp_path: Path) -> None:
+    from kiosk.service_switch import ServiceSwitch
+
+    state = tmp_path / "service.json"
+    assert ServiceSwitch(state).in_service
+    ServiceSwitch(state).set(False)
+    assert not ServiceSwitch(state).in_service
+    assert stat.S_IMODE(os.stat(state).st_mode) == 0o600
+    state.write_text("{")
+    assert not ServiceSwitch(state).in_service

@@ -381,3 +381,13 @@ def test_a_double_tap_does_not_press_what_the_next_screen_shows(qtbot, make_shel
     assert shell.current.name == "not_available"
     tap(qtbot, shell.screens["not_available"].menu)
     assert shell.current.name == "not_available"
+
+
+def test_out_of_service_survives_a_restart(qtbot, make_shell) -> None:
+    shell = make_shell()
+    corner_taps(qtbot, shell)
+    for digit in TEST_PIN:
+        tap(qtbot, shell.screens["attendant_unlock"].keypad.keys[digit])
+    tap(qtbot, shell.screens["attendant_panel"].service)
+    restarted = make_shell()
+    assert restarted.current.name == "out_of_service"

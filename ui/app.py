@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 
 from PySide6.QtCore import Qt
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.paths import private_dir
 from kiosk.settings import Settings
+from kiosk.visit import sweep
 from ui.shell import KioskShell
 
 log = logging.getLogger(__name__)
@@ -54,11 +56,25 @@ def run(settings: Settings) -> int:
     """Run the kiosk until the process is stopped."""
     app = application()
     shell = open_shell(settings)
+
+    def stop(number: int, _frame: object) -> None:
+        log.info("stopping on signal %d", number)
+        # exit(), not quit(): quit() asks the windows to close, and the kiosk window refuses.
+        app.exit(0)
+
+    # Python sees the signal at the shell's next half-second tick.
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     log.info(
         "kiosk started (%s devices, %s)",
         settings.devices,
         "windowed" if settings.windowed else "fullscreen",
     )
     code = app.exec()
-    shell.deleteLater()
+    # Nothing of a visitor outlives the kiosk (systemd stop, an update, a restart).
+    shell.wipe_visit(show=False)
+    sweep(settings.visits_dir)
+    shell.locked = False
+    shell.close()
+    log.info("kiosk stopped")
     return code

@@ -51,7 +51,7 @@ def _idle_warning(shell: KioskShell) -> None:
 
 
 def _out_of_service(shell: KioskShell) -> None:
-    shell.in_service = False
+    shell.service.set(False)
     shell.wipe_visit()
 
 

@@ -15,6 +15,7 @@ from kiosk.guidance import Guide, Speech, Transcript
 from kiosk.i18n import LANGUAGE_NAMES, Translator
 from kiosk.idle import IdleState, IdleWatch
 from kiosk.journeys import Abort, Done, JourneyRun, ShowProgress, ShowScreen, StepResult
+from kiosk.service_switch import ServiceSwitch
 from kiosk.services import service
 from kiosk.settings import TEXT_SIZES, Settings
 from kiosk.visit import Presentation, Visit, sweep
@@ -54,7 +55,7 @@ class KioskShell(QWidget):
         self.setObjectName("Shell")
         self.settings = settings
         self.guide = Guide(speech if speech is not None else Transcript())
-        self.in_service = True
+        self.service = ServiceSwitch(settings.data_dir / "service.json")
         self.idle = IdleWatch(settings.idle_seconds, settings.idle_warning_seconds)
         self.knock = CornerKnock()
         self.pin_lock = PinLock(
@@ -93,7 +94,7 @@ class KioskShell(QWidget):
         self._connect_bars()
         self._apply_theme()
         self._retranslate()
-        self.show_screen("attract")
+        self.show_screen(self._resting_screen())
 
         self._ticker = QTimer(self)
         self._ticker.setInterval(IDLE_TICK_MS)
@@ -104,6 +105,11 @@ class KioskShell(QWidget):
             app.installEventFilter(self)
 
     # -- what is on screen -------------------------------------------------------------
+
+    @property
+    def in_service(self) -> bool:
+        """True while consumers may use the kiosk."""
+        return self.service.in_service
 
     @property
     def current(self) -> Screen:
@@ -271,8 +277,7 @@ class KioskShell(QWidget):
 
     def toggle_service(self) -> None:
         """Put the kiosk out of service, or back in."""
-        self.in_service = not self.in_service
-        log.info("kiosk %s service", "back in" if self.in_service else "out of")
+        self.service.set(not self.in_service)
         if not self.in_service:
             self._return_to = None
             self.wipe_visit(show=False)
