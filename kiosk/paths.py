@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
 
 def assets_dir() -> Path:
-    """The assets folder: `KIOSK_ASSETS_DIR`, or `assets/` beside the packages."""
+    """The assets folder: `KIOSK_ASSETS_DIR`, `assets/` beside the packages (a checkout),
+    or `<prefix>/share/mediation-kiosk/assets` (an installed package)."""
     override = os.environ.get("KIOSK_ASSETS_DIR")
     if override:
         return Path(override)
-    return Path(__file__).resolve().parent.parent / "assets"
+    beside = Path(__file__).resolve().parent.parent / "assets"
+    if beside.is_dir():
+        return beside
+    return Path(sys.prefix) / "share" / "mediation-kiosk" / "assets"
 
 
 def private_dir(path: Path) -> Path:

@@ -15,6 +15,8 @@ import secrets
 import sys
 
 PIN_LENGTH = 6
+# Demo mode's attendant PIN when none is set; printed in the log and the README.
+DEMO_PIN = "123456"
 # A 6-digit PIN has only a million values: the lock-out after wrong tries is the real
 # defence, so the rounds only need to make an offline guess slow, not the check itself.
 ROUNDS = 600_000

@@ -8,12 +8,11 @@ import logging
 import os
 import re
 import sys
+from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from kiosk.paths import private_dir
 from kiosk.settings import LANGUAGES, Settings, SettingsError, load
-
-DEMO_PIN = "123456"
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -72,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    # Everything the kiosk writes (logs, visits, state) is for its own user alone.
+    os.umask(0o077)
     overrides: dict[str, object] = {}
     if args.demo:
         overrides["devices"] = "demo"
@@ -80,7 +81,7 @@ def _run(args: argparse.Namespace) -> int:
     settings = load(args.config, overrides=overrides)
     _start_logging(settings)
     if settings.demo and not settings.attendant_pin_hash:
-        from kiosk.pins import hash_pin
+        from kiosk.pins import DEMO_PIN, hash_pin
 
         settings = dataclasses.replace(settings, attendant_pin_hash=hash_pin(DEMO_PIN))
         logging.getLogger(__name__).warning("demo mode: the attendant PIN is %s", DEMO_PIN)
@@ -96,7 +97,8 @@ def _start_logging(settings: Settings) -> None:
     # Created 0600 before the handler opens it, so no moment exists when others may read it.
     os.close(os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
     log_file.chmod(0o600)
-    handler = logging.FileHandler(log_file, encoding="utf-8")
+    # A kiosk runs for years: keep the log to a few megabytes.
+    handler = RotatingFileHandler(log_file, maxBytes=2_000_000, backupCount=4, encoding="utf-8")
     logging.basicConfig(
         level=settings.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

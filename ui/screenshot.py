@@ -9,14 +9,13 @@ from pathlib import Path
 
 from kiosk.i18n import N_
 from kiosk.journeys import ShowProgress
-from kiosk.pins import hash_pin
+from kiosk.pins import DEMO_PIN, hash_pin
 from kiosk.settings import Settings
 from ui.app import application
 from ui.screens import SCREENS
 from ui.screens.attendant_unlock import AttendantUnlockScreen
 from ui.shell import KioskShell
 
-DEMO_PIN = "123456"
 DEMO_HELP_TIME = datetime(2026, 11, 28, 10, 32)
 
 
