@@ -58,7 +58,6 @@ $(VENV)/bin/python:
 
 $(VENV)/.stamp-installed: pyproject.toml | $(VENV)/bin/python
 	$(MAKE) system-packages
-	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $@
 

@@ -43,6 +43,11 @@ class IdleWatch:
         self._last_touch = self._clock()
         self._warned_at = None
 
+    def reset(self) -> None:
+        """A new visit: no holds, counting from now."""
+        self._holds.clear()
+        self.touch()
+
     def hold(self, reason: str) -> None:
         """Stop counting while the consumer waits on something (a call, an upload)."""
         self._holds.add(reason)

@@ -391,3 +391,19 @@ def test_out_of_service_survives_a_restart(qtbot, make_shell) -> None:
     tap(qtbot, shell.screens["attendant_panel"].service)
     restarted = make_shell()
     assert restarted.current.name == "out_of_service"
+
+
+def test_no_idle_reset_while_a_progress_step_is_on_screen(qtbot, shell) -> None:
+    from kiosk.journeys import ShowProgress, ShowScreen
+
+    clock = _idle_shell(shell)
+    tap(qtbot, shell.screens["attract"].start)
+    shell.open_service("file_complaint")
+    shell.show_step(ShowProgress("sending", "", "Please wait"))
+    assert shell.current.name == "please_wait"
+    clock.now += 1000
+    qtbot.wait(1200)
+    assert shell.current.name == "please_wait"
+    shell.show_step(ShowScreen("not_available", "not_available", ""))
+    clock.now += 91
+    qtbot.waitUntil(lambda: shell.current.name == "idle_warning", timeout=2000)

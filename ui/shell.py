@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 CORNER_PX = 120
 IDLE_TICK_MS = 500
 VOLUME_STEP = 10
+WAITING = "waiting on the kiosk"
 # The screens a kiosk rests on between visits.
 RESTING = frozenset({"attract", "out_of_service"})
 
@@ -65,6 +66,7 @@ class KioskShell(QWidget):
         self.visit = self._new_visit()
         self.translator = Translator(self.visit.presentation.language)
         self.theme = Theme(self.visit.presentation.text_size)
+        self._styled: Theme | None = None  # the theme the style sheet was last built from
         self._runs: list[JourneyRun] = []
         self._return_to: str | None = None  # the consumer's screen under the attendant's
         self._before_warning: str | None = None  # the screen under the idle warning
@@ -119,7 +121,7 @@ class KioskShell(QWidget):
         return widget
 
     def show_screen(
-        self, name: str, result: ShowScreen | ShowProgress | Done | None = None, speak: bool = True
+        self, name: str, result: ShowScreen | ShowProgress | Done | None = None
     ) -> None:
         """Show a screen (with a step result to render) and speak its prompt."""
         screen = self.screens[name]
@@ -132,8 +134,7 @@ class KioskShell(QWidget):
         self.bottom.setVisible(nav is not Nav.NONE)
         self.bottom.back.setVisible(nav is Nav.BACK)
         self.bottom.finish.setVisible(nav is Nav.FINISH)
-        if speak:
-            self._speak()
+        self._speak()
 
     def _speak(self) -> None:
         prompt = self.current.spoken_prompt()
@@ -147,6 +148,11 @@ class KioskShell(QWidget):
 
     def show_step(self, result: StepResult) -> None:
         """Show what a journey step asks for."""
+        # Nothing counts down while the consumer waits on the kiosk.
+        if isinstance(result, ShowProgress):
+            self.idle.hold(WAITING)
+        else:
+            self.idle.release(WAITING)
         match result:
             case ShowScreen(screen=screen):
                 self.show_screen(screen, result)
@@ -289,6 +295,7 @@ class KioskShell(QWidget):
         """End the visit: nothing of it stays on screen, in memory or on disk."""
         self.guide.stop()
         self.visit.wipe()
+        self.idle.reset()
         self._runs.clear()
         self._return_to = self._before_warning = None
         self.visit = self._new_visit()
@@ -380,7 +387,7 @@ class KioskShell(QWidget):
     def _apply_theme(self) -> None:
         size = self.size()
         theme = Theme(self.visit.presentation.text_size, scale_for(size.width(), size.height()))
-        if theme == getattr(self, "_styled", None):
+        if theme == self._styled:
             return
         self.theme = self._styled = theme
         self.setStyleSheet(theme.stylesheet())
