@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
@@ -53,6 +54,13 @@ class Screen(QWidget):
         """Take a step result (or none) and draw it."""
         self.result = result
         self.retranslate()
+
+    @property
+    def fields(self) -> Mapping[str, Any]:
+        """The fields of the step result on show (none without one)."""
+        if isinstance(self.result, ShowScreen | Done):
+            return self.result.fields
+        return {}
 
     def spoken_prompt(self) -> str:
         """The message id spoken when the screen appears."""

@@ -30,8 +30,7 @@ class HelpComingScreen(Screen):
         """Set the words."""
         self.heading.setText(self.t(N_("Help is coming")))
         self.wait.setText(self.t(N_("Please stay here. A member of staff will come to you.")))
-        fields = getattr(self.result, "fields", {})
-        asked = fields.get("asked_at") if fields else None
+        asked = self.fields.get("asked_at")
         self.asked.setText(
             self.t(N_("You asked for help at {time}.")).format(time=asked.strftime("%H:%M"))
             if asked

@@ -30,8 +30,8 @@ class NotAvailableScreen(Screen):
 
     def retranslate(self) -> None:
         """Set the words."""
-        fields = getattr(self.result, "fields", {})
-        self.service.setText(self.t(str(fields.get("service", ""))) if fields else "")
+        service = self.fields.get("service")
+        self.service.setText(self.t(str(service)) if service else "")
         self.notice.setText(self.t(N_("This service is not available on this kiosk yet.")))
         self.advice.setText(
             self.t(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kiosk.i18n import N_
+from kiosk.journeys import ShowProgress
 from ui.screens.base import Nav, Screen, text
 
 if TYPE_CHECKING:
@@ -27,5 +28,5 @@ class PleaseWaitScreen(Screen):
     def retranslate(self) -> None:
         """Set the words."""
         self.heading.setText(self.t(N_("Please wait")))
-        message = getattr(self.result, "message", "")
+        message = self.result.message if isinstance(self.result, ShowProgress) else ""
         self.message.setText(self.t(message) if message else "")
