@@ -292,7 +292,7 @@ def test_closing_the_panel_returns_the_consumer_to_their_screen(qtbot, shell) ->
     assert shell.current.name == "home"
 
 
-def test_wrong_pins_count_down_then_lock_the_keypad(qtbot, shell) -> None:
+def test_wrong_pins_count_down_then_lock_the_keypad(qtbot, shell, speech) -> None:
     corner_taps(qtbot, shell)
     assert not shell.visit.begun  # the corner does not start a visit
     unlock = shell.screens["attendant_unlock"]
@@ -306,6 +306,7 @@ def test_wrong_pins_count_down_then_lock_the_keypad(qtbot, shell) -> None:
         assert unlock.message.text() == f"密码错误，还可以再试 {tries_left} 次。"
     enter("000000")
     assert unlock.message.text() == "密码错误次数太多，请 5 分钟后再试。"
+    assert said(speech) == "密码错误次数太多，请 5 分钟后再试。"
     enter(TEST_PIN)
     assert shell.current.name == "attendant_unlock"
     assert unlock.message.text() == "密码错误次数太多，请 5 分钟后再试。"

@@ -136,13 +136,16 @@ class KioskShell(QWidget):
         self.bottom.finish.setVisible(nav is Nav.FINISH)
         self._speak()
 
+    def say(self, text: str) -> None:
+        """Speak a message the screen shows now (a verdict, an error), in the visit's voice."""
+        if text:
+            presentation = self.visit.presentation
+            self.guide.prompt(text, presentation.language, presentation.volume)
+
     def _speak(self) -> None:
         prompt = self.current.spoken_prompt()
         if prompt:
-            presentation = self.visit.presentation
-            self.guide.prompt(
-                self.translator.gettext(prompt), presentation.language, presentation.volume
-            )
+            self.say(self.translator.gettext(prompt))
         else:
             self.guide.stop()
 

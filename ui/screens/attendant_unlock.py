@@ -62,6 +62,8 @@ class AttendantUnlockScreen(Screen):
                 pin, self.pin = self.pin, ""
                 self.outcome = self.shell.try_pin(pin)
         self.retranslate()
+        if self.outcome is not None and self.shell.current is self:
+            self.shell.say(self.message.text())
 
     def erase_digit(self) -> None:
         """Take back the last digit."""
