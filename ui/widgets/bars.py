@@ -55,15 +55,13 @@ class Header(QFrame):
 
     def apply_theme(self, theme: Theme) -> None:
         """Resize icons and spacing for the text size."""
-        for button in (
-            self.language,
-            self.text_size,
-            self.quieter,
-            self.louder,
-            self.repeat,
-            self.help,
-        ):
+        buttons = (self.language, self.text_size, self.quieter, self.louder, self.repeat, self.help)
+        for button in buttons:
             button.apply_theme(theme)
+        # One height for the whole row, the icon-only volume buttons included.
+        tallest = max(button.sizeHint().height() for button in buttons)
+        for button in buttons:
+            button.setMinimumHeight(tallest)
         gap = theme.gap_px
         self._row.setContentsMargins(gap, gap // 2, gap, gap // 2)
         self._row.setSpacing(gap)
