@@ -48,6 +48,10 @@ def open_shell(settings: Settings) -> KioskShell:
         shell.show()
     else:
         shell.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
+        # Cover the screen even where no window manager honours "fullscreen" (bare X11).
+        screen = QGuiApplication.primaryScreen()
+        if screen is not None:
+            shell.setGeometry(screen.geometry())
         shell.showFullScreen()
     return shell
 
