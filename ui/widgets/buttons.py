@@ -60,10 +60,6 @@ class IconButton(QPushButton):
         self.setAccessibleName(text)
         self.updateGeometry()
 
-    def set_icon(self, icon: str) -> None:
-        """Change the icon (for example volume up and down)."""
-        self._icon_name = icon
-
     def text_label(self) -> QLabel:
         """The label that carries the word, for tests and the accessibility check."""
         return self._word
@@ -144,10 +140,6 @@ class CardButton(QPushButton):
         self._explanation.setText(explanation)
         self.setAccessibleName(heading)
         self.setAccessibleDescription(explanation)
-
-    def heading_label(self) -> QLabel:
-        """The label that carries the heading."""
-        return self._heading
 
     def apply_theme(self, theme: Theme) -> None:
         """Size the icon for the text size."""
