@@ -131,8 +131,10 @@ class CardButton(QPushButton):
         # Icon beside the words, not above: on a small screen at the largest text size
         # four cards must still fit with nothing cut off.
         self._box: QBoxLayout = QHBoxLayout(self)
+        self._box.addStretch(1)
         self._box.addWidget(self._icon, 0, Qt.AlignmentFlag.AlignVCenter)
-        self._box.addLayout(words, 1)
+        self._box.addLayout(words, 0)
+        self._box.addStretch(1)
 
     def set_texts(self, heading: str, explanation: str) -> None:
         """Set the heading and the explanation."""
