@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -24,6 +23,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tools import xserver  # noqa: E402 - found through the line above
+
 SCREEN = {
     "synchronousWindowSystemEvents": False,
     "windowFrameMargins": False,
@@ -119,23 +121,11 @@ def _cold_starts(env: dict[str, str], runs: int) -> list[float]:
 
 def _on_xvfb(env: dict[str, str], runs: int) -> list[float]:
     """Cold starts on a real X server, as on a kiosk PC (xcb), when Xvfb is installed."""
-    if shutil.which("Xvfb") is None:
+    if not xserver.available():
         return []
-    read, write = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
-        pass_fds=(write,),
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write)
-    try:
-        with os.fdopen(read) as pipe:
-            display = f":{pipe.readline().strip()}"
+    with xserver.private_display(1920, 1080) as display:
         x11 = {k: v for k, v in env.items() if k != "QT_QPA_PLATFORM"}
         return _cold_starts({**x11, "DISPLAY": display}, runs)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def measure(runs: int, switches: int) -> dict[str, float]:

@@ -346,10 +346,7 @@ def test_without_a_pin_set_nothing_unlocks(tmp_path: Path) -> None:
 
 
 def test_mandarin_and_english_catalogs_translate_and_are_complete() -> None:
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
-    import catalogs
+    from tools import catalogs
 
     assert catalogs.problems() == []
     zh, en = Translator("zh_CN"), Translator("en")

@@ -4,16 +4,17 @@ to help it, as on a bare kiosk PC, and draws its welcome screen there."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QColor, QImage
 
+from tools import xserver
 from ui.theme import HELP, PAPER
 
 KIOSK = str(Path(sys.executable).parent / "mediation-kiosk")
@@ -26,22 +27,12 @@ GRAB = (
 
 
 @pytest.fixture
-def x_display():  # type: ignore[no-untyped-def]
+def x_display() -> Iterator[str]:
     """A private Xvfb server of 1280x800; yields its DISPLAY."""
-    if shutil.which("Xvfb") is None:
+    if not xserver.available():
         pytest.fail("Xvfb is missing: `make test` installs it (Debian package xvfb)")
-    read, write = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-        pass_fds=(write,),
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write)
-    with os.fdopen(read) as pipe:
-        number = pipe.readline().strip()
-    yield f":{number}"
-    server.terminate()
-    server.wait(timeout=10)
+    with xserver.private_display(1280, 800) as display:
+        yield display
 
 
 def test_the_kiosk_fills_a_bare_x11_screen(tmp_path: Path, x_display: str) -> None:

@@ -1,0 +1,1 @@
+"""Development tools: catalogs, a private X server for tests and benchmarks."""
