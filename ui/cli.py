@@ -91,8 +91,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _start_logging(settings: Settings) -> None:
-    private_dir(settings.data_dir)
-    logs = private_dir(settings.data_dir / "logs")
+    logs = private_dir(settings.data_dir / "logs")  # the data folder too, if missing
     log_file = logs / "kiosk.log"
     # Created 0600 before the handler opens it, so no moment exists when others may read it.
     os.close(os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
