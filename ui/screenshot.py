@@ -40,7 +40,10 @@ def _help_coming(shell: KioskShell) -> None:
 
 def _please_wait(shell: KioskShell) -> None:
     shell.start_visit()
-    shell.show_screen("please_wait", ShowProgress("demo", "", N_("Please wait")))
+    shell.show_screen(
+        "please_wait",
+        ShowProgress("demo", "", N_("Saving your answers. This takes a few seconds.")),
+    )
 
 
 def _idle_warning(shell: KioskShell) -> None:
