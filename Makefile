@@ -8,22 +8,36 @@ BIN := $(VENV)/bin
 
 # Fonts with Mandarin glyphs; the system libraries Qt's wheels draw on, with those of its
 # X11 (xcb) platform plugin; and Xvfb, the X server the real-window test runs on.
-DEB_PACKAGES := fonts-noto-cjk libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 \
+DEB_PACKAGES_SHELL := fonts-noto-cjk libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 \
 	libdbus-1-3 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 \
 	libxcb-shape0 libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-xinerama0 xvfb
+# The hub's production database, which the tests run against too.
+DEB_PACKAGES_HUB := postgresql
+# The room's devices: speech, sound (PortAudio over a PulseAudio null sink) and printing.
+DEB_PACKAGES_DEVICES :=
+DEB_PACKAGES := $(DEB_PACKAGES_SHELL) $(DEB_PACKAGES_HUB) $(DEB_PACKAGES_DEVICES)
 
-.PHONY: run test lint bench catalogs system-packages clean
+# Services the tests use: each script in tools/services starts one (idempotent) and prints
+# `NAME=value` lines that the test run exports.
+SERVICE_ENV := .services.env
+
+.PHONY: run test lint bench catalogs services system-packages clean
 
 run: $(VENV)/.stamp-installed
 	$(BIN)/mediation-kiosk run --demo
 
-test: $(VENV)/.stamp-installed
+test: $(VENV)/.stamp-installed services
 	$(BIN)/python tools/catalogs.py check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	$(BIN)/pytest
+	set -a && . ./$(SERVICE_ENV) && set +a && $(BIN)/pytest
+
+# Start what the tests talk to (PostgreSQL, sound, printing) and record how to reach it.
+services: $(VENV)/.stamp-installed
+	@: > $(SERVICE_ENV)
+	@for s in tools/services/*.sh; do sh "$$s" >> $(SERVICE_ENV) || exit 1; done
 
 lint: $(VENV)/.stamp-installed
 	$(BIN)/ruff check .
