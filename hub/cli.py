@@ -3,38 +3,142 @@
 from __future__ import annotations
 
 import argparse
+import json
+import logging
 import sys
+from dataclasses import asdict
+
+from sqlalchemy.orm import sessionmaker
 
 
 def parser() -> argparse.ArgumentParser:
     """The command line, with every command of the contract."""
+    db_help = "the database URL (default: HUB_DB, or a SQLite file in the hub's data folder)"
     top = argparse.ArgumentParser(
         prog="mediation-hub", description="The mediation hub (central server)."
     )
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     serve = commands.add_parser("serve", help="serve the API and the mediator console")
-    serve.add_argument("--db")
+    serve.add_argument("--db", help=db_help)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8700)
     code = commands.add_parser("enroll-code", help="print a one-time enrollment code")
-    code.add_argument("--room", required=True)
+    code.add_argument("--room", required=True, help="the room's name (made if new)")
     code.add_argument("--valid-hours", type=int, default=24)
-    code.add_argument("--db")
+    code.add_argument("--db", help=db_help)
     devices = commands.add_parser("devices", help="list enrolled kiosks")
     devices.add_argument("--json", action="store_true")
-    devices.add_argument("--db")
+    devices.add_argument("--db", help=db_help)
     revoke = commands.add_parser("revoke", help="lock out one kiosk")
     revoke.add_argument("device")
-    revoke.add_argument("--db")
+    revoke.add_argument("--db", help=db_help)
     return top
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the exit code."""
     args = parser().parse_args(argv)
-    # The hub itself is built by the next piece of work; say so rather than pretend.
-    print(f"mediation-hub {args.command}: not available in this version yet.", file=sys.stderr)
-    return 2
+    from hub.store import default_db_url
+
+    url = args.db or default_db_url()
+    if args.command == "serve":
+        return _serve(url, args.host, args.port)
+    if args.command == "enroll-code":
+        return _enroll_code(url, args.room, args.valid_hours)
+    if args.command == "devices":
+        return _devices(url, args.json)
+    return _revoke(url, args.device)
+
+
+def _sessions(url: str) -> sessionmaker:  # type: ignore[type-arg]
+    from hub.migrate import upgrade
+    from hub.store import engine_for
+
+    engine = engine_for(url, pool_size=1)
+    upgrade(engine)
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def _serve(url: str, host: str, port: int) -> int:
+    import uvicorn
+
+    from hub.api import create_app
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    uvicorn.run(create_app(url), host=host, port=port, log_level="info", access_log=False)
+    return 0
+
+
+def _enroll_code(url: str, room: str, valid_hours: int) -> int:
+    import io
+
+    import qrcode
+
+    from hub import fleet
+
+    if not room.strip() or not 1 <= valid_hours <= 24 * 30:
+        print("enroll-code: give a room name and --valid-hours from 1 to 720.", file=sys.stderr)
+        return 2
+    with _sessions(url).begin() as session:
+        code, made_for = fleet.new_enroll_code(session, room.strip(), valid_hours)
+        room_code = made_for.code
+    # Line 1 is the code alone: scripts read it with `head -n 1`.
+    print(code)
+    qr = qrcode.QRCode(border=1)
+    qr.add_data(code)
+    picture = io.StringIO()
+    qr.print_ascii(out=picture, invert=True)
+    print(picture.getvalue(), end="")
+    print(f"Room {room.strip()} ({room_code}); valid for {valid_hours} hours; one kiosk only.")
+    return 0
+
+
+def _devices(url: str, as_json: bool) -> int:
+    from hub import fleet
+
+    with _sessions(url)() as session:
+        rows = fleet.list_devices(session)
+    if as_json:
+        print(json.dumps([asdict(row) for row in rows], ensure_ascii=False, indent=2))
+        return 0
+    header = ("DEVICE", "ROOM", "STATE", "LAST SEEN", "OUTBOX", "DEVICES NOT READY")
+    lines = [header]
+    for row in rows:
+        faults = [
+            f"{name}:{h.get('state')}"
+            for name, h in row.health.items()
+            if h.get("state") != "ready"
+        ]
+        lines.append(
+            (
+                row.device,
+                row.room,
+                row.state,
+                row.last_seen_at or "never",
+                str(row.outbox_pending),
+                ",".join(faults) or "-",
+            )
+        )
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    for line in lines:
+        print(
+            "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        )
+    return 0
+
+
+def _revoke(url: str, device: str) -> int:
+    from hub import fleet
+
+    with _sessions(url).begin() as session:
+        found = fleet.revoke(session, device)
+    if not found:
+        print(f"revoke: no device {device}.", file=sys.stderr)
+        return 1
+    print(f"Device {device} is revoked: the hub refuses it from now on.")
+    return 0
 
 
 if __name__ == "__main__":

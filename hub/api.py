@@ -1,0 +1,203 @@
+"""The hub's HTTP API (FastAPI). `/openapi.json` is the contract with the kiosks."""
+
+from __future__ import annotations
+
+import uuid as uuidlib
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Header, Path, Request, Response
+from pydantic import BaseModel
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
+
+from hub import cases, fleet, problems
+from hub.migrate import upgrade
+from hub.problems import ProblemError, documented
+from hub.store import Device, Room, engine_for
+from kiosk.wire import (
+    API_PREFIX,
+    ATTACHMENT_TYPES,
+    SHA256_PATTERN,
+    AttachmentStored,
+    CaseLookup,
+    ComplaintBody,
+    ComplaintFiled,
+    Enrolled,
+    Enrollment,
+    Heartbeat,
+    HeartbeatReply,
+    RoomSettings,
+)
+
+VERSION = "1.0.0"
+
+
+class HubHealth(BaseModel):
+    """The hub answers: it is up and its database too."""
+
+    status: str
+    version: str
+
+
+ComplaintId = Annotated[
+    uuidlib.UUID, Path(description="The complaint's own UUID, made on the kiosk")
+]
+Sha256 = Annotated[str, Path(pattern=SHA256_PATTERN, description="The file's SHA-256, hex")]
+
+
+def _session(request: Request) -> Iterator[Session]:
+    """One transaction for the request, committed when it succeeds."""
+    with request.app.state.sessions.begin() as opened:
+        yield opened
+
+
+def _kiosk(
+    request: Request,
+    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> Device:
+    """The kiosk the request's credential names (401/403 otherwise)."""
+    with request.app.state.sessions() as opened:
+        device: Device = fleet.device_for(opened, authorization)
+        return device
+
+
+# Committed before the answer leaves: a kiosk told "filed" must find it filed.
+Db = Annotated[Session, Depends(_session, scope="function")]
+Kiosk = Annotated[Device, Depends(_kiosk)]
+
+
+def _already(model: type[BaseModel], description: str) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI for a 200 that repeats what an earlier request made (201)."""
+    return {200: {"model": model, "description": description}}
+
+
+def create_app(db_url: str, migrate: bool = True) -> FastAPI:
+    """The hub for this database; runs the migrations at start unless told not to."""
+    engine = engine_for(db_url)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if migrate:
+            await run_in_threadpool(upgrade, engine)
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="Mediation hub",
+        version=VERSION,
+        description="The central server of the mediation room kiosks.",
+        lifespan=lifespan,
+    )
+    app.state.sessions = sessions
+    problems.install(app)
+
+    auth = documented(401, 403, 422, 500)
+
+    @app.get(f"{API_PREFIX}/health", responses=documented(500))
+    def health(db: Db) -> HubHealth:
+        """The hub is up and reaches its database."""
+        db.get(Room, 0)
+        return HubHealth(status="ok", version=VERSION)
+
+    @app.post(
+        f"{API_PREFIX}/enrollments",
+        status_code=201,
+        responses=documented(404, 409, 410, 422, 500),
+    )
+    def enroll(request: Enrollment, db: Db) -> Enrolled:
+        """Enroll a kiosk with a one-time code: its device id, credential and room settings."""
+        return fleet.enroll(db, request)
+
+    @app.get(f"{API_PREFIX}/settings", responses=auth)
+    def settings(device: Kiosk, db: Db) -> RoomSettings:
+        """The settings of the kiosk's room."""
+        return fleet.room_settings(db.get_one(Room, device.room_id))
+
+    @app.post(f"{API_PREFIX}/heartbeat", responses=auth)
+    def heartbeat(beat: Heartbeat, device: Kiosk, db: Db) -> HeartbeatReply:
+        """The kiosk is alive: its devices' health and outbox backlog."""
+        return fleet.heartbeat(db, db.get_one(Device, device.id), beat)
+
+    @app.put(
+        f"{API_PREFIX}/complaints/{{complaint_id}}/attachments/{{sha256}}",
+        status_code=201,
+        responses=_already(AttachmentStored, "The hub had it already")
+        | documented(401, 403, 409, 413, 415, 422, 500),
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    kind: {"schema": {"type": "string", "format": "binary"}}
+                    for kind in ATTACHMENT_TYPES
+                },
+            }
+        },
+    )
+    async def put_attachment(
+        complaint_id: ComplaintId,
+        sha256: Sha256,
+        request: Request,
+        response: Response,
+        device: Kiosk,
+    ) -> AttachmentStored:
+        """Upload one file of a complaint (before the complaint itself), by its SHA-256."""
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        limit = ATTACHMENT_TYPES.get(kind, max(ATTACHMENT_TYPES.values()))
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise ProblemError(
+                413, "attachment-too-large", "Attachment too large", f"At most {limit} bytes."
+            )
+        data = bytearray()
+        async for chunk in request.stream():
+            data.extend(chunk)
+            if len(data) > limit:
+                raise ProblemError(
+                    413, "attachment-too-large", "Attachment too large", f"At most {limit} bytes."
+                )
+        stored, new = await run_in_threadpool(
+            cases.store_attachment,
+            sessions,
+            device.id,
+            str(complaint_id),
+            sha256,
+            kind,
+            bytes(data),
+        )
+        response.status_code = 201 if new else 200
+        return stored
+
+    @app.put(
+        f"{API_PREFIX}/complaints/{{complaint_id}}",
+        status_code=201,
+        responses=_already(ComplaintFiled, "Filed before: the first result")
+        | documented(401, 403, 409, 422, 500),
+    )
+    def put_complaint(
+        complaint_id: ComplaintId, body: ComplaintBody, response: Response, device: Kiosk
+    ) -> ComplaintFiled:
+        """File a complaint, once for ever: the same body again gets the first result."""
+        filed, new = cases.file_complaint(sessions, device.id, str(complaint_id), body)
+        response.status_code = 201 if new else 200
+        return filed
+
+    @app.get(
+        f"{API_PREFIX}/complaints/{{complaint_id}}", responses=documented(401, 403, 404, 422, 500)
+    )
+    def get_complaint(complaint_id: ComplaintId, device: Kiosk, db: Db) -> ComplaintFiled:
+        """What the hub holds of one of this kiosk's complaints."""
+        return cases.own_complaint(db, device, str(complaint_id))
+
+    @app.get(f"{API_PREFIX}/cases/{{number}}", responses=documented(401, 403, 404, 422, 500))
+    def case(
+        number: Annotated[str, Path(max_length=40, description="A case or receipt number")],
+        _device: Kiosk,
+        db: Db,
+    ) -> CaseLookup:
+        """A case's status and next step, by case number or receipt number; no personal data."""
+        return cases.look_up_case(db, number)
+
+    return app

@@ -1,0 +1,332 @@
+"""Complaints and their attachments: filed exactly once, by the complaint's own UUID."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from hub.problems import ProblemError
+from hub.store import Attachment, Complaint, Device, utcnow
+from kiosk.wire import (
+    ATTACHMENT_TYPES,
+    NEXT_STEPS,
+    AttachmentStored,
+    CaseLookup,
+    CaseStatus,
+    ComplaintBody,
+    ComplaintFiled,
+)
+
+#: A filing that has not finished in this long was cut off (a crash); another may take it over.
+STALE_CLAIM = dt.timedelta(seconds=30)
+
+_MAGIC = {
+    "image/jpeg": lambda data: data.startswith(b"\xff\xd8\xff"),
+    "audio/ogg": lambda data: data.startswith(b"OggS"),
+    "audio/wav": lambda data: data[:4] == b"RIFF" and data[8:12] == b"WAVE",
+}
+
+
+def body_sha256(body: ComplaintBody) -> str:
+    """The fingerprint of a complaint's content, the same for the same complaint resent."""
+    canonical = json.dumps(
+        body.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def store_attachment(
+    sessions: sessionmaker[Session],
+    device_id: str,
+    uuid: str,
+    sha256: str,
+    content_type: str,
+    data: bytes,
+) -> tuple[AttachmentStored, bool]:
+    """Keep one file of a complaint; True when it is new (False: the hub had it already)."""
+    kind = content_type.split(";", maxsplit=1)[0].strip().lower()
+    if kind not in ATTACHMENT_TYPES:
+        raise ProblemError(
+            415,
+            "attachment-type",
+            "Attachment type not taken",
+            f"{kind or 'no type'} is not taken; send {', '.join(ATTACHMENT_TYPES)}.",
+        )
+    if len(data) > ATTACHMENT_TYPES[kind]:
+        raise ProblemError(
+            413,
+            "attachment-too-large",
+            "Attachment too large",
+            f"{kind} files may be at most {ATTACHMENT_TYPES[kind]} bytes.",
+        )
+    if not data or not _MAGIC[kind](data):
+        raise ProblemError(
+            415,
+            "attachment-content",
+            "Attachment is not what its type says",
+            f"The file's content is not {kind}.",
+        )
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise ProblemError(
+            422,
+            "attachment-hash",
+            "Attachment damaged",
+            "The file's SHA-256 differs from the one in its address: it was damaged on the way.",
+        )
+    stored = AttachmentStored(sha256=sha256, content_type=kind, size=len(data))
+    try:
+        with sessions.begin() as session:
+            complaint = session.scalar(select(Complaint).where(Complaint.uuid == uuid))
+            if complaint is not None and complaint.device_id != device_id:
+                raise _not_yours()
+            existing = session.get(Attachment, (uuid, sha256))
+            if existing is not None:
+                if existing.device_id != device_id:
+                    raise _not_yours()
+                return stored, False
+            if complaint is not None and complaint.state == "filed":
+                raise ProblemError(
+                    409,
+                    "complaint-filed",
+                    "Complaint already filed",
+                    "The complaint is filed; files cannot be added to it any more.",
+                )
+            session.add(
+                Attachment(
+                    complaint_uuid=uuid,
+                    sha256=sha256,
+                    device_id=device_id,
+                    content_type=kind,
+                    size=len(data),
+                    data=data,
+                    created_at=utcnow(),
+                )
+            )
+    except IntegrityError:  # the same file arrived twice at once: the other copy counts
+        with sessions() as session:
+            existing = session.get(Attachment, (uuid, sha256))
+            if existing is None or existing.device_id != device_id:
+                raise _not_yours() from None
+        return stored, False
+    return stored, True
+
+
+def file_complaint(
+    sessions: sessionmaker[Session], device_id: str, uuid: str, body: ComplaintBody
+) -> tuple[ComplaintFiled, bool]:
+    """File a complaint once for ever; True when filed now, False when it was filed before.
+
+    Three short transactions: claim the UUID, check the files, give the case number. A
+    second request for the same UUID while the first runs is told 409 (try again).
+    """
+    if not body.receipt_number.startswith(device_id + "-"):
+        raise ProblemError(
+            422,
+            "receipt-number-foreign",
+            "Receipt number of another kiosk",
+            f"Receipt numbers of kiosk {device_id} start with {device_id}-.",
+        )
+    fingerprint = body_sha256(body)
+    claimed_at = utcnow()
+    try:
+        with sessions.begin() as session:
+            existing = session.scalar(select(Complaint).where(Complaint.uuid == uuid))
+            if existing is None:
+                session.add(
+                    Complaint(
+                        uuid=uuid,
+                        device_id=device_id,
+                        body_sha256=fingerprint,
+                        body=body.model_dump(mode="json"),
+                        receipt_number=body.receipt_number,
+                        state="filing",
+                        claimed_at=claimed_at,
+                        status=CaseStatus.RECEIVED.value,
+                        updated_at=claimed_at,
+                    )
+                )
+    except IntegrityError:  # the same UUID (or receipt number) was inserted meanwhile
+        existing = _existing_or_clash(sessions, uuid, body.receipt_number)
+    if existing is not None:
+        earlier = _settle_repeat(sessions, existing, device_id, fingerprint, claimed_at)
+        if earlier is not None:
+            return earlier, False
+
+    wanted = {ref.sha256: ref for ref in body.attachments}
+    with sessions.begin() as session:
+        held = {
+            row.sha256: row
+            for row in session.scalars(
+                select(Attachment).where(
+                    Attachment.complaint_uuid == uuid, Attachment.sha256.in_(wanted)
+                )
+            )
+        }
+        missing = [
+            sha
+            for sha, ref in wanted.items()
+            if sha not in held
+            or held[sha].device_id != device_id
+            or held[sha].size != ref.size
+            or held[sha].content_type != ref.content_type
+        ]
+        if missing:  # give the claim back, so the retry after the uploads may take it
+            session.execute(
+                delete(Complaint).where(
+                    Complaint.uuid == uuid,
+                    Complaint.state == "filing",
+                    Complaint.claimed_at == claimed_at,
+                )
+            )
+    if missing:
+        raise ProblemError(
+            409,
+            "attachments-missing",
+            "Attachments missing",
+            "Upload these files of the complaint first: " + ", ".join(sorted(missing)),
+        )
+
+    with sessions.begin() as session:
+        complaint = session.scalar(
+            select(Complaint).where(Complaint.uuid == uuid, Complaint.claimed_at == claimed_at)
+        )
+        if complaint is None or complaint.state != "filing":
+            raise _busy()
+        now = utcnow()
+        complaint.case_number = f"{now.year:04d}-{complaint.id:06d}"
+        complaint.state = "filed"
+        complaint.received_at = now
+        complaint.updated_at = now
+        # Files uploaded for this complaint but not listed in it are not evidence: drop them.
+        session.execute(
+            delete(Attachment).where(
+                Attachment.complaint_uuid == uuid, Attachment.sha256.not_in(wanted)
+            )
+        )
+        return _filed(complaint), True
+
+
+def _existing_or_clash(
+    sessions: sessionmaker[Session], uuid: str, receipt_number: str
+) -> Complaint | None:
+    with sessions() as session:
+        existing = session.scalar(select(Complaint).where(Complaint.uuid == uuid))
+        if existing is not None:
+            session.expunge(existing)
+            return existing
+    raise ProblemError(
+        422,
+        "receipt-number-taken",
+        "Receipt number already used",
+        f"Receipt number {receipt_number} belongs to another complaint.",
+    )
+
+
+def _settle_repeat(
+    sessions: sessionmaker[Session],
+    existing: Complaint,
+    device_id: str,
+    fingerprint: str,
+    claimed_at: dt.datetime,
+) -> ComplaintFiled | None:
+    """A UUID seen before: the first result, a refusal, or None when this request takes over
+    a filing that was cut off."""
+    if existing.device_id != device_id:
+        raise _not_yours()
+    if existing.body_sha256 != fingerprint:
+        raise ProblemError(
+            422,
+            "complaint-differs",
+            "A different complaint has this UUID",
+            "A complaint with other content was filed under this UUID; a UUID names one "
+            "complaint for ever.",
+        )
+    if existing.state == "filed":
+        return _filed(existing)
+    if claimed_at - existing.claimed_at < STALE_CLAIM:
+        raise _busy()
+    with sessions.begin() as session:
+        taken = session.execute(
+            update(Complaint)
+            .where(
+                Complaint.uuid == existing.uuid,
+                Complaint.state == "filing",
+                Complaint.claimed_at == existing.claimed_at,
+            )
+            .values(claimed_at=claimed_at)
+        )
+        if taken.rowcount != 1:  # type: ignore[attr-defined]
+            raise _busy()
+    return None
+
+
+def own_complaint(session: Session, device: Device, uuid: str) -> ComplaintFiled:
+    """What the hub holds of one of this kiosk's complaints."""
+    complaint = session.scalar(select(Complaint).where(Complaint.uuid == uuid))
+    if complaint is None or complaint.state != "filed":
+        raise ProblemError(404, "complaint-unknown", "No such complaint", f"No complaint {uuid}.")
+    if complaint.device_id != device.id:
+        raise _not_yours()
+    return _filed(complaint)
+
+
+def look_up_case(session: Session, number: str) -> CaseLookup:
+    """A case's status and next step, by case number or receipt number."""
+    complaint = session.scalar(
+        select(Complaint).where(
+            Complaint.state == "filed",
+            or_(Complaint.case_number == number, Complaint.receipt_number == number),
+        )
+    )
+    if complaint is None or complaint.case_number is None:
+        raise ProblemError(404, "case-unknown", "No such case", f"No case has the number {number}.")
+    status = CaseStatus(complaint.status)
+    return CaseLookup(
+        case_number=complaint.case_number,
+        receipt_number=complaint.receipt_number,
+        status=status,
+        next_step=NEXT_STEPS[status],
+        updated_at=complaint.updated_at,
+    )
+
+
+def set_status(session: Session, case_number: str, status: CaseStatus) -> bool:
+    """Move a case on (the mediators' side does this); False when there is no such case."""
+    changed = session.execute(
+        update(Complaint)
+        .where(Complaint.case_number == case_number)
+        .values(status=status.value, updated_at=utcnow())
+    )
+    return bool(changed.rowcount)  # type: ignore[attr-defined]
+
+
+def _filed(complaint: Complaint) -> ComplaintFiled:
+    assert complaint.case_number is not None and complaint.received_at is not None
+    return ComplaintFiled(
+        uuid=complaint.uuid,
+        receipt_number=complaint.receipt_number,
+        case_number=complaint.case_number,
+        status=CaseStatus(complaint.status),
+        received_at=complaint.received_at,
+    )
+
+
+def _not_yours() -> ProblemError:
+    return ProblemError(
+        403, "not-yours", "Another kiosk's complaint", "This complaint belongs to another kiosk."
+    )
+
+
+def _busy() -> ProblemError:
+    return ProblemError(
+        409,
+        "complaint-busy",
+        "The complaint is being filed right now",
+        "Another request is filing this complaint at this moment; try again shortly.",
+        {"Retry-After": "2"},
+    )

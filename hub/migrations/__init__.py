@@ -1,0 +1,1 @@
+"""Alembic migrations of the hub's database, run at start (see hub.migrate)."""

@@ -1,0 +1,188 @@
+"""The kiosk's client of the hub: every call with a timeout, errors sorted for the caller.
+
+The client takes a `requests.Session`, the point where tests cut in: a real hub on loopback,
+or a proxy that breaks connections. It never retries by itself; the sync worker decides
+when to try again, honouring the hub's Retry-After.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, TypeVar
+
+import requests
+from pydantic import BaseModel, ValidationError
+
+from kiosk.wire import (
+    API_PREFIX,
+    AttachmentRef,
+    AttachmentStored,
+    CaseLookup,
+    ComplaintBody,
+    ComplaintFiled,
+    Enrolled,
+    Enrollment,
+    Heartbeat,
+    HeartbeatReply,
+    RoomSettings,
+)
+
+Model = TypeVar("Model", bound=BaseModel)
+
+#: Seconds to wait for a connection, and for an answer (files get longer).
+CONNECT_TIMEOUT = 5.0
+ANSWER_TIMEOUT = 15.0
+UPLOAD_TIMEOUT = 60.0
+
+
+class HubError(Exception):
+    """The hub could not be asked, or said no."""
+
+
+class HubUnavailable(HubError):
+    """The hub did not answer usefully this time (network, timeout, 5xx, 429); try later."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class HubRefused(HubError):
+    """The hub answered with a problem (4xx) that trying again will not change."""
+
+    def __init__(self, status: int, kind: str, title: str, detail: str) -> None:
+        super().__init__(f"{status} {title}: {detail}")
+        self.status = status
+        self.kind = kind.rsplit("/", 1)[-1]
+        self.title = title
+        self.detail = detail
+
+
+class HubClient:
+    """Talks to one hub as one enrolled kiosk (or, for enrollment, as nobody yet)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        credential: str | None = None,
+        session: requests.Session | None = None,
+        verify: bool | str = True,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.credential = credential
+        self.session = session or requests.Session()
+        self.verify = verify
+
+    def health(self) -> bool:
+        """True when the hub answers and reaches its database."""
+        self._call("GET", "/health", authenticated=False)
+        return True
+
+    def enroll(self, code: str, kiosk_version: str = "") -> Enrolled:
+        """Spend a one-time code; returns the device id, credential and room settings."""
+        body = Enrollment(code=code, kiosk_version=kiosk_version)
+        answer = self._call("POST", "/enrollments", json=body.model_dump(), authenticated=False)
+        return _parse(Enrolled, answer)
+
+    def room_settings(self) -> RoomSettings:
+        """The settings of this kiosk's room."""
+        return _parse(RoomSettings, self._call("GET", "/settings"))
+
+    def heartbeat(self, beat: Heartbeat) -> HeartbeatReply:
+        """Say the kiosk is alive; the answer carries the room settings' version."""
+        return _parse(
+            HeartbeatReply, self._call("POST", "/heartbeat", json=beat.model_dump(mode="json"))
+        )
+
+    def put_attachment(self, uuid: str, ref: AttachmentRef, path: Path) -> AttachmentStored:
+        """Upload one file of a complaint."""
+        data = path.read_bytes()
+        answer = self._call(
+            "PUT",
+            f"/complaints/{uuid}/attachments/{ref.sha256}",
+            data=data,
+            headers={"Content-Type": ref.content_type},
+            timeout=UPLOAD_TIMEOUT,
+        )
+        return _parse(AttachmentStored, answer)
+
+    def put_complaint(self, uuid: str, body: ComplaintBody) -> ComplaintFiled:
+        """File a complaint (idempotent: the same complaint again gets the first answer)."""
+        answer = self._call("PUT", f"/complaints/{uuid}", json=body.model_dump(mode="json"))
+        return _parse(ComplaintFiled, answer)
+
+    def case(self, number: str) -> CaseLookup:
+        """A case's status and next step, by case or receipt number."""
+        return _parse(CaseLookup, self._call("GET", f"/cases/{number}"))
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        authenticated: bool = True,
+        timeout: float = ANSWER_TIMEOUT,
+        headers: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> requests.Response:
+        headers = dict(headers or {})
+        if authenticated:
+            if not self.credential:
+                raise HubRefused(401, "not-enrolled", "Not enrolled", "This kiosk is not enrolled.")
+            headers["Authorization"] = f"Bearer {self.credential}"
+        try:
+            response = self.session.request(
+                method,
+                self.base_url + API_PREFIX + path,
+                headers=headers,
+                timeout=(CONNECT_TIMEOUT, timeout),
+                verify=self.verify,
+                **kwargs,
+            )
+        except requests.exceptions.SSLError as error:
+            raise HubRefused(0, "tls", "Secure connection failed", str(error)) from error
+        except requests.RequestException as error:
+            raise HubUnavailable(f"{type(error).__name__}: {error}") from error
+        # 409 with Retry-After: the hub is busy with the same complaint; not a refusal.
+        busy = response.status_code == 409 and "Retry-After" in response.headers
+        if busy or response.status_code == 429 or response.status_code >= 500:
+            raise HubUnavailable(
+                f"the hub answered {response.status_code}",
+                retry_after=_retry_after(response.headers.get("Retry-After")),
+            )
+        if response.status_code >= 400:
+            try:
+                problem = response.json()
+                raise HubRefused(
+                    response.status_code,
+                    str(problem.get("type", "")),
+                    str(problem.get("title", "")),
+                    str(problem.get("detail", "")),
+                )
+            except (ValueError, AttributeError):
+                # Not the hub's problem JSON: something between us (a proxy) answered.
+                raise HubUnavailable(f"the hub answered {response.status_code}") from None
+        return response
+
+
+def _parse(model: type[Model], response: requests.Response) -> Model:
+    try:
+        return model.model_validate_json(response.content)
+    except ValidationError as error:
+        # A cut or garbled answer: the request may or may not have happened; try again.
+        raise HubUnavailable(f"the hub's answer could not be read: {error}") from error
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Retry-After as seconds, from either of its two forms (seconds, or an HTTP date)."""
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value.strip())
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())

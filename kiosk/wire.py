@@ -1,0 +1,289 @@
+"""The wire schema between kiosk and hub: every request and response body, in one module.
+
+The hub imports this module and nothing else of the kiosk, so both sides agree by
+construction; the hub's OpenAPI document is generated from these models.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+API_PREFIX = "/v1"
+
+#: A mainland China mobile number: 11 digits starting 13-19.
+MOBILE_PATTERN = r"^1[3-9][0-9]{9}$"
+#: Receipt numbers are made on the kiosk without the network (see kiosk.receipts).
+RECEIPT_PATTERN = r"^[A-Z0-9]{2,12}-[0-9]{6}-[0-9]{3,4}-[0-9]$"
+CASE_PATTERN = r"^[0-9]{4}-[0-9]{6,}$"
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+ENROLL_CODE_PATTERN = r"^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$"
+
+#: What the hub accepts as attachments, with the most it takes of each, in bytes.
+ATTACHMENT_TYPES: dict[str, int] = {
+    "image/jpeg": 10 * 1024 * 1024,
+    "audio/ogg": 20 * 1024 * 1024,
+    "audio/wav": 40 * 1024 * 1024,
+}
+MAX_ATTACHMENTS = 16
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+class Strict(BaseModel):
+    """A body that refuses fields it does not know, so typos never pass silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CaseStatus(enum.StrEnum):
+    """Where a case stands on the hub."""
+
+    RECEIVED = "received"
+    ACCEPTED = "accepted"
+    IN_MEDIATION = "in_mediation"
+    SETTLED = "settled"
+    CLOSED = "closed"
+
+
+#: What the consumer does next, for each status (a code the kiosk translates).
+NEXT_STEPS: dict[CaseStatus, str] = {
+    CaseStatus.RECEIVED: "wait_for_acceptance",
+    CaseStatus.ACCEPTED: "join_mediation",
+    CaseStatus.IN_MEDIATION: "join_mediation",
+    CaseStatus.SETTLED: "follow_agreement",
+    CaseStatus.CLOSED: "nothing",
+}
+
+
+class PurchaseChannel(enum.StrEnum):
+    """Where the consumer bought the product or service."""
+
+    ONLINE_SHOP = "online_shop"
+    MINI_PROGRAM = "mini_program"
+    SHOP = "shop"
+    PHONE_TV = "phone_tv"
+    OTHER = "other"
+
+
+class Remedy(enum.StrEnum):
+    """What the consumer asks for."""
+
+    REFUND = "refund"
+    REPLACEMENT = "replacement"
+    REPAIR = "repair"
+    COMPENSATION = "compensation"
+    APOLOGY = "apology"
+    OTHER = "other"
+
+
+class AttachmentKind(enum.StrEnum):
+    """What an attachment is to the case."""
+
+    PHOTO = "photo"
+    VOICE = "voice"
+
+
+class Purchase(Strict):
+    """What was bought, and where."""
+
+    item: ShortText = Field(min_length=1)
+    channel: PurchaseChannel
+    channel_detail: ShortText = ""
+
+
+class Merchant(Strict):
+    """Who sold it: name and address, or a shop link or phone."""
+
+    name: ShortText = ""
+    address: ShortText = ""
+    contact: ShortText = ""
+
+
+class Complainant(Strict):
+    """The consumer who complains."""
+
+    name: Name
+    mobile: Annotated[str, StringConstraints(pattern=MOBILE_PATTERN)]
+    address: ShortText = Field(min_length=1)
+
+
+class Consent(Strict):
+    """What the consumer agreed to, each separately."""
+
+    processing: bool
+    video_mediation: bool
+
+
+class AttachmentRef(Strict):
+    """One file of the complaint, uploaded before the complaint by its SHA-256."""
+
+    sha256: Annotated[str, StringConstraints(pattern=SHA256_PATTERN)]
+    kind: AttachmentKind
+    content_type: Literal["image/jpeg", "audio/ogg", "audio/wav"]
+    size: int = Field(ge=1, le=max(ATTACHMENT_TYPES.values()))
+
+
+class ComplaintBody(Strict):
+    """A complaint as the kiosk files it (PUT /v1/complaints/{uuid})."""
+
+    receipt_number: Annotated[str, StringConstraints(pattern=RECEIPT_PATTERN)]
+    filed_at: dt.datetime
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(_[A-Z]{2})?$")]
+    category: Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,40}$")]
+    purchase: Purchase
+    merchant: Merchant
+    incident_date: dt.date | None = None
+    facts: Text = ""
+    remedies: list[Remedy] = Field(min_length=1, max_length=len(Remedy))
+    remedy_detail: ShortText = ""
+    complainant: Complainant
+    consent: Consent
+    attachments: list[AttachmentRef] = Field(default=[], max_length=MAX_ATTACHMENTS)
+
+    @model_validator(mode="after")
+    def _complete(self) -> ComplaintBody:
+        if not self.consent.processing:
+            raise ValueError("the consumer has not agreed to the processing of the complaint")
+        if not self.facts and not any(a.kind is AttachmentKind.VOICE for a in self.attachments):
+            raise ValueError("the facts are missing: neither typed nor recorded")
+        if not (self.merchant.name or self.merchant.contact):
+            raise ValueError("the merchant is missing: neither a name nor a shop link or phone")
+        if len({a.sha256 for a in self.attachments}) != len(self.attachments):
+            raise ValueError("an attachment is listed twice")
+        return self
+
+
+class ComplaintFiled(Strict):
+    """The hub's answer to a filed complaint: the official case number."""
+
+    uuid: str
+    receipt_number: str
+    case_number: Annotated[str, StringConstraints(pattern=CASE_PATTERN)]
+    status: CaseStatus
+    received_at: dt.datetime
+
+
+class AttachmentStored(Strict):
+    """The hub holds this file for the complaint."""
+
+    sha256: str
+    content_type: str
+    size: int
+
+
+class CaseLookup(Strict):
+    """What a consumer may see of a case: its status and the next step, no personal data."""
+
+    case_number: str
+    receipt_number: str
+    status: CaseStatus
+    next_step: str
+    updated_at: dt.datetime
+
+
+class Enrollment(Strict):
+    """A kiosk's request to join the fleet with a one-time code."""
+
+    code: Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, max_length=20)]
+    kiosk_version: ShortText = ""
+
+
+class MediationHours(Strict):
+    """When mediators take calls, for one weekday (1 Monday .. 7 Sunday)."""
+
+    weekday: int = Field(ge=1, le=7)
+    opens: dt.time
+    closes: dt.time
+
+
+class HelpContact(Strict):
+    """Who helps this room when the consumer asks."""
+
+    name: ShortText = ""
+    phone: ShortText = ""
+
+
+class RoomSettings(Strict):
+    """The settings a room's kiosks take from the hub; `version` goes up on each change."""
+
+    room_code: str
+    room_name: ShortText
+    address: ShortText = ""
+    languages: list[Literal["zh_CN", "en"]] = ["zh_CN", "en"]
+    categories: list[Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,40}$")]] = [
+        "food_safety",
+        "product_quality",
+        "refund_refused",
+        "false_advertising",
+        "service",
+        "price",
+        "other",
+    ]
+    mediation_hours: list[MediationHours] = []
+    help_contact: HelpContact = HelpContact()
+    version: int = 1
+
+
+class Enrolled(Strict):
+    """The hub's answer to an enrollment: who the kiosk is and its secret credential."""
+
+    device_id: str
+    credential: str
+    room: RoomSettings
+
+
+class DeviceState(enum.StrEnum):
+    """The state of one device of the kiosk, as its heartbeat reports it."""
+
+    READY = "ready"
+    BUSY = "busy"
+    MISSING = "missing"
+    FAILING = "failing"
+
+
+class DeviceHealth(Strict):
+    """One device's state, with a word for the technician."""
+
+    state: DeviceState
+    detail: ShortText = ""
+
+
+class Heartbeat(Strict):
+    """The kiosk says it is alive, how its devices are and how much waits in its outbox."""
+
+    kiosk_version: ShortText = ""
+    devices: dict[Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,30}$")], DeviceHealth] = {}
+    outbox_pending: int = Field(default=0, ge=0)
+    sent_at: dt.datetime
+
+
+class HeartbeatReply(Strict):
+    """The hub's answer: the current settings version, so the kiosk knows to refresh."""
+
+    settings_version: int
+    server_time: dt.datetime
+
+
+class Problem(BaseModel):
+    """An error, as RFC 9457 problem details."""
+
+    type: str
+    title: str
+    detail: str
+    status: int
+
+
+_CODE_ALPHABET = re.compile(r"[^0-9A-Z]")
+
+
+def normalise_enroll_code(text: str) -> str:
+    """An enrollment code as the hub stores it: upper case, 4-4-4 with hyphens, O read as 0."""
+    plain = _CODE_ALPHABET.sub("", text.upper().replace("O", "0").replace("I", "1"))
+    return "-".join(plain[i : i + 4] for i in range(0, len(plain), 4))

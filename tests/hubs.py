@@ -1,0 +1,161 @@
+"""Real hub processes on loopback for the tests, on SQLite or on the PostgreSQL that
+`make test` starts (HUB_TEST_PG); and helpers to make complaints."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_ENV = "HUB_TEST_PG"
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def fresh_pg_database(base_url: str) -> str:
+    """A new, empty PostgreSQL database next to the one in `base_url`; its URL."""
+    import psycopg
+
+    name = "hubtest_" + secrets.token_hex(6)
+    plain = base_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    head, _, _ = base_url.rpartition("/")
+    return f"{head}/{name}"
+
+
+def drop_pg_database(url: str) -> None:
+    """Drop a database made by `fresh_pg_database`."""
+    import psycopg
+
+    head, _, name = url.rpartition("/")
+    plain = (head + "/postgres").replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def db_urls(tmp: Path) -> list[tuple[str, str]]:
+    """(name, URL) of each database kind the hub tests run on."""
+    urls = [("sqlite", f"sqlite:///{tmp / 'hub.sqlite3'}")]
+    if os.environ.get(PG_ENV):
+        urls.append(("postgresql", fresh_pg_database(os.environ[PG_ENV])))
+    return urls
+
+
+@dataclass
+class HubProcess:
+    """A `mediation-hub serve` process."""
+
+    url: str
+    db: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run a `mediation-hub` command against this hub's database."""
+        return hub_cli(*args, "--db", self.db)
+
+    def stop(self) -> None:
+        """Stop the hub (SIGTERM, then SIGKILL)."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def hub_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run `mediation-hub ARGS` and return what it printed."""
+    return subprocess.run(
+        [sys.executable, "-m", "hub.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+
+
+def start_hub(db: str, log: Path, port: int | None = None) -> HubProcess:
+    """Start a hub on loopback and wait until it answers."""
+    port = port or free_port()
+    out = log.open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hub.cli", "serve", "--db", db, "--port", str(port)],
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        cwd=ROOT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the hub stopped at start:\n{log.read_text()}")
+        with contextlib.suppress(requests.RequestException):
+            if requests.get(url + "/v1/health", timeout=1).ok:
+                return HubProcess(url, db, process, log)
+        time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"the hub did not answer in 30 s:\n{log.read_text()}")
+
+
+@contextlib.contextmanager
+def running_hub(db: str, tmp: Path) -> Iterator[HubProcess]:
+    """A hub for the length of a `with` block."""
+    hub = start_hub(db, tmp / f"hub-{secrets.token_hex(3)}.log")
+    try:
+        yield hub
+    finally:
+        hub.stop()
+
+
+def enroll_code(hub: HubProcess, room: str = "幸福社区调解室") -> str:
+    """A fresh one-time code for the room."""
+    done = hub.cli("enroll-code", "--room", room)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()[0]
+
+
+def complaint_fields(n: int = 0, facts: str = "瓶装饮料里有一只苍蝇") -> dict[str, Any]:
+    """A complete complaint's fields (the outbox adds number, time and files)."""
+    return {
+        "language": "zh_CN",
+        "category": "food_safety",
+        "purchase": {"item": f"瓶装饮料 {n}", "channel": "mini_program"},
+        "merchant": {"name": "好运来商贸", "address": "幸福路 8 号"},
+        "incident_date": dt.date(2026, 11, 20).isoformat(),
+        "facts": facts,
+        "remedies": ["refund", "apology"],
+        "complainant": {
+            "name": f"张秀英{n}",
+            "mobile": f"139{n:08d}"[-11:],
+            "address": "幸福社区 3 栋 201",
+        },
+        "consent": {"processing": True, "video_mediation": True},
+    }
+
+
+def jpeg_bytes(seed: int = 0, size: int = 2000) -> bytes:
+    """Bytes that start like a JPEG (the hub checks the magic, not the picture)."""
+    body = secrets.token_bytes(size) if seed < 0 else bytes((seed + i) % 251 for i in range(size))
+    return b"\xff\xd8\xff\xe0" + body
