@@ -107,6 +107,25 @@ class Settings:
         default="INFO",
         metadata={"doc": "How much the kiosk writes to its log.", "allowed": LOG_LEVELS},
     )
+    # The hub and the sync.
+    hub_ca_file: str = field(
+        default="",
+        metadata={
+            "doc": "A CA certificate file the hub's TLS certificate must chain to (pinning); "
+            "empty: the system's CAs."
+        },
+    )
+    heartbeat_seconds: int = field(
+        default=30,
+        metadata={"doc": "Seconds between heartbeats to the hub.", "range": (5, 600)},
+    )
+    sync_retry_cap_seconds: int = field(
+        default=300,
+        metadata={
+            "doc": "The longest wait between tries while the hub is away (backoff cap).",
+            "range": (1, 3600),
+        },
+    )
 
     @property
     def demo(self) -> bool:

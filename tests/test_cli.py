@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import signal
 import stat
 import struct
@@ -143,21 +145,38 @@ def test_run_demo_starts_in_the_data_directory_and_keeps_it_private(tmp_path: Pa
     assert not visit_folder.exists()  # nothing of a visitor outlives the kiosk
 
 
-@pytest.mark.parametrize(
-    "command",
-    [
-        [KIOSK, "selftest", "--json"],
-        [KIOSK, "enroll", "--hub", "http://127.0.0.1:8700", "--code", "ABCD"],
-        [KIOSK, "outbox", "status"],
-        [HUB, "serve"],
-        [HUB, "enroll-code", "--room", "幸福社区"],
-        [HUB, "devices", "--json"],
-        [HUB, "revoke", "kiosk-1"],
-    ],
-)
+@pytest.mark.parametrize("command", [[KIOSK, "selftest", "--json"]])
 def test_commands_still_to_come_say_so_plainly(tmp_path: Path, command: list[str]) -> None:
     done = subprocess.run(
         command, env=_env(tmp_path), capture_output=True, text=True, timeout=60, check=False
     )
     assert done.returncode == 2
     assert "not available in this version yet" in done.stderr
+
+
+def test_hub_commands_share_one_database_from_db_or_hub_db(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'hub.sqlite3'}"
+    env = _env(tmp_path)
+    env.pop("HUB_DB", None)
+
+    def hub(*args: str, **more: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [HUB, *args], env=env | more, capture_output=True, text=True, timeout=60, check=False
+        )
+
+    made = hub("enroll-code", "--room", "幸福社区调解室", "--valid-hours", "2", "--db", db)
+    assert made.returncode == 0, made.stderr
+    lines = made.stdout.splitlines()
+    assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", lines[0])  # the code alone
+    assert any("█" in line for line in lines[1:])  # its QR, as text
+    assert "幸福社区调解室" in made.stdout and "2 hours" in made.stdout
+    again = hub("enroll-code", "--room", "幸福社区调解室", HUB_DB=db)
+    assert again.returncode == 0 and again.stdout.splitlines()[0] != lines[0]
+    listed = hub("devices", "--json", HUB_DB=db)
+    assert listed.returncode == 0, listed.stderr
+    assert json.loads(listed.stdout) == []
+    table = hub("devices", "--db", db)
+    assert table.stdout.split()[:3] == ["DEVICE", "ROOM", "STATE"]
+    missing = hub("revoke", "R0001K1", "--db", db)
+    assert missing.returncode == 1 and "no device R0001K1" in missing.stderr
+    assert hub("enroll-code", "--room", "x", "--valid-hours", "0", "--db", db).returncode == 2

@@ -62,6 +62,14 @@ def main(argv: list[str] | None = None) -> int:
             return _run(args)
         if args.command == "screenshot":
             return _screenshot(args)
+        if args.command == "enroll":
+            from ui.fleet_commands import enroll_command
+
+            return enroll_command(load(), args)
+        if args.command == "outbox":
+            from ui.fleet_commands import outbox_command
+
+            return outbox_command(load(), args)
     except SettingsError as error:
         print(f"mediation-kiosk: {error}", file=sys.stderr)
         return 2
