@@ -10,18 +10,18 @@ the hub's Retry-After says, then tries again; after a restart it carries on wher
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import logging
 import random
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from kiosk.enrollment import Credential, load_credential, load_room, save_room
 from kiosk.hub_client import HubClient, HubRefused, HubUnavailable
 from kiosk.outbox import Outbox, PendingComplaint
+from kiosk.sync_status import SyncState, SyncStatus
 from kiosk.wire import DeviceHealth, Heartbeat, RoomSettings
 
 log = logging.getLogger(__name__)
@@ -30,28 +30,6 @@ log = logging.getLogger(__name__)
 _LOCKED_OUT = {"device-revoked", "credential-wrong", "credential-missing"}
 #: The longest the worker honours a Retry-After, whatever the hub says.
 _LONGEST_WAIT = 3600.0
-
-
-class SyncState(enum.StrEnum):
-    """Where the kiosk stands with the hub."""
-
-    NOT_ENROLLED = "not_enrolled"
-    SENDING = "sending"
-    UP_TO_DATE = "up_to_date"
-    OFFLINE = "offline"
-    LOCKED_OUT = "locked_out"
-
-
-@dataclass(frozen=True)
-class SyncStatus:
-    """What the shell shows and `outbox status` prints."""
-
-    state: SyncState
-    pending: int = 0
-    held: int = 0
-    last_contact_at: str | None = None
-    last_error: str = ""
-    retry_in_s: float = 0.0
 
 
 def backoff_delay(failures: int, rng: random.Random, base: float, cap: float) -> float:

@@ -183,3 +183,25 @@ def test_the_check_sees_a_bad_screen(make_shell, qapp) -> None:
     assert "contrast" in found
     assert "target 'Call for help'" in found or "target '呼叫帮助'" in found
     assert "needs" in found or "grew" in found
+
+
+@pytest.mark.parametrize("width,height", SCREEN_SIZES, ids=str)
+@pytest.mark.parametrize("text_size", TEXT_SIZES)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_offline_notice_fits_every_screen_size(
+    make_shell, qapp, language: str, text_size: int, width: int, height: int
+) -> None:
+    """Offline, the foot of the screen says so calmly (icon and words), within every figure."""
+    from kiosk.sync_status import SyncState, SyncStatus
+
+    shell = make_shell(width, height, language=language, text_size=text_size)
+    shell.start_visit()
+    shell.show_sync(SyncStatus(SyncState.OFFLINE, pending=1))
+    qapp.processEvents()
+    notice = shell.bottom.offline
+    assert notice.isVisibleTo(shell)
+    assert ("离线" if language == "zh_CN" else "Offline") in notice.text()
+    problems = check_screen(shell, width, height)
+    assert not problems, "\n".join(problems)
+    shell.show_sync(SyncStatus(SyncState.UP_TO_DATE))
+    assert not notice.isVisibleTo(shell)

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+import requests
 
 from ui.screenshot import DEMOS
 
@@ -121,15 +122,21 @@ def test_run_demo_starts_in_the_data_directory_and_keeps_it_private(tmp_path: Pa
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            if log.is_file() and "kiosk started (demo devices, fullscreen)" in log.read_text():
+            if log.is_file() and "demo kiosk enrolled as" in log.read_text():
                 break
             assert process.poll() is None, process.stdout.read() if process.stdout else ""
             time.sleep(0.1)
         else:
-            pytest.fail("the kiosk did not start within 30 s")
-        assert stat.S_IMODE(data.stat().st_mode) == 0o700
-        assert stat.S_IMODE(log.stat().st_mode) == 0o600
+            pytest.fail("the kiosk did not start and enroll with its demo hub within 30 s")
+        assert "kiosk started (demo devices, fullscreen)" in log.read_text()
         assert "demo mode: the attendant PIN is 123456" in log.read_text()
+        credential = json.loads((data / "credential.json").read_text())
+        hub_url = credential["hub_url"]
+        assert requests.get(hub_url + "/v1/health", timeout=5).ok
+        # Everything the kiosk (and its demo hub) keeps is for the kiosk's user alone.
+        for path in [data, *data.rglob("*")]:
+            mode = stat.S_IMODE(path.stat().st_mode)
+            assert mode == (0o700 if path.is_dir() else 0o600), (path, oct(mode))
         visit_folder = data / "visits" / "left-by-a-crash"
         visit_folder.mkdir(parents=True)
     finally:
@@ -143,6 +150,8 @@ def test_run_demo_starts_in_the_data_directory_and_keeps_it_private(tmp_path: Pa
     assert process.returncode == 0
     assert "kiosk stopped" in log.read_text()
     assert not visit_folder.exists()  # nothing of a visitor outlives the kiosk
+    with pytest.raises(requests.ConnectionError):
+        requests.get(hub_url + "/v1/health", timeout=5)  # the demo hub stopped with it
 
 
 @pytest.mark.parametrize("command", [[KIOSK, "selftest", "--json"]])

@@ -60,6 +60,10 @@ def run(settings: Settings) -> int:
     """Run the kiosk until the process is stopped."""
     app = application()
     shell = open_shell(settings)
+    from ui.fleet import FleetLink
+
+    fleet = FleetLink(settings, shell)
+    fleet.start()
 
     def stop(number: int, _frame: object) -> None:
         log.info("stopping on signal %d", number)
@@ -78,6 +82,7 @@ def run(settings: Settings) -> int:
     # Nothing of a visitor outlives the kiosk (systemd stop, an update, a restart).
     shell.wipe_visit(show=False)
     sweep(settings.visits_dir)
+    fleet.stop()
     shell.locked = False
     shell.close()
     log.info("kiosk stopped")

@@ -3,8 +3,10 @@ move between screens (journeys, back, help, idle reset, the attendant's corner).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QSize, QTimer
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QMouseEvent, QResizeEvent
@@ -18,11 +20,17 @@ from kiosk.journeys import Abort, Done, JourneyRun, ShowProgress, ShowScreen, St
 from kiosk.service_switch import ServiceSwitch
 from kiosk.services import service
 from kiosk.settings import TEXT_SIZES, Settings
+from kiosk.sync_status import SyncState, SyncStatus
 from kiosk.visit import Presentation, Visit, sweep
 from ui.screens import SCREENS
 from ui.screens.base import Nav, Screen
 from ui.theme import Theme, scale_for
 from ui.widgets.bars import BottomBar, Header
+
+if TYPE_CHECKING:  # the network stack loads with the fleet link, after the first screen
+    from kiosk.outbox import Outbox
+    from kiosk.sync import SyncWorker
+    from kiosk.wire import RoomSettings
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +63,10 @@ class KioskShell(QWidget):
         super().__init__()
         self.setObjectName("Shell")
         self.settings = settings
+        self.room: RoomSettings | None = None  # from the hub, once known
+        self.outbox: Outbox | None = None  # the fleet link sets these
+        self.sync: SyncWorker | None = None
+        self.sync_status = SyncStatus(SyncState.NOT_ENROLLED)
         self.guide = Guide(speech if speech is not None else Transcript())
         self.service = ServiceSwitch(settings.data_dir / "service.json")
         self.idle = IdleWatch(settings.idle_seconds, settings.idle_warning_seconds)
@@ -135,6 +147,22 @@ class KioskShell(QWidget):
         self.bottom.back.setVisible(nav is Nav.BACK)
         self.bottom.finish.setVisible(nav is Nav.FINISH)
         self._speak()
+
+    def show_sync(self, status: SyncStatus) -> None:
+        """How the kiosk stands with the hub: offline shows a calm notice, never an error."""
+        self.sync_status = status
+        self.bottom.offline.show_status(status)
+
+    def apply_room(self, room: RoomSettings) -> None:
+        """The room's settings from the hub: taken at once, without a restart."""
+        self.settings = dataclasses.replace(
+            self.settings,
+            room_name=room.room_name,
+            help_phone=room.help_contact.phone or self.settings.help_phone,
+        )
+        self.room = room
+        for screen in self.screens.values():
+            screen.retranslate()
 
     def say(self, text: str) -> None:
         """Speak a message the screen shows now (a verdict, an error), in the visit's voice."""

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 from kiosk.i18n import LANGUAGE_NAMES, N_, Translator
 from ui.theme import Theme
 from ui.widgets.buttons import IconButton
+from ui.widgets.notice import OfflineNotice
 
 
 class Header(QFrame):
@@ -77,16 +78,21 @@ class BottomBar(QFrame):
         self._row.addWidget(self.back)
         self._row.addWidget(self.finish)
         self._row.addStretch(1)
+        # The header is full at the largest text size; the bottom bar has room to say it.
+        self.offline = OfflineNotice()
+        self._row.addWidget(self.offline)
 
     def retranslate(self, t: Translator) -> None:
         """Set every word in the visit's language."""
         self.back.set_text(t.gettext(N_("Back")))
         self.finish.set_text(t.gettext(N_("Finish")))
+        self.offline.retranslate(t)
 
     def apply_theme(self, theme: Theme) -> None:
         """Resize icons and spacing for the text size."""
         for button in (self.back, self.finish):
             button.apply_theme(theme)
+        self.offline.apply_theme(theme)
         gap = theme.gap_px
         self._row.setContentsMargins(gap, gap // 2, gap, gap // 2)
         self._row.setSpacing(gap)

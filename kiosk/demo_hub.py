@@ -1,0 +1,118 @@
+"""The demo's own hub: `mediation-kiosk run --demo` starts one on loopback with a SQLite
+file in the data directory and enrolls the kiosk against it, so the whole product runs on
+one machine. The hub is a separate process, as in a real room."""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import logging
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from kiosk.enrollment import Credential, enroll, load_credential, save_credential
+from kiosk.hub_client import HubClient, HubError, HubRefused
+from kiosk.paths import private_dir
+
+log = logging.getLogger(__name__)
+
+DEMO_ROOM = "幸福社区消费纠纷调解室"
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    # If the kiosk is killed outright, its demo hub must not live on without it. (Linux
+    # sends this when the *thread* that started the hub ends: start it from the UI thread.)
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class DemoHub:
+    """A hub process on loopback for the demo, with its database under the data folder."""
+
+    def __init__(self, data_dir: Path, room: str = DEMO_ROOM) -> None:
+        self.data_dir = data_dir
+        self.folder = private_dir(data_dir / "demo-hub")
+        self.db = f"sqlite:///{self.folder / 'hub.sqlite3'}"
+        self.room = room
+        self.url = ""
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 30.0) -> str:
+        """Start the hub and wait until it answers; returns its URL."""
+        self.launch()
+        return self.wait_ready(timeout)
+
+    def launch(self) -> None:
+        """Start the hub process (call on a thread that lives as long as the kiosk: the hub
+        is told to stop when the thread that started it ends)."""
+        port = _free_port()
+        with (self.folder / "hub.log").open("ab") as out:
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "hub.cli", "serve", "--db", self.db, "--port", str(port)],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                preexec_fn=_die_with_parent,  # noqa: PLW1509 - only a prctl, no locks
+            )
+        self.url = f"http://127.0.0.1:{port}"
+
+    def wait_ready(self, timeout: float = 30.0) -> str:
+        """Wait until the hub answers; returns its URL."""
+        assert self._process is not None, "launch() first"
+        client = HubClient(self.url)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                raise RuntimeError(f"the demo hub stopped at start; see {self.folder / 'hub.log'}")
+            with contextlib.suppress(HubError):
+                client.health()
+                log.info("demo hub at %s", self.url)
+                return self.url
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"the demo hub did not answer in {timeout:.0f} s")
+
+    def enroll_kiosk(self) -> Credential:
+        """Enroll the kiosk with the demo hub, or point its enrollment at the new port."""
+        known = load_credential(self.data_dir)
+        if known is not None:
+            moved = Credential(
+                self.url, known.device_id, known.secret, known.room_code, known.enrolled_at
+            )
+            try:
+                HubClient(self.url, moved.secret).room_settings()
+            except HubRefused:
+                log.info("the demo hub does not know this kiosk; enrolling again")
+            else:
+                save_credential(self.data_dir, moved)
+                return moved
+        made = subprocess.run(
+            [sys.executable, "-m", "hub.cli", "enroll-code", "--room", self.room, "--db", self.db],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        code = made.stdout.splitlines()[0]
+        return enroll(self.data_dir, HubClient(self.url), code, "demo")
+
+    def stop(self) -> None:
+        """Stop the hub process."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()

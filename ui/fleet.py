@@ -1,0 +1,87 @@
+"""The shell's link to the fleet: the outbox, the sync worker, and (for the demo) a hub.
+
+The worker runs on its own thread; what it reports reaches the shell through Qt signals,
+queued onto the UI thread, so the screen never waits on the network.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from PySide6.QtCore import QObject, Signal
+
+from kiosk import __version__
+from kiosk.demo_hub import DemoHub
+from kiosk.enrollment import load_room
+from kiosk.hub_client import HubClient
+from kiosk.outbox import Outbox
+from kiosk.settings import Settings
+from kiosk.sync import SyncWorker
+from ui.shell import KioskShell
+
+log = logging.getLogger(__name__)
+
+
+class FleetLink(QObject):
+    """Keeps the outbox and the sync worker for one shell."""
+
+    status_changed = Signal(object)
+    room_changed = Signal(object)
+
+    def __init__(self, settings: Settings, shell: KioskShell) -> None:
+        super().__init__(shell)
+        self.settings = settings
+        self.outbox = Outbox(settings.data_dir)
+        verify: bool | str = settings.hub_ca_file or True
+        self.worker = SyncWorker(
+            self.outbox,
+            settings.data_dir,
+            client_for=lambda c: HubClient(c.hub_url, c.secret, verify=verify),
+            heartbeat_seconds=settings.heartbeat_seconds,
+            retry_cap_seconds=settings.sync_retry_cap_seconds,
+            kiosk_version=__version__,
+            on_status=self.status_changed.emit,
+            on_room=self.room_changed.emit,
+        )
+        self.status_changed.connect(shell.show_sync)
+        self.room_changed.connect(shell.apply_room)
+        self.demo_hub = DemoHub(settings.data_dir) if settings.demo else None
+        shell.outbox = self.outbox
+        shell.sync = self.worker
+        room = load_room(settings.data_dir)
+        if room is not None:
+            shell.apply_room(room)
+
+    def start(self) -> None:
+        """Start the sync (after the demo hub, which starts in the background)."""
+        if self.demo_hub is None:
+            self.worker.start()
+            return
+        try:
+            self.demo_hub.launch()  # on the UI thread, which lives as long as the kiosk
+        except OSError:
+            log.exception("the demo hub did not start; the kiosk works offline")
+            self.worker.start()
+            return
+        threading.Thread(target=self._start_demo, name="demo-hub", daemon=True).start()
+
+    def stop(self) -> None:
+        """Stop the worker, the demo hub, and close the outbox."""
+        self.worker.stop()
+        if self.demo_hub is not None:
+            self.demo_hub.stop()
+        self.outbox.close()
+
+    def _start_demo(self) -> None:
+        assert self.demo_hub is not None
+        try:
+            self.demo_hub.wait_ready()
+            credential = self.demo_hub.enroll_kiosk()
+            log.info("demo kiosk enrolled as %s", credential.device_id)
+            room = load_room(self.settings.data_dir)
+            if room is not None:
+                self.room_changed.emit(room)
+        except Exception:
+            log.exception("the demo hub did not start; the kiosk works offline")
+        self.worker.start()
