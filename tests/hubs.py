@@ -99,13 +99,13 @@ def hub_cli(*args: str) -> subprocess.CompletedProcess[str]:
 def start_hub(db: str, log: Path, port: int | None = None) -> HubProcess:
     """Start a hub on loopback and wait until it answers."""
     port = port or free_port()
-    out = log.open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "hub.cli", "serve", "--db", db, "--port", str(port)],
-        stdout=out,
-        stderr=subprocess.STDOUT,
-        cwd=ROOT,
-    )
+    with log.open("wb") as out:  # the hub keeps its own copy of the file
+        process = subprocess.Popen(
+            [sys.executable, "-m", "hub.cli", "serve", "--db", db, "--port", str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
