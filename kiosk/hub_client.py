@@ -68,11 +68,15 @@ class HubClient:
         credential: str | None = None,
         session: requests.Session | None = None,
         verify: bool | str = True,
+        answer_timeout: float = ANSWER_TIMEOUT,
+        upload_timeout: float = UPLOAD_TIMEOUT,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.credential = credential
         self.session = session or requests.Session()
         self.verify = verify
+        self.answer_timeout = answer_timeout
+        self.upload_timeout = upload_timeout
 
     def health(self) -> bool:
         """True when the hub answers and reaches its database."""
@@ -103,7 +107,7 @@ class HubClient:
             f"/complaints/{uuid}/attachments/{ref.sha256}",
             data=data,
             headers={"Content-Type": ref.content_type},
-            timeout=UPLOAD_TIMEOUT,
+            timeout=self.upload_timeout,
         )
         return _parse(AttachmentStored, answer)
 
@@ -121,7 +125,7 @@ class HubClient:
         method: str,
         path: str,
         authenticated: bool = True,
-        timeout: float = ANSWER_TIMEOUT,
+        timeout: float | None = None,
         headers: dict[str, str] | None = None,
         **kwargs: Any,
     ) -> requests.Response:
@@ -135,7 +139,7 @@ class HubClient:
                 method,
                 self.base_url + API_PREFIX + path,
                 headers=headers,
-                timeout=(CONNECT_TIMEOUT, timeout),
+                timeout=(CONNECT_TIMEOUT, timeout or self.answer_timeout),
                 verify=self.verify,
                 **kwargs,
             )
