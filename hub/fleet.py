@@ -189,7 +189,10 @@ def device_for(session: Session, authorization: str | None) -> Device:
 def heartbeat(session: Session, device: Device, beat: Heartbeat) -> HeartbeatReply:
     """Record that the kiosk is alive, how its devices are and its outbox backlog."""
     device.last_seen_at = utcnow()
-    device.health = {name: health.model_dump(mode="json") for name, health in beat.devices.items()}
+    device.health = {
+        report.name: {"state": report.state.value, "detail": report.detail}
+        for report in beat.devices
+    }
     device.outbox_pending = beat.outbox_pending
     if beat.kiosk_version:
         device.kiosk_version = beat.kiosk_version

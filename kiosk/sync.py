@@ -22,7 +22,7 @@ from kiosk.enrollment import Credential, load_credential, load_room, save_room
 from kiosk.hub_client import HubClient, HubRefused, HubUnavailable
 from kiosk.outbox import Outbox, PendingComplaint
 from kiosk.sync_status import SyncState, SyncStatus
-from kiosk.wire import DeviceHealth, Heartbeat, RoomSettings
+from kiosk.wire import DeviceHealth, DeviceReport, Heartbeat, RoomSettings
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +163,10 @@ class SyncWorker:
         reply = client.heartbeat(
             Heartbeat(
                 kiosk_version=self.kiosk_version,
-                devices=self.device_health(),
+                devices=[
+                    DeviceReport(name=name, state=health.state, detail=health.detail)
+                    for name, health in self.device_health().items()
+                ],
                 outbox_pending=counts.pending + counts.held,
                 sent_at=dt.datetime.now(dt.UTC),
             )

@@ -255,11 +255,19 @@ class DeviceHealth(Strict):
     detail: ShortText = ""
 
 
+class DeviceReport(Strict):
+    """One device's state in a heartbeat, by the device's name."""
+
+    name: Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,30}$")]
+    state: DeviceState
+    detail: ShortText = ""
+
+
 class Heartbeat(Strict):
     """The kiosk says it is alive, how its devices are and how much waits in its outbox."""
 
     kiosk_version: ShortText = ""
-    devices: dict[Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,30}$")], DeviceHealth] = {}
+    devices: list[DeviceReport] = Field(default=[], max_length=30)
     outbox_pending: int = Field(default=0, ge=0)
     sent_at: dt.datetime
 

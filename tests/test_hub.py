@@ -300,10 +300,10 @@ def test_heartbeats_are_recorded_and_listed(hub: HubProcess) -> None:
     kiosk = Kiosk(hub)
     beat = {
         "kiosk_version": "0.2.0",
-        "devices": {
-            "camera": {"state": "ready"},
-            "printer": {"state": "failing", "detail": "no paper"},
-        },
+        "devices": [
+            {"name": "camera", "state": "ready"},
+            {"name": "printer", "state": "failing", "detail": "no paper"},
+        ],
         "outbox_pending": 3,
         "sent_at": dt.datetime.now(dt.UTC).isoformat(),
     }
