@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid as uuidlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Path, Request, Response
 from pydantic import BaseModel
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from hub import cases, fleet, problems
@@ -47,12 +47,6 @@ ComplaintId = Annotated[
 Sha256 = Annotated[str, Path(pattern=SHA256_PATTERN, description="The file's SHA-256, hex")]
 
 
-def _session(request: Request) -> Iterator[Session]:
-    """One transaction for the request, committed when it succeeds."""
-    with request.app.state.sessions.begin() as opened:
-        yield opened
-
-
 def _kiosk(
     request: Request,
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
@@ -63,8 +57,6 @@ def _kiosk(
         return device
 
 
-# Committed before the answer leaves: a kiosk told "filed" must find it filed.
-Db = Annotated[Session, Depends(_session, scope="function")]
 Kiosk = Annotated[Device, Depends(_kiosk)]
 
 
@@ -97,9 +89,12 @@ def create_app(db_url: str, migrate: bool = True) -> FastAPI:
     auth = documented(401, 403, 422, 500)
 
     @app.get(f"{API_PREFIX}/health", responses=documented(500))
-    def health(db: Db) -> HubHealth:
+    # Each route runs its whole transaction in one call: a commit left for after the route
+    # (a dependency's exit) would need a free worker thread while it holds the database.
+    def health() -> HubHealth:
         """The hub is up and reaches its database."""
-        db.get(Room, 0)
+        with sessions.begin() as db:
+            db.get(Room, 0)
         return HubHealth(status="ok", version=VERSION)
 
     @app.post(
@@ -107,19 +102,22 @@ def create_app(db_url: str, migrate: bool = True) -> FastAPI:
         status_code=201,
         responses=documented(404, 409, 410, 422, 500),
     )
-    def enroll(request: Enrollment, db: Db) -> Enrolled:
+    def enroll(request: Enrollment) -> Enrolled:
         """Enroll a kiosk with a one-time code: its device id, credential and room settings."""
-        return fleet.enroll(db, request)
+        with sessions.begin() as db:
+            return fleet.enroll(db, request)
 
     @app.get(f"{API_PREFIX}/settings", responses=auth)
-    def settings(device: Kiosk, db: Db) -> RoomSettings:
+    def settings(device: Kiosk) -> RoomSettings:
         """The settings of the kiosk's room."""
-        return fleet.room_settings(db.get_one(Room, device.room_id))
+        with sessions.begin() as db:
+            return fleet.room_settings(db.get_one(Room, device.room_id))
 
     @app.post(f"{API_PREFIX}/heartbeat", responses=auth)
-    def heartbeat(beat: Heartbeat, device: Kiosk, db: Db) -> HeartbeatReply:
+    def heartbeat(beat: Heartbeat, device: Kiosk) -> HeartbeatReply:
         """The kiosk is alive: its devices' health and outbox backlog."""
-        return fleet.heartbeat(db, db.get_one(Device, device.id), beat)
+        with sessions.begin() as db:
+            return fleet.heartbeat(db, db.get_one(Device, device.id), beat)
 
     @app.put(
         f"{API_PREFIX}/complaints/{{complaint_id}}/attachments/{{sha256}}",
@@ -187,17 +185,18 @@ def create_app(db_url: str, migrate: bool = True) -> FastAPI:
     @app.get(
         f"{API_PREFIX}/complaints/{{complaint_id}}", responses=documented(401, 403, 404, 422, 500)
     )
-    def get_complaint(complaint_id: ComplaintId, device: Kiosk, db: Db) -> ComplaintFiled:
+    def get_complaint(complaint_id: ComplaintId, device: Kiosk) -> ComplaintFiled:
         """What the hub holds of one of this kiosk's complaints."""
-        return cases.own_complaint(db, device, str(complaint_id))
+        with sessions.begin() as db:
+            return cases.own_complaint(db, device, str(complaint_id))
 
     @app.get(f"{API_PREFIX}/cases/{{number}}", responses=documented(401, 403, 404, 422, 500))
     def case(
         number: Annotated[str, Path(max_length=40, description="A case or receipt number")],
         _device: Kiosk,
-        db: Db,
     ) -> CaseLookup:
         """A case's status and next step, by case number or receipt number; no personal data."""
-        return cases.look_up_case(db, number)
+        with sessions.begin() as db:
+            return cases.look_up_case(db, number)
 
     return app

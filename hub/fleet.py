@@ -9,8 +9,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from hub.problems import ProblemError
@@ -37,7 +36,9 @@ def room_named(session: Session, name: str) -> Room:
     """The room of this name, made (with its code) if new."""
     room = session.scalar(select(Room).where(Room.name == name))
     if room is None:
-        room = Room(name=name, settings={}, settings_version=1, created_at=utcnow())
+        room = Room(
+            name=name, settings={}, settings_version=1, devices_enrolled=0, created_at=utcnow()
+        )
         session.add(room)
         session.flush()
         room.code = f"R{room.id:04d}"
@@ -107,16 +108,12 @@ def enroll(session: Session, request: Enrollment) -> Enrolled:
             "This code has expired; ask for a new one.",
         )
     room = session.get_one(Room, entry.room_id)
-    number = (
-        session.scalar(select(func.max(Device.number)).where(Device.room_id == room.id)) or 0
-    ) + 1
-    device_id = f"{room.code}K{number}"
-    secret = secrets.token_urlsafe(32)
+    device_id_placeholder = "enrolling"
     # Spend the code only if nobody spent it in the meantime: one code, one kiosk.
     spent = session.execute(
         update(EnrollmentCode)
         .where(EnrollmentCode.code_hash == code_hash, EnrollmentCode.used_at.is_(None))
-        .values(used_at=now, used_by=device_id)
+        .values(used_at=now, used_by=device_id_placeholder)
     )
     if spent.rowcount != 1:  # type: ignore[attr-defined]
         raise ProblemError(
@@ -125,6 +122,19 @@ def enroll(session: Session, request: Enrollment) -> Enrolled:
             "Enrollment code already used",
             "This code enrolled a kiosk already; each kiosk needs a new code.",
         )
+    number = session.execute(
+        update(Room)
+        .where(Room.id == room.id)
+        .values(devices_enrolled=Room.devices_enrolled + 1)
+        .returning(Room.devices_enrolled)
+    ).scalar_one()
+    device_id = f"{room.code}K{number}"
+    session.execute(
+        update(EnrollmentCode)
+        .where(EnrollmentCode.code_hash == code_hash)
+        .values(used_by=device_id)
+    )
+    secret = secrets.token_urlsafe(32)
     session.add(
         Device(
             id=device_id,
@@ -138,16 +148,7 @@ def enroll(session: Session, request: Enrollment) -> Enrolled:
             outbox_pending=0,
         )
     )
-    try:
-        session.flush()
-    except IntegrityError:
-        raise ProblemError(
-            409,
-            "enroll-busy",
-            "Another kiosk is enrolling in this room",
-            "Another kiosk of this room enrolled at the same moment; try again.",
-            {"Retry-After": "1"},
-        ) from None
+    session.flush()
     return Enrolled(
         device_id=device_id, credential=f"{device_id}.{secret}", room=room_settings(room)
     )

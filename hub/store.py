@@ -62,6 +62,9 @@ class Room(Base):
     code: Mapped[str | None] = mapped_column(String(12), unique=True)
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     settings_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Kiosks ever enrolled in the room; the next one's number (a counter, so two kiosks
+    # enrolling at once get different numbers).
+    devices_enrolled: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
@@ -151,11 +154,20 @@ def engine_for(url: str, pool_size: int = 10) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _pragmas(connection: Any, _record: Any) -> None:
+            # SQLAlchemy, not the sqlite3 module, says when transactions begin (below).
+            connection.isolation_level = None
             cursor = connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA synchronous=FULL")
+            cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(connection: Any) -> None:
+            # Take the write lock at the start: a transaction that read first and writes
+            # later could otherwise fail at once with "database is locked" in WAL mode.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)

@@ -24,3 +24,21 @@ def test_startup_benchmark_prints_its_figures() -> None:
         ).stdout
     )
     assert all(isinstance(value, float) and value > 0 for value in figures.values())
+
+
+def test_fleet_benchmark_prints_its_figures() -> None:
+    command = [
+        sys.executable,
+        str(BENCH / "fleet.py"),
+        "--kiosks",
+        "20",
+        "--seconds",
+        "3",
+        "--json",
+    ]
+    figures = json.loads(
+        subprocess.run(command, capture_output=True, text=True, check=True, timeout=180).stdout
+    )
+    assert figures["kiosks"] == 20
+    assert figures["failed_requests"] == 0
+    assert figures["requests_per_s"] > 0 and 0 < figures["p50_ms"] <= figures["p99_ms"]

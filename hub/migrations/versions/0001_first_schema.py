@@ -25,6 +25,7 @@ def upgrade() -> None:
         sa.Column("code", sa.String(12), nullable=True, unique=True),
         sa.Column("settings", sa.JSON, nullable=False),
         sa.Column("settings_version", sa.Integer, nullable=False),
+        sa.Column("devices_enrolled", sa.Integer, nullable=False),
         sa.Column("created_at", UtcDateTime, nullable=False),
     )
     op.create_table(
