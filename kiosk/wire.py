@@ -268,7 +268,7 @@ class Heartbeat(Strict):
 
     kiosk_version: ShortText = ""
     devices: list[DeviceReport] = Field(default=[], max_length=30)
-    outbox_pending: int = Field(default=0, ge=0)
+    outbox_pending: int = Field(default=0, ge=0, le=1_000_000)
     sent_at: dt.datetime
 
 

@@ -51,7 +51,10 @@ def test_every_answer_is_within_the_contract(hub: HubProcess, credential: str, l
     assert operation is not None, f"{label} is not in the document"
 
     @given(case=operation.as_strategy())
-    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+    # Derandomized: the same examples every run, so CI fails only on a real change.
+    @settings(
+        max_examples=50, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
+    )
     def call(case: schemathesis.Case) -> None:
         # Every check but "schema-valid data is accepted": some rules reach beyond what a
         # schema can say (a file's SHA-256 must match its bytes; facts typed or recorded),
