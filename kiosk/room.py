@@ -3,12 +3,13 @@ receipt may show, and the self-test's extra checks."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from devices.config import FAULTS, DeviceConfig
 from devices.receipt import Receipt
-from devices.state import SKIP, ExtraCheck
-from kiosk.i18n import Translator
+from devices.state import SKIP, DeviceState, ExtraCheck, Health
+from kiosk.i18n import N_, Translator
 from kiosk.settings import Settings, SettingsError
 
 
@@ -65,3 +66,43 @@ def hub_check(settings: Settings) -> ExtraCheck:
 def extra_checks(settings: Settings) -> list[ExtraCheck]:
     """Checks the self-test runs after the devices: the hook for the hub and anything else."""
     return [hub_check(settings)]
+
+
+# What the attendant panel calls each device, and each state, in the visit's language.
+DEVICE_LABELS = {
+    "camera": N_("Camera"),
+    "microphone": N_("Microphone"),
+    "speaker": N_("Speaker"),
+    "voice": N_("Voice"),
+    "printer": N_("Printer"),
+}
+STATE_LABELS = {
+    DeviceState.READY: N_("working"),
+    DeviceState.BUSY: N_("busy"),
+    DeviceState.MISSING: N_("not connected"),
+    DeviceState.FAILING: N_("not working"),
+}
+# The calm notice a consumer sees while a device they would use is out, with what to do.
+SOUND_NOTICE = N_("The sound is not working at the moment. Please read the words on the screen.")
+NOTICES = {
+    "speaker": SOUND_NOTICE,
+    "voice": SOUND_NOTICE,
+    "printer": N_(
+        "The printer is not working at the moment. Your receipt will be shown on the "
+        "screen as a code instead."
+    ),
+    "camera": N_(
+        "The camera is not working at the moment. For a video meeting, please call for help."
+    ),
+}
+GREETING = N_("Hello. Touch the screen to start. I will guide you step by step.")
+
+
+def consumer_notices(health: Mapping[str, Health]) -> list[str]:
+    """The notices (message ids) to show consumers for these device states, once each."""
+    notices: list[str] = []
+    for name, notice in NOTICES.items():
+        state = health.get(name)
+        if state is not None and not state.working and notice not in notices:
+            notices.append(notice)
+    return notices

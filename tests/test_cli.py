@@ -146,7 +146,6 @@ def test_run_demo_starts_in_the_data_directory_and_keeps_it_private(tmp_path: Pa
 @pytest.mark.parametrize(
     "command",
     [
-        [KIOSK, "selftest", "--json"],
         [KIOSK, "enroll", "--hub", "http://127.0.0.1:8700", "--code", "ABCD"],
         [KIOSK, "outbox", "status"],
         [HUB, "serve"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QSize, QTimer
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QMouseEvent, QResizeEvent
@@ -15,6 +16,8 @@ from kiosk.guidance import Guide, Speech, Transcript
 from kiosk.i18n import LANGUAGE_NAMES, Translator
 from kiosk.idle import IdleState, IdleWatch
 from kiosk.journeys import Abort, Done, JourneyRun, ShowProgress, ShowScreen, StepResult
+from kiosk.presence import PresenceEvent
+from kiosk.room import GREETING, consumer_notices
 from kiosk.service_switch import ServiceSwitch
 from kiosk.services import service
 from kiosk.settings import TEXT_SIZES, Settings
@@ -23,6 +26,10 @@ from ui.screens import SCREENS
 from ui.screens.base import Nav, Screen
 from ui.theme import Theme, scale_for
 from ui.widgets.bars import BottomBar, Header
+from ui.widgets.notice import Notice
+
+if TYPE_CHECKING:
+    from ui.room import RoomLink
 
 log = logging.getLogger(__name__)
 
@@ -51,11 +58,15 @@ class ScreenStack(QStackedWidget):
 class KioskShell(QWidget):
     """The fullscreen kiosk window that shows one screen at a time."""
 
-    def __init__(self, settings: Settings, speech: Speech | None = None) -> None:
+    def __init__(
+        self, settings: Settings, speech: Speech | None = None, room: RoomLink | None = None
+    ) -> None:
         super().__init__()
         self.setObjectName("Shell")
         self.settings = settings
-        self.guide = Guide(speech if speech is not None else Transcript())
+        # The room's devices, when the kiosk runs with them; tests and screenshots go without.
+        self.room = room
+        self.guide = Guide(speech or (room.speech if room is not None else Transcript()))
         self.service = ServiceSwitch(settings.data_dir / "service.json")
         self.idle = IdleWatch(settings.idle_seconds, settings.idle_warning_seconds)
         self.knock = CornerKnock()
@@ -76,6 +87,7 @@ class KioskShell(QWidget):
         self.locked = not settings.windowed
 
         self.header = Header()
+        self.notice = Notice()
         self.stack = ScreenStack()
         self.stack.currentChanged.connect(lambda _index: self.stack.updateGeometry())
         self.bottom = BottomBar()
@@ -86,6 +98,7 @@ class KioskShell(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(self.header)
+        column.addWidget(self.notice)
         column.addWidget(self.stack, 1)
         column.addWidget(self.bottom)
         self.screens: dict[str, Screen] = {}
@@ -130,6 +143,7 @@ class KioskShell(QWidget):
             self._switched_at = time.monotonic()
         self.stack.setCurrentWidget(screen)
         self.header.setVisible(screen.header)
+        self._show_notice()
         nav = screen.nav
         self.bottom.setVisible(nav is not Nav.NONE)
         self.bottom.back.setVisible(nav is Nav.BACK)
@@ -323,6 +337,7 @@ class KioskShell(QWidget):
     # -- idle --------------------------------------------------------------------------
 
     def _tick(self) -> None:
+        self._presence()
         if not self.visit.begun and self.current.consumer:
             return  # nobody's visit is on screen: nothing to clear
         state = self.idle.state()
@@ -340,6 +355,26 @@ class KioskShell(QWidget):
             self.continue_visit()
         else:
             self.current.tick()
+
+    # -- the room's devices ------------------------------------------------------------
+
+    def _presence(self) -> None:
+        if self.room is None:
+            return
+        event = self.room.presence_event(time.monotonic())
+        # Someone walked up to the welcome screen: greet them, once, until they leave.
+        if event is PresenceEvent.ARRIVED and self.current.name == "attract":
+            self.say(self.translator.gettext(GREETING))
+
+    def _devices_changed(self) -> None:
+        self._show_notice()
+        self.screens["attendant_panel"].retranslate()
+
+    def _show_notice(self) -> None:
+        # A consumer screen with the header shows what is out and what to do instead.
+        notices = consumer_notices(self.room.health) if self.room is not None else []
+        showing = self.current.consumer and self.current.header and bool(notices)
+        self.notice.show_lines([self.translator.gettext(n) for n in notices] if showing else [])
 
     # -- input -------------------------------------------------------------------------
 
@@ -395,12 +430,15 @@ class KioskShell(QWidget):
         self.theme = self._styled = theme
         self.setStyleSheet(theme.stylesheet())
         self.header.apply_theme(theme)
+        self.notice.apply_theme(theme)
         self.bottom.apply_theme(theme)
         for screen in self.screens.values():
             screen.apply_theme(theme)
 
     def _retranslate(self) -> None:
         self.header.retranslate(self.translator, self.visit.presentation.volume)
+        if self.stack.currentWidget() is not None:
+            self._show_notice()
         self.bottom.retranslate(self.translator)
         for screen in self.screens.values():
             screen.retranslate()
@@ -415,6 +453,8 @@ class KioskShell(QWidget):
         bottom.back.clicked.connect(self.go_back)
         bottom.finish.clicked.connect(self.finish_visit)
         header.help.clicked.connect(self.call_for_help)
+        if self.room is not None:
+            self.room.health_changed.connect(self._devices_changed)
 
     def _switch_language(self) -> None:
         current = self.visit.presentation.language
