@@ -124,7 +124,11 @@ class Speaker(ABC):
 
 
 class PortAudioSpeaker(Speaker):
-    """A PortAudio output stream, kept open so that a sound starts within one block."""
+    """A PortAudio output stream, kept open so that a sound starts within one block.
+
+    The stream opens on the first `health()` or `play()`; open it early (the kiosk's first
+    health check does), since a new PulseAudio stream takes most of a second to sound.
+    """
 
     def __init__(self, device: str = "", rate: int = 22050) -> None:
         self.device = device or None
@@ -274,6 +278,14 @@ class Take:
     def seconds(self) -> float:
         """How long the recording is so far."""
         return self._count / self.rate
+
+    def wait_started(self, timeout: float = 3.0) -> bool:
+        """Block until the first sound arrives (a new input stream can take a second or more
+        to deliver; the self-test and tests wait, the UI never does)."""
+        deadline = time.monotonic() + timeout
+        while self._count == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return self._count > 0
 
     def add(self, block: Samples) -> None:
         """Keep a block (cut at the limit) and update the level meter."""

@@ -114,7 +114,8 @@ class SelfTest:
         sound = self._spoken or _tone()
         take = None
         with contextlib.suppress(DeviceError):  # the microphone's own check reports it
-            take = microphone.record(sound.seconds + 2)
+            take = microphone.record(sound.seconds + 5)
+            take.wait_started()
         try:
             speaker.play(sound, self.volume)
             played = speaker.wait(sound.seconds + 5)
