@@ -2,17 +2,16 @@
 
 Prompts are synthesized once and kept as WAV files named by (text, voice, rate), so a
 prompt that was heard before (or warmed at start-up) starts playing at once. The kiosk
-plays the WAV itself (pyttsx3 2.99's `runAndWait()` may return before speech ends, and its
-own playback cannot be cut off cleanly).
+plays the WAV itself, so that it can stop it at once.
 """
 
 from __future__ import annotations
 
-import contextlib
+import ctypes
 import hashlib
-import io
 import logging
 import threading
+import wave
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -50,55 +49,80 @@ class Voice(ABC):
 
 
 class Pyttsx3Voice(Voice):
-    """pyttsx3's espeak driver: espeak-ng's Mandarin voice `cmn` and its English voice."""
+    """espeak-ng through pyttsx3's binding of it: the Mandarin voice `cmn` and English.
+
+    pyttsx3's engine is not used to speak: in 2.99 its `runAndWait()` can return before the
+    file is written and a changed rate is sometimes ignored. The kiosk drives pyttsx3's
+    espeak-ng binding (`pyttsx3.drivers._espeak`) itself, synchronously: set the voice and
+    the rate, synthesize, collect the samples, write the WAV.
+    """
 
     name = "espeak-ng"
+    RATE_HZ = 22050
+    # espeak-ng is one library per process, with one callback: one synthesis at a time.
+    _lock = threading.Lock()
+    _initialised = False
 
     def __init__(self) -> None:
-        self._engine: Any = None
+        self._espeak: Any = None
         self._voices: dict[str, str] = {}
-        self._lock = threading.Lock()
+        self._samples: list[bytes] = []
 
-    def _ready_engine(self) -> Any:
-        if self._engine is None:
+    def _ready(self) -> Any:
+        if self._espeak is None:
+            with self._lock:
+                self._load()
+        return self._espeak
+
+    def _load(self) -> None:
+        if self._espeak is None:
             try:
-                import pyttsx3
+                from pyttsx3.drivers import _espeak
 
-                engine = pyttsx3.init("espeak")
-            except Exception as error:  # no espeak-ng library, or no driver
+                # espeak-ng may be initialised once a process only.
+                if not Pyttsx3Voice._initialised:
+                    if _espeak.Initialize(_espeak.AUDIO_OUTPUT_SYNCHRONOUS, 1000) == -1:
+                        raise OSError("espeak-ng did not initialise")
+                    Pyttsx3Voice._initialised = True
+            except Exception as error:  # no espeak-ng library, or no pyttsx3
                 raise DeviceError(Health(DeviceState.MISSING, f"no voice: {error}")) from error
-            for voice in engine.getProperty("voices"):
-                for code in voice.languages or ():
-                    self._voices.setdefault(str(code).lower(), str(voice.id))
-            self._engine = engine
-        return self._engine
+            for voice in _espeak.ListVoices(None):
+                code = voice.languages[1:].decode("utf-8", errors="ignore").lower()
+                self._voices.setdefault(code, voice.identifier.decode("utf-8"))
+            self._espeak = _espeak
+
+    def _collect(self, wav: Any, count: int, _events: Any) -> int:
+        if wav and count > 0:
+            self._samples.append(ctypes.string_at(wav, count * 2))
+        return 0
 
     def voice_for(self, language: str) -> str:
-        """espeak-ng's voice id for one of the kiosk's languages."""
-        self._ready_engine()
+        """espeak-ng's voice for one of the kiosk's languages."""
+        self._ready()
         for code in ESPEAK_LANGUAGES.get(language, (language,)):
             if code in self._voices:
                 return self._voices[code]
         raise DeviceError(Health(DeviceState.FAILING, f"espeak-ng has no voice for {language}"))
 
     def synthesize(self, text: str, language: str, rate: int, out: Path) -> None:
-        """Speak into a WAV file and check that it is whole."""
+        """Speak into a WAV file; returns when the file is whole."""
+        espeak = self._ready()
         with self._lock:
-            engine = self._ready_engine()
-            engine.setProperty("voice", self.voice_for(language))
-            engine.setProperty("rate", rate)
-            engine.save_to_file(text, str(out))
-            # pyttsx3 prints "Audio saved to ..." on standard output, which is the self-test's.
-            with contextlib.redirect_stdout(io.StringIO()):
-                engine.runAndWait()
-        try:
-            sound = read_wav(out)
-        except (OSError, EOFError, ValueError) as error:
-            raise DeviceError(
-                Health(DeviceState.FAILING, f"espeak-ng wrote no usable WAV: {error}")
-            ) from error
-        if not len(sound.samples):
-            raise DeviceError(Health(DeviceState.FAILING, "espeak-ng wrote an empty WAV"))
+            if espeak.SetVoiceByName(self.voice_for(language).encode()) != espeak.EE_OK:
+                raise DeviceError(Health(DeviceState.FAILING, f"no espeak-ng voice {language}"))
+            espeak.SetParameter(espeak.RATE, rate, 0)
+            espeak.SetSynthCallback(self._collect)
+            self._samples = []
+            espeak.Synth(text.encode("utf-8"), flags=espeak.CHARS_UTF8 | espeak.ENDPAUSE)
+            espeak.Synchronize()
+            pcm, self._samples = b"".join(self._samples), []
+        if not pcm:
+            raise DeviceError(Health(DeviceState.FAILING, "espeak-ng spoke nothing"))
+        with wave.open(str(out), "wb") as file:
+            file.setnchannels(1)
+            file.setsampwidth(2)
+            file.setframerate(self.RATE_HZ)
+            file.writeframes(pcm)
 
     def health(self) -> Health:
         """Ready when both the Mandarin and the English voice are there."""
