@@ -167,6 +167,8 @@ def test_a_receipt_shows_the_name_masked_and_nothing_private() -> None:
     assert mask_name("") == ""
     from datetime import datetime
 
-    receipt = make_receipt("KS-1", "幸福社区", datetime(2026, 11, 28, 10, 32), "张三", "https://x/s")
+    receipt = make_receipt(
+        "KS-1", "幸福社区", datetime(2026, 11, 28, 10, 32), "张三", "https://x/s"
+    )
     assert receipt.name == "张*"
     assert not {"phone", "address"} & set(vars(receipt))
