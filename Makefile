@@ -46,8 +46,11 @@ lint: $(VENV)/.stamp-installed
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-bench: $(VENV)/.stamp-installed
+bench: $(VENV)/.stamp-installed services
 	$(BIN)/python bench/startup.py
+	set -a && . ./$(SERVICE_ENV) && set +a && $(BIN)/python bench/voice.py
+	$(BIN)/python bench/camera.py
+	set -a && . ./$(SERVICE_ENV) && set +a && $(BIN)/python bench/receipt.py
 
 # Re-extract the texts from the code and merge them into each language's catalog.
 catalogs: $(VENV)/.stamp-installed

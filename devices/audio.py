@@ -5,6 +5,7 @@ Sound is float32 samples in -1..1, mono. Recordings are saved compressed (Opus i
 
 from __future__ import annotations
 
+import atexit
 import logging
 import math
 import threading
@@ -195,6 +196,8 @@ class PortAudioSpeaker(Speaker):
             log.warning("speaker: %s", error)
             raise DeviceError(self._health) from error
         self._stream = stream
+        # Closed before sounddevice's own exit handler ends PortAudio under a running stream.
+        atexit.register(self.close)
         self._health = Health(DeviceState.READY, f"output {stream.device} at {self.rate} Hz")
 
     def _fill(self, out: Any, frames: int, _time: Any, status: Any) -> None:

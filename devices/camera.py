@@ -6,6 +6,7 @@ loop at its own frame rate: the fake), or an RTSP/HTTP URL.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 import time
@@ -110,6 +111,8 @@ class OpenCVCamera(Camera):
         self._running.set()
         self._thread = threading.Thread(target=self._capture, name="camera", daemon=True)
         self._thread.start()
+        # Released before the interpreter goes, not under a capture thread still reading.
+        atexit.register(self.stop)
 
     def stop(self) -> None:
         """Stop the capture thread and release the camera."""

@@ -62,7 +62,8 @@ def test_what_the_speaker_plays_the_microphone_hears_and_keeps_as_opus(
     assert speaker.started_at is not None
     time.sleep(0.2)
     sound = microphone.stop()
-    assert quiet < 0.1 < 0.5 < take.peak  # silence, then the tone
+    assert quiet < 0.1  # silence...
+    assert take.peak > 0.5  # ...then the tone
     assert 1.0 < sound.seconds < 3.0 and sound.rate == 16000
     saved = save_recording(sound, tmp_path / "voice.ogg")
     assert saved.read_bytes()[:4] == b"OggS"

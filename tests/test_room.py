@@ -3,7 +3,6 @@ up, shows a calm notice when a device is out and carries on, and shows the camer
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from pathlib import Path
 
