@@ -95,6 +95,7 @@ NOTICES = {
         "The camera is not working at the moment. For a video meeting, please call for help."
     ),
 }
+PRINTING = N_("Your receipt is printing. Please take it from the printer.")
 GREETING = N_("Hello. Touch the screen to start. I will guide you step by step.")
 
 

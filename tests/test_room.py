@@ -141,3 +141,36 @@ def test_the_camera_view_shows_the_live_picture_and_keeps_the_one_shown(
     finally:
         view.stop()
         camera.stop()
+
+
+def test_when_the_printer_cannot_print_the_receipt_is_offered_as_a_code(qtbot, open_shell) -> None:
+    from datetime import datetime
+
+    import numpy as np
+    from PySide6.QtGui import QImage
+
+    from devices.qr import read_qr
+    from kiosk.room import make_receipt
+
+    receipt = make_receipt(
+        "KS-20261128-0042", "幸福社区", datetime(2026, 11, 28, 10, 32), "张三", "https://x/s/42"
+    )
+    working = open_shell()
+    working.start_visit()
+    working.offer_receipt(receipt)
+    qtbot.waitUntil(lambda: bool(working.room.devices.printer.printed), timeout=10000)
+    qtbot.waitUntil(
+        lambda: working.room.speech.transcript.said[-1].text == "回执正在打印，请从打印机取走。",
+        timeout=5000,
+    )
+    broken = open_shell(frozenset({"paper-out"}))
+    broken.start_visit()
+    broken.offer_receipt(receipt)
+    qtbot.waitUntil(lambda: broken.current.name == "receipt_code", timeout=10000)
+    screen = broken.screens["receipt_code"]
+    assert "回执号：KS-20261128-0042" in screen.number.text()
+    image = screen.code.pixmap().toImage().convertToFormat(QImage.Format.Format_Grayscale8)
+    width, height = image.width(), image.height()
+    pixels = np.frombuffer(image.constBits(), np.uint8, image.sizeInBytes())
+    pixels = pixels.reshape(height, image.bytesPerLine())[:, :width].copy()
+    assert read_qr(pixels) == "https://x/s/42"

@@ -4,14 +4,16 @@ the background, presence, and the room's voice for the guide."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from devices.presence import PresenceSensor
+from devices.receipt import Receipt
 from devices.registry import RoomDevices, open_devices
 from devices.state import Health
 from kiosk.presence import PresenceEvent, PresenceWatch
-from kiosk.room import device_config
+from kiosk.room import device_config, receipt_words
 from kiosk.settings import Settings
 from kiosk.speech import RoomSpeech
 from ui.background import Background
@@ -53,6 +55,23 @@ class RoomLink(QObject):
     def refresh(self) -> None:
         """Read every device's health off the UI thread (lpstat and PortAudio can be slow)."""
         self.background.run(self._read_health, self._got_health)
+
+    def print_receipt(
+        self, receipt: Receipt, done: Callable[[str], None], failed: Callable[[str], None]
+    ) -> None:
+        """Print off the UI thread; `done(job)` or `failed(reason)` runs on the UI thread."""
+
+        def printed(job: object) -> None:
+            done(str(job))
+
+        def refused(error: BaseException) -> None:
+            log.warning("receipt %s not printed: %s", receipt.number, error)
+            self.refresh()
+            failed(str(error))
+
+        self.background.run(
+            lambda: self.devices.printer.print_receipt(receipt, receipt_words), printed, refused
+        )
 
     def presence_event(self, now: float) -> PresenceEvent | None:
         """An arrival or departure since the last call, if any (called on the shell's tick)."""

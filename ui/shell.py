@@ -17,7 +17,7 @@ from kiosk.i18n import LANGUAGE_NAMES, Translator
 from kiosk.idle import IdleState, IdleWatch
 from kiosk.journeys import Abort, Done, JourneyRun, ShowProgress, ShowScreen, StepResult
 from kiosk.presence import PresenceEvent
-from kiosk.room import GREETING, consumer_notices
+from kiosk.room import GREETING, PRINTING, consumer_notices
 from kiosk.service_switch import ServiceSwitch
 from kiosk.services import service
 from kiosk.settings import TEXT_SIZES, Settings
@@ -29,6 +29,7 @@ from ui.widgets.bars import BottomBar, Header
 from ui.widgets.notice import Notice
 
 if TYPE_CHECKING:
+    from devices.receipt import Receipt
     from ui.room import RoomLink
 
 log = logging.getLogger(__name__)
@@ -357,6 +358,20 @@ class KioskShell(QWidget):
             self.current.tick()
 
     # -- the room's devices ------------------------------------------------------------
+
+    def offer_receipt(self, receipt: Receipt) -> None:
+        """Print the receipt; when the printer cannot, show it as a QR code instead."""
+        fields = {"number": receipt.number, "status_url": receipt.status_url}
+
+        def on_screen(_reason: str = "") -> None:
+            self.show_screen("receipt_code", ShowScreen("receipt", "receipt_code", "", fields))
+
+        if self.room is None:
+            on_screen()
+            return
+        self.room.print_receipt(
+            receipt, lambda _job: self.say(self.translator.gettext(PRINTING)), on_screen
+        )
 
     def _presence(self) -> None:
         if self.room is None:
