@@ -26,7 +26,7 @@ from ui.screens import SCREENS
 from ui.screens.base import Nav, Screen
 from ui.theme import Theme, scale_for
 from ui.widgets.bars import BottomBar, Header
-from ui.widgets.notice import Notice
+from ui.widgets.device_notice import DeviceNotice
 
 if TYPE_CHECKING:
     from devices.receipt import Receipt
@@ -88,7 +88,7 @@ class KioskShell(QWidget):
         self.locked = not settings.windowed
 
         self.header = Header()
-        self.notice = Notice()
+        self.notice = DeviceNotice()
         self.stack = ScreenStack()
         self.stack.currentChanged.connect(lambda _index: self.stack.updateGeometry())
         self.bottom = BottomBar()

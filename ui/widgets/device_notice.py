@@ -1,4 +1,4 @@
-"""A calm notice under the header: a device is out, and what the consumer can do instead."""
+"""A calm notice under the header: a room device is out, and what to do instead."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from ui import icons
 from ui.theme import INK, Theme
 
 
-class Notice(QFrame):
+class DeviceNotice(QFrame):
     """An icon and one sentence a line; hidden while there is nothing to say."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
