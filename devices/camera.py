@@ -101,6 +101,7 @@ class OpenCVCamera(Camera):
         self._latest: Picture | None = None
         self._health = Health(DeviceState.MISSING, "not started")
         self._running = threading.Event()
+        self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self._count = 0
 
@@ -109,6 +110,9 @@ class OpenCVCamera(Camera):
         if self._thread is not None and self._thread.is_alive():
             return
         self._running.set()
+        self._stopping.clear()
+        with self._lock:
+            self._health = Health(DeviceState.BUSY, f"starting {self.source}")
         self._thread = threading.Thread(target=self._capture, name="camera", daemon=True)
         self._thread.start()
         # Released before the interpreter goes, not under a capture thread still reading.
@@ -117,6 +121,7 @@ class OpenCVCamera(Camera):
     def stop(self) -> None:
         """Stop the capture thread and release the camera."""
         self._running.clear()
+        self._stopping.set()
         if self._thread is not None:
             self._thread.join(timeout=3)
             self._thread = None
@@ -165,8 +170,7 @@ class OpenCVCamera(Camera):
             capture = self._open()
             if capture is None or not capture.isOpened():
                 self._set_health(Health(DeviceState.MISSING, f"no camera at {self.source}"))
-                self._running.wait(0)  # let stop() win
-                time.sleep(REOPEN_S if self._running.is_set() else 0)
+                self._pause(REOPEN_S)
                 continue
             fps = capture.get(cv2.CAP_PROP_FPS) or 30.0
             period = 1.0 / fps if self._file and 1 <= fps <= 120 else 0.0
@@ -198,8 +202,11 @@ class OpenCVCamera(Camera):
                             next_at = time.monotonic()
             finally:
                 capture.release()
-            if self._running.is_set():
-                time.sleep(REOPEN_S)
+            self._pause(REOPEN_S)
+
+    def _pause(self, seconds: float) -> None:
+        """Wait before trying the camera again; stop() ends the wait at once."""
+        self._stopping.wait(seconds)
 
 
 class FakeCamera(OpenCVCamera):
