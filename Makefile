@@ -14,7 +14,8 @@ DEB_PACKAGES_SHELL := fonts-noto-cjk libegl1 libgl1 libxkbcommon0 libfontconfig1
 # The hub's production database, which the tests run against too.
 DEB_PACKAGES_HUB := postgresql
 # The room's devices: speech, sound (PortAudio over a PulseAudio null sink) and printing.
-DEB_PACKAGES_DEVICES :=
+DEB_PACKAGES_DEVICES := espeak-ng libportaudio2 libsndfile1 pulseaudio pulseaudio-utils \
+	libasound2-plugins cups cups-client cups-bsd printer-driver-cups-pdf poppler-utils
 DEB_PACKAGES := $(DEB_PACKAGES_SHELL) $(DEB_PACKAGES_HUB) $(DEB_PACKAGES_DEVICES)
 
 # Services the tests use: each script in tools/services starts one (idempotent) and prints
@@ -45,8 +46,12 @@ lint: $(VENV)/.stamp-installed
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-bench: $(VENV)/.stamp-installed
+bench: $(VENV)/.stamp-installed services
 	$(BIN)/python bench/startup.py
+	set -a && . ./$(SERVICE_ENV) && set +a && $(BIN)/python bench/voice.py
+	$(BIN)/python bench/camera.py
+	set -a && . ./$(SERVICE_ENV) && set +a && $(BIN)/python bench/receipt.py
+	set -a && . ./$(SERVICE_ENV) && set +a && $(BIN)/python bench/fleet.py --db "$$HUB_TEST_PG"
 
 # Re-extract the texts from the code and merge them into each language's catalog.
 catalogs: $(VENV)/.stamp-installed

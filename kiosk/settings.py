@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from devices.config import FAULTS, PAPER_WIDTHS_MM, PRINTERS
 from kiosk.pins import is_pin_hash
 
 LANGUAGES = ("zh_CN", "en")
@@ -124,6 +125,60 @@ class Settings:
         metadata={
             "doc": "The longest wait between tries while the hub is away (backoff cap).",
             "range": (1, 3600),
+        },
+    )
+    # The room's devices.
+    camera: str = field(
+        default="0",
+        metadata={
+            "doc": "The camera: a device number (0), a V4L2 path (/dev/video0), a video file, "
+            "or an RTSP or HTTP address."
+        },
+    )
+    microphone: str = field(
+        default="",
+        metadata={"doc": "The PortAudio input device (its name or number); empty: the default."},
+    )
+    speaker: str = field(
+        default="",
+        metadata={"doc": "The PortAudio output device (its name or number); empty: the default."},
+    )
+    voice_rate: int = field(
+        default=150,
+        metadata={"doc": "How fast the voice speaks, in words a minute.", "range": (80, 300)},
+    )
+    recording_limit_seconds: int = field(
+        default=180,
+        metadata={"doc": "The longest spoken description, in seconds.", "range": (10, 600)},
+    )
+    printer: str = field(
+        default="cups",
+        metadata={
+            "doc": "The receipt printer's back-end: 'cups', 'escpos', or 'pdf' (files).",
+            "allowed": PRINTERS,
+        },
+    )
+    printer_queue: str = field(
+        default="",
+        metadata={"doc": "The CUPS queue of the receipt printer; empty: the default printer."},
+    )
+    escpos: str = field(
+        default="",
+        metadata={
+            "doc": "The ESC/POS printer's connection: usb:VID:PID, serial:DEVICE, "
+            "net:HOST[:PORT] or file:PATH."
+        },
+    )
+    paper_mm: int = field(
+        default=80,
+        metadata={"doc": "The receipt paper's width in millimetres.", "allowed": PAPER_WIDTHS_MM},
+    )
+    device_faults: str = field(
+        default="",
+        metadata={
+            "doc": "Faults the demo devices act out, comma-separated (for trying the kiosk): "
+            + ", ".join(FAULTS)
+            + "."
         },
     )
 

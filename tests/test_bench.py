@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 
@@ -24,6 +27,40 @@ def test_startup_benchmark_prints_its_figures() -> None:
         ).stdout
     )
     assert all(isinstance(value, float) and value > 0 for value in figures.values())
+
+
+def _figures(command: list[str]) -> dict[str, float]:
+    lines = subprocess.run(
+        command, capture_output=True, text=True, check=True, timeout=120
+    ).stdout.splitlines()
+    found = [re.fullmatch(r"([a-z0-9_]+): [0-9.]+ (s|ms|fps|%)", line) for line in lines]
+    assert all(found), lines
+    figures = json.loads(
+        subprocess.run(
+            [*command, "--json"], capture_output=True, text=True, check=True, timeout=120
+        ).stdout
+    )
+    assert {match[1] for match in found if match} == set(figures)
+    assert all(isinstance(value, float) and value > 0 for value in figures.values())
+    return figures
+
+
+def test_voice_benchmark_prints_its_figures() -> None:
+    figures = _figures([sys.executable, str(BENCH / "voice.py"), "--runs", "2"])
+    assert set(figures) == {"first_audio_cached_ms", "first_audio_uncached_ms"}
+
+
+def test_camera_benchmark_prints_its_figures() -> None:
+    figures = _figures([sys.executable, str(BENCH / "camera.py"), "--seconds", "0.5"])
+    assert set(figures) == {"preview_fps_480p", "preview_fps_720p", "preview_cpu_720p_pct"}
+
+
+@pytest.mark.skipif(
+    not os.environ.get("KIOSK_TEST_PRINTER"), reason="needs the CUPS queue make test starts"
+)
+def test_receipt_benchmark_prints_its_figures() -> None:
+    figures = _figures([sys.executable, str(BENCH / "receipt.py"), "--runs", "1"])
+    assert set(figures) == {"receipt_to_cups_ms"}
 
 
 def test_fleet_benchmark_prints_its_figures() -> None:

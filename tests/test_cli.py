@@ -154,15 +154,6 @@ def test_run_demo_starts_in_the_data_directory_and_keeps_it_private(tmp_path: Pa
         requests.get(hub_url + "/v1/health", timeout=5)  # the demo hub stopped with it
 
 
-@pytest.mark.parametrize("command", [[KIOSK, "selftest", "--json"]])
-def test_commands_still_to_come_say_so_plainly(tmp_path: Path, command: list[str]) -> None:
-    done = subprocess.run(
-        command, env=_env(tmp_path), capture_output=True, text=True, timeout=60, check=False
-    )
-    assert done.returncode == 2
-    assert "not available in this version yet" in done.stderr
-
-
 def test_hub_commands_share_one_database_from_db_or_hub_db(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'hub.sqlite3'}"
     env = _env(tmp_path)

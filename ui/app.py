@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 from kiosk.paths import private_dir
 from kiosk.settings import Settings
 from kiosk.visit import sweep
+from ui.room import RoomLink
 from ui.shell import KioskShell
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,12 @@ def application() -> QApplication:
 def open_shell(settings: Settings) -> KioskShell:
     """Make the kiosk window and show it: fullscreen and on top, or in a window."""
     private_dir(settings.data_dir)
-    shell = KioskShell(settings)
+    room = RoomLink.open(settings)
+    shell = KioskShell(settings, room=room)
+    room.setParent(shell)
+    room.start()
+    # Every prompt in both languages, synthesized in the background: it starts at once later.
+    room.speech.warm(prompts())
     if settings.windowed:
         shell.resize(1280, 800)
         shell.show()
@@ -54,6 +60,20 @@ def open_shell(settings: Settings) -> KioskShell:
             shell.setGeometry(screen.geometry())
         shell.showFullScreen()
     return shell
+
+
+def prompts() -> list[tuple[str, str]]:
+    """Every screen's spoken prompt (and the greeting) in every language."""
+    from kiosk.i18n import LANGUAGE_NAMES, Translator
+    from kiosk.room import GREETING
+    from ui.screens import SCREENS
+
+    texts = [GREETING] + [kind.prompt for kind in SCREENS if kind.prompt]
+    return [
+        (Translator(language).gettext(text), language)
+        for language in LANGUAGE_NAMES
+        for text in texts
+    ]
 
 
 def run(settings: Settings) -> int:
@@ -81,6 +101,8 @@ def run(settings: Settings) -> int:
     code = app.exec()
     # Nothing of a visitor outlives the kiosk (systemd stop, an update, a restart).
     shell.wipe_visit(show=False)
+    if shell.room is not None:
+        shell.room.close()
     sweep(settings.visits_dir)
     fleet.stop()
     shell.locked = False

@@ -57,25 +57,30 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the exit code."""
     args = parser().parse_args(argv)
+    commands = {
+        "run": _run,
+        "screenshot": _screenshot,
+        "selftest": _selftest,
+        "enroll": _enroll,
+        "outbox": _outbox,
+    }
     try:
-        if args.command == "run":
-            return _run(args)
-        if args.command == "screenshot":
-            return _screenshot(args)
-        if args.command == "enroll":
-            from ui.fleet_commands import enroll_command
-
-            return enroll_command(load(), args)
-        if args.command == "outbox":
-            from ui.fleet_commands import outbox_command
-
-            return outbox_command(load(), args)
+        return commands[args.command](args)
     except SettingsError as error:
         print(f"mediation-kiosk: {error}", file=sys.stderr)
         return 2
-    # The remaining commands arrive with the hub, the sync and the devices.
-    print(f"mediation-kiosk {args.command}: not available in this version yet.", file=sys.stderr)
-    return 2
+
+
+def _enroll(args: argparse.Namespace) -> int:
+    from ui.fleet_commands import enroll_command
+
+    return enroll_command(load(), args)
+
+
+def _outbox(args: argparse.Namespace) -> int:
+    from ui.fleet_commands import outbox_command
+
+    return outbox_command(load(), args)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -111,6 +116,43 @@ def _start_logging(settings: Settings) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         handlers=[handler, logging.StreamHandler()],
     )
+
+
+def _selftest(args: argparse.Namespace) -> int:
+    import json
+
+    from devices.receipt_layout import ensure_gui
+    from devices.registry import open_devices
+    from devices.selftest import SelfTest, passed
+    from kiosk.room import device_config, extra_checks, receipt_words
+
+    os.umask(0o077)
+    settings = load(overrides={"devices": "demo"} if args.demo else None)
+    config = device_config(settings)
+    private_dir(settings.data_dir)
+    logging.basicConfig(level=settings.log_level, stream=sys.stderr)
+    ensure_gui()  # the test page is drawn with Qt
+    devices = open_devices(config)
+    try:
+        results = SelfTest(
+            devices,
+            config,
+            receipt_words,
+            extra_checks(settings),
+            room=settings.room_name,
+            volume=settings.volume,
+        ).run()
+    finally:
+        devices.close()
+    ok = passed(results)
+    if args.json:
+        report = {"passed": ok, "checks": [result.as_json() for result in results]}
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        for result in results:
+            print(f"{result.name:<11} {result.state:<5} {result.seconds:6.2f} s  {result.detail}")
+        print("self-test passed" if ok else "self-test FAILED")
+    return 0 if ok else 1
 
 
 def _screenshot(args: argparse.Namespace) -> int:

@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from kiosk.i18n import N_
-from kiosk.journeys import ShowProgress
+from kiosk.journeys import ShowProgress, ShowScreen
 from kiosk.pins import DEMO_PIN, hash_pin
 from kiosk.settings import Settings
 from ui.app import application
@@ -46,6 +46,19 @@ def _please_wait(shell: KioskShell) -> None:
     )
 
 
+def _receipt_code(shell: KioskShell) -> None:
+    shell.start_visit()
+    shell.show_screen(
+        "receipt_code",
+        ShowScreen(
+            "receipt",
+            "receipt_code",
+            "",
+            {"number": "KS-20261128-0042", "status_url": "https://hub.example/status/KS-0042"},
+        ),
+    )
+
+
 def _idle_warning(shell: KioskShell) -> None:
     shell.start_visit()
     shell._before_warning = "home"
@@ -79,6 +92,7 @@ DEMOS: dict[str, Callable[[KioskShell], None]] = {
     "not_available": _not_available,
     "help_coming": _help_coming,
     "please_wait": _please_wait,
+    "receipt_code": _receipt_code,
     "idle_warning": _idle_warning,
     "out_of_service": _out_of_service,
     "attendant_unlock": _attendant_unlock,

@@ -17,6 +17,8 @@ from kiosk.guidance import Guide, Speech, Transcript
 from kiosk.i18n import LANGUAGE_NAMES, Translator
 from kiosk.idle import IdleState, IdleWatch
 from kiosk.journeys import Abort, Done, JourneyRun, ShowProgress, ShowScreen, StepResult
+from kiosk.presence import PresenceEvent
+from kiosk.room import GREETING, PRINTING, consumer_notices
 from kiosk.service_switch import ServiceSwitch
 from kiosk.services import service
 from kiosk.settings import TEXT_SIZES, Settings
@@ -26,6 +28,11 @@ from ui.screens import SCREENS
 from ui.screens.base import Nav, Screen
 from ui.theme import Theme, scale_for
 from ui.widgets.bars import BottomBar, Header
+from ui.widgets.device_notice import DeviceNotice
+
+if TYPE_CHECKING:
+    from devices.receipt import Receipt
+    from ui.room import RoomLink
 
 if TYPE_CHECKING:  # the network stack loads with the fleet link, after the first screen
     from kiosk.outbox import Outbox
@@ -59,15 +66,20 @@ class ScreenStack(QStackedWidget):
 class KioskShell(QWidget):
     """The fullscreen kiosk window that shows one screen at a time."""
 
-    def __init__(self, settings: Settings, speech: Speech | None = None) -> None:
+    def __init__(
+        self, settings: Settings, speech: Speech | None = None, room: RoomLink | None = None
+    ) -> None:
         super().__init__()
         self.setObjectName("Shell")
         self.settings = settings
-        self.room: RoomSettings | None = None  # from the hub, once known
-        self.outbox: Outbox | None = None  # the fleet link sets these
+        # The room's settings from the hub, once known; the fleet link sets the rest.
+        self.room_settings: RoomSettings | None = None
+        self.outbox: Outbox | None = None
         self.sync: SyncWorker | None = None
         self.sync_status = SyncStatus(SyncState.NOT_ENROLLED)
-        self.guide = Guide(speech if speech is not None else Transcript())
+        # The room's devices, when the kiosk runs with them; tests and screenshots go without.
+        self.room = room
+        self.guide = Guide(speech or (room.speech if room is not None else Transcript()))
         self.service = ServiceSwitch(settings.data_dir / "service.json")
         self.idle = IdleWatch(settings.idle_seconds, settings.idle_warning_seconds)
         self.knock = CornerKnock()
@@ -88,18 +100,11 @@ class KioskShell(QWidget):
         self.locked = not settings.windowed
 
         self.header = Header()
+        self.notice = DeviceNotice()
         self.stack = ScreenStack()
         self.stack.currentChanged.connect(lambda _index: self.stack.updateGeometry())
         self.bottom = BottomBar()
-        column = QVBoxLayout(self)
-        # The screen decides the window's size, never its content: what does not fit
-        # shows as cut off, which the accessibility test catches.
-        column.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(0)
-        column.addWidget(self.header)
-        column.addWidget(self.stack, 1)
-        column.addWidget(self.bottom)
+        self._stack_up()
         self.screens: dict[str, Screen] = {}
         for kind in SCREENS:
             screen = kind(self)
@@ -117,6 +122,19 @@ class KioskShell(QWidget):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
+
+    def _stack_up(self) -> None:
+        """Header, device notice, the screens and the bottom bar, top to bottom."""
+        column = QVBoxLayout(self)
+        # The screen decides the window's size, never its content: what does not fit
+        # shows as cut off, which the accessibility test catches.
+        column.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.header)
+        column.addWidget(self.notice)
+        column.addWidget(self.stack, 1)
+        column.addWidget(self.bottom)
 
     # -- what is on screen -------------------------------------------------------------
 
@@ -142,6 +160,7 @@ class KioskShell(QWidget):
             self._switched_at = time.monotonic()
         self.stack.setCurrentWidget(screen)
         self.header.setVisible(screen.header)
+        self._show_notice()
         nav = screen.nav
         self.bottom.setVisible(nav is not Nav.NONE)
         self.bottom.back.setVisible(nav is Nav.BACK)
@@ -160,7 +179,7 @@ class KioskShell(QWidget):
             room_name=room.room_name,
             help_phone=room.help_contact.phone or self.settings.help_phone,
         )
-        self.room = room
+        self.room_settings = room
         for screen in self.screens.values():
             screen.retranslate()
 
@@ -351,6 +370,7 @@ class KioskShell(QWidget):
     # -- idle --------------------------------------------------------------------------
 
     def _tick(self) -> None:
+        self._presence()
         if not self.visit.begun and self.current.consumer:
             return  # nobody's visit is on screen: nothing to clear
         state = self.idle.state()
@@ -368,6 +388,40 @@ class KioskShell(QWidget):
             self.continue_visit()
         else:
             self.current.tick()
+
+    # -- the room's devices ------------------------------------------------------------
+
+    def offer_receipt(self, receipt: Receipt) -> None:
+        """Print the receipt; when the printer cannot, show it as a QR code instead."""
+        fields = {"number": receipt.number, "status_url": receipt.status_url}
+
+        def on_screen(_reason: str = "") -> None:
+            self.show_screen("receipt_code", ShowScreen("receipt", "receipt_code", "", fields))
+
+        if self.room is None:
+            on_screen()
+            return
+        self.room.print_receipt(
+            receipt, lambda _job: self.say(self.translator.gettext(PRINTING)), on_screen
+        )
+
+    def _presence(self) -> None:
+        if self.room is None:
+            return
+        event = self.room.presence_event(time.monotonic())
+        # Someone walked up to the welcome screen: greet them, once, until they leave.
+        if event is PresenceEvent.ARRIVED and self.current.name == "attract":
+            self.say(self.translator.gettext(GREETING))
+
+    def _devices_changed(self) -> None:
+        self._show_notice()
+        self.screens["attendant_panel"].retranslate()
+
+    def _show_notice(self) -> None:
+        # A consumer screen with the header shows what is out and what to do instead.
+        notices = consumer_notices(self.room.health) if self.room is not None else []
+        showing = self.current.consumer and self.current.header and bool(notices)
+        self.notice.show_lines([self.translator.gettext(n) for n in notices] if showing else [])
 
     # -- input -------------------------------------------------------------------------
 
@@ -423,12 +477,15 @@ class KioskShell(QWidget):
         self.theme = self._styled = theme
         self.setStyleSheet(theme.stylesheet())
         self.header.apply_theme(theme)
+        self.notice.apply_theme(theme)
         self.bottom.apply_theme(theme)
         for screen in self.screens.values():
             screen.apply_theme(theme)
 
     def _retranslate(self) -> None:
         self.header.retranslate(self.translator, self.visit.presentation.volume)
+        if self.stack.currentWidget() is not None:
+            self._show_notice()
         self.bottom.retranslate(self.translator)
         for screen in self.screens.values():
             screen.retranslate()
@@ -443,6 +500,8 @@ class KioskShell(QWidget):
         bottom.back.clicked.connect(self.go_back)
         bottom.finish.clicked.connect(self.finish_visit)
         header.help.clicked.connect(self.call_for_help)
+        if self.room is not None:
+            self.room.health_changed.connect(self._devices_changed)
 
     def _switch_language(self) -> None:
         current = self.visit.presentation.language

@@ -12,6 +12,7 @@ from ui.screens.idle_warning import IdleWarningScreen
 from ui.screens.not_available import NotAvailableScreen
 from ui.screens.out_of_service import OutOfServiceScreen
 from ui.screens.please_wait import PleaseWaitScreen
+from ui.screens.receipt_code import ReceiptCodeScreen
 
 SCREENS: tuple[type[Screen], ...] = (
     AttractScreen,
@@ -19,6 +20,7 @@ SCREENS: tuple[type[Screen], ...] = (
     NotAvailableScreen,
     HelpComingScreen,
     PleaseWaitScreen,
+    ReceiptCodeScreen,
     IdleWarningScreen,
     OutOfServiceScreen,
     AttendantUnlockScreen,

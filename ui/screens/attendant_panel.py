@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kiosk.i18n import N_
+from kiosk.room import DEVICE_LABELS, STATE_LABELS
 from ui.screens.base import Nav, Screen, text
 from ui.widgets.buttons import IconButton
 
@@ -13,7 +14,7 @@ if TYPE_CHECKING:
 
 
 class AttendantPanelScreen(Screen):
-    """What the room attendant can do now; device checks and more come later."""
+    """What the room attendant can do now, and how each of the room's devices is."""
 
     name = "attendant_panel"
     description = "Attendant panel: reset this visit, out of service, close"
@@ -26,6 +27,7 @@ class AttendantPanelScreen(Screen):
         self.heading = text("heading")
         self.visit = text()
         self.help_call = text()
+        self.device_states = text()
         self.reset = IconButton("reset", "primary")
         self.reset.clicked.connect(shell.reset_visit)
         self.service = IconButton("out_of_service", "quiet")
@@ -36,6 +38,7 @@ class AttendantPanelScreen(Screen):
         self.column.addStretch(1)
         self.column.addWidget(self.visit)
         self.column.addWidget(self.help_call)
+        self.column.addWidget(self.device_states)
         self.column.addStretch(1)
         for button in (self.reset, self.service, self.close_panel):
             self.column.addWidget(button)
@@ -59,6 +62,16 @@ class AttendantPanelScreen(Screen):
             else ""
         )
         self.help_call.setVisible(asked is not None)
+        room = self.shell.room
+        states = [
+            self.t(N_("{device}: {state}")).format(
+                device=self.t(DEVICE_LABELS[name]), state=self.t(STATE_LABELS[health.state])
+            )
+            for name, health in (room.health.items() if room is not None else ())
+            if name in DEVICE_LABELS
+        ]
+        self.device_states.setText("\n".join(states))
+        self.device_states.setVisible(bool(states))
         self.reset.set_text(self.t(N_("Reset this visit")))
         self.reset.setVisible(visit.begun)
         self.service.set_text(

@@ -1,0 +1,273 @@
+"""The receipt printer: CUPS, ESC/POS (python-escpos) and the demo's PDF folder.
+
+Each back-end detects paper-out, offline and errors where the back-end can tell, raises
+`DeviceError` with the health it is in, and reports it in `health()`; the kiosk then offers
+the receipt as a QR code on screen instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+from abc import ABC, abstractmethod
+from pathlib import Path
+from typing import Any
+
+from devices.receipt import (
+    NAME,
+    NUMBER,
+    ROOM,
+    SCAN,
+    WHEN,
+    Receipt,
+    Words,
+    untranslated,
+)
+from devices.receipt_layout import render_image, render_pdf
+from devices.state import DeviceError, DeviceState, Health
+
+log = logging.getLogger(__name__)
+
+CUPS_TIMEOUT_S = 10
+# CUPS printer-state-reasons that mean the paper has run out, or the printer cannot be reached.
+PAPER_OUT = ("media-empty", "media-needed", "media-jam")
+OFFLINE = ("offline-report", "connecting-to-device", "shutdown", "timed-out")
+
+
+class ReceiptPrinter(ABC):
+    """Prints receipts; `print_receipt()` blocks until the job is handed over (call it off
+    the UI thread), and raises `DeviceError` when the printer cannot print now."""
+
+    paper_mm: int = 80
+
+    @abstractmethod
+    def print_receipt(self, receipt: Receipt, words: Words = untranslated) -> str:
+        """Print one receipt; returns the job's name (a CUPS job id, a file name)."""
+
+    @abstractmethod
+    def health(self) -> Health:
+        """Ready, or why not (paper out, offline, missing)."""
+
+
+class CupsPrinter(ReceiptPrinter):
+    """A CUPS queue: the receipt as a PDF of the paper's width and length, sent with `lp`
+    and the custom media size (so that no driver reflows it onto A4)."""
+
+    def __init__(self, queue: str = "", paper_mm: int = 80) -> None:
+        self.queue = queue
+        self.paper_mm = paper_mm
+
+    def print_receipt(self, receipt: Receipt, words: Words = untranslated) -> str:
+        """Render and hand to CUPS; returns the CUPS job id."""
+        health = self.health()
+        if not health.working:
+            raise DeviceError(health)
+        with tempfile.TemporaryDirectory(prefix="kiosk-receipt-") as folder:
+            pdf = Path(folder) / "receipt.pdf"
+            width, length = render_pdf(receipt, words, self.paper_mm, pdf)
+            command = ["lp", "-s", "-o", f"media=Custom.{width:g}x{length:g}mm"]
+            command += ["-o", "fit-to-page=false", "-t", f"receipt {receipt.number}"]
+            if self.queue:
+                command += ["-d", self.queue]
+            done = _run([*command, str(pdf)])
+        if done.returncode != 0:
+            raise DeviceError(
+                Health(DeviceState.FAILING, f"lp refused the receipt: {done.stderr.strip()}")
+            )
+        job = self._last_job()
+        log.info("receipt %s sent to CUPS as %s", receipt.number, job)
+        return job
+
+    def health(self) -> Health:  # noqa: PLR0911 - one answer for each state CUPS reports
+        """The queue's state from lpstat: missing, disabled, paper out, offline, or ready."""
+        if shutil.which("lpstat") is None:
+            return Health(DeviceState.MISSING, "CUPS is not installed (no lpstat)")
+        queue = self.queue or self._default_queue()
+        if not queue:
+            return Health(DeviceState.MISSING, "no CUPS queue set and no default printer")
+        done = _run(["lpstat", "-l", "-p", queue])
+        if done.returncode != 0:
+            detail = (done.stderr or done.stdout).strip()
+            return Health(DeviceState.MISSING, f"CUPS queue {queue}: {detail}")
+        text = done.stdout
+        reasons = " ".join(re.findall(r"Alerts?:\s*(.*)", text))
+        if any(reason in reasons for reason in PAPER_OUT):
+            return Health(DeviceState.FAILING, f"{queue}: paper out ({reasons})")
+        if any(reason in reasons for reason in OFFLINE):
+            return Health(DeviceState.FAILING, f"{queue}: printer offline ({reasons})")
+        if "disabled" in text.split("\n", 1)[0]:
+            return Health(DeviceState.FAILING, f"{queue}: queue disabled: {text.strip()}")
+        if " now printing " in text:
+            return Health(DeviceState.BUSY, f"{queue}: printing")
+        return Health(DeviceState.READY, f"CUPS queue {queue}")
+
+    def _default_queue(self) -> str:
+        done = _run(["lpstat", "-d"])
+        found = re.search(r"system default destination:\s*(\S+)", done.stdout)
+        return found[1] if found else ""
+
+    def _last_job(self) -> str:
+        queue = self.queue or self._default_queue()
+        done = _run(["lpstat", "-W", "all", "-o", queue])
+        jobs = [line.split()[0] for line in done.stdout.splitlines() if line.strip()]
+        numbered = [job for job in jobs if job.rsplit("-", 1)[-1].isdigit()]
+        return max(numbered, key=lambda job: int(job.rsplit("-", 1)[-1]), default="")
+
+
+def _run(command: list[str]) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(
+            command, capture_output=True, text=True, timeout=CUPS_TIMEOUT_S, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return subprocess.CompletedProcess(command, 1, "", str(error))
+
+
+class EscPosPrinter(ReceiptPrinter):
+    """A thermal printer spoken to in ESC/POS through python-escpos: `usb:VID:PID`,
+    `serial:/dev/ttyUSB0`, `net:HOST[:PORT]`, or `file:PATH` (the bytes to a file).
+
+    The text goes in GBK (the Chinese printers' encoding); the QR code goes as an image,
+    since a printer's own QR command cannot be centred on every model.
+    """
+
+    def __init__(self, connection: str, paper_mm: int = 80) -> None:
+        self.connection = connection
+        self.paper_mm = paper_mm
+        self._lock = threading.Lock()
+        self._health = Health(DeviceState.READY, f"ESC/POS {connection}")
+
+    def open(self) -> Any:
+        """The python-escpos printer for the connection."""
+        from escpos import printer
+
+        kind, _, where = self.connection.partition(":")
+        profile = "default"
+        if kind == "usb":
+            vendor, _, product = where.partition(":")
+            return printer.Usb(int(vendor, 16), int(product, 16), profile=profile)
+        if kind == "serial":
+            return printer.Serial(where, profile=profile)
+        if kind == "net":
+            host, _, port = where.partition(":")
+            return printer.Network(host, int(port or 9100), profile=profile)
+        if kind == "file":
+            return printer.File(where, profile=profile)
+        raise DeviceError(Health(DeviceState.MISSING, f"unknown ESC/POS connection {kind!r}"))
+
+    def print_receipt(self, receipt: Receipt, words: Words = untranslated) -> str:
+        """Text lines in GBK, the QR code as a centred image, then cut."""
+        import qrcode
+
+        with self._lock:
+            try:
+                device = self.open()
+                self._check_paper(device)
+                device.set(align="center", bold=True, double_height=True, double_width=True)
+                for zh, en in (words(receipt.title),):
+                    self._line(device, zh)
+                    device.set(align="center")
+                    self._line(device, en)
+                device.set(align="left")
+                for label, value in (
+                    (words(NUMBER), receipt.number),
+                    (words(ROOM), receipt.room),
+                    (words(WHEN), receipt.when.strftime("%Y-%m-%d %H:%M")),
+                    (words(NAME), receipt.name),
+                ):
+                    device.set(align="left", bold=False, double_height=False, double_width=False)
+                    self._line(device, f"{label[0]} {label[1]}")
+                    device.set(align="left", bold=True, double_height=True, double_width=False)
+                    self._line(device, value)
+                device.set(align="center", bold=False, double_height=False, double_width=False)
+                code = qrcode.QRCode(border=2, box_size=8 if self.paper_mm == 80 else 6)
+                code.add_data(receipt.status_url)
+                device.image(code.make_image().get_image(), center=True)
+                zh, en = words(SCAN)
+                self._line(device, zh)
+                self._line(device, en)
+                device.cut()
+                device.close()
+            except DeviceError as error:
+                self._health = error.health
+                raise
+            except Exception as error:  # the transport's errors: USB, serial, socket
+                self._health = Health(DeviceState.FAILING, f"ESC/POS error: {error}")
+                raise DeviceError(self._health) from error
+            self._health = Health(DeviceState.READY, f"ESC/POS {self.connection}")
+        return receipt.number
+
+    def print_image(self, receipt: Receipt, words: Words = untranslated) -> str:
+        """The whole receipt as one bitmap, for printers with no Chinese font."""
+        from PIL import Image
+
+        image = render_image(receipt, words, self.paper_mm)
+        width, height = image.width(), image.height()
+        data = bytes(image.constBits())[: image.bytesPerLine() * height]
+        picture = Image.frombytes("L", (width, height), data, "raw", "L", image.bytesPerLine())
+        with self._lock:
+            device = self.open()
+            self._check_paper(device)
+            device.image(picture.convert("1"), center=True)
+            device.cut()
+            device.close()
+        return receipt.number
+
+    @staticmethod
+    def _line(device: Any, text: str) -> None:
+        # FS & puts Chinese printers into double-byte mode; GBK covers simplified Chinese.
+        device._raw(b"\x1c\x26" + text.encode("gbk", errors="replace") + b"\x1c\x2e\n")
+
+    def _check_paper(self, device: Any) -> None:
+        if self.connection.startswith("file:"):
+            return  # a file has no paper sensor
+        try:
+            status = device.paper_status()
+        except Exception as error:  # no answer: offline
+            raise DeviceError(
+                Health(DeviceState.FAILING, f"ESC/POS printer offline: {error}")
+            ) from error
+        if status == 0:
+            raise DeviceError(Health(DeviceState.FAILING, "ESC/POS printer: paper out"))
+
+    def health(self) -> Health:
+        """The last print's outcome, or the paper sensor's answer."""
+        return self._health
+
+
+class PdfPrinter(ReceiptPrinter):
+    """The demo printer: writes each receipt, exactly as CUPS would get it, as a PDF file
+    in a folder. Can be told that the paper is out or the printer offline."""
+
+    def __init__(
+        self, folder: Path, paper_mm: int = 80, paper_out: bool = False, offline: bool = False
+    ) -> None:
+        self.folder = folder
+        self.paper_mm = paper_mm
+        self.paper_out = paper_out
+        self.offline = offline
+        self.printed: list[Path] = []
+
+    def print_receipt(self, receipt: Receipt, words: Words = untranslated) -> str:
+        """Write the PDF."""
+        health = self.health()
+        if not health.working:
+            raise DeviceError(health)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        safe = re.sub(r"[^A-Za-z0-9_.-]", "_", receipt.number)
+        path = self.folder / f"receipt-{safe}-{len(self.printed) + 1}.pdf"
+        render_pdf(receipt, words, self.paper_mm, path)
+        self.printed.append(path)
+        return path.name
+
+    def health(self) -> Health:
+        """Ready, or paper out / offline when told so."""
+        if self.paper_out:
+            return Health(DeviceState.FAILING, "paper out (demo fault)")
+        if self.offline:
+            return Health(DeviceState.FAILING, "printer offline (demo fault)")
+        return Health(DeviceState.READY, f"demo printer writing PDFs to {self.folder}")

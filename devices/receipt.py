@@ -1,0 +1,59 @@
+"""What a receipt says: a small typed value, and the words printed around it.
+
+The words come in Mandarin and English from the kiosk's catalogs through `Words`. Nothing a
+stranger should not read is on it: the name arrives masked (张*), and there is no phone
+number or address. `devices.receipt_layout` draws it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext marker the catalogs look for
+    """Mark a text for the catalogs; the kiosk translates it through `words`."""
+    return message
+
+
+TITLE = N_("Consumer complaint receipt")
+NUMBER = N_("Receipt number")
+ROOM = N_("Room")
+WHEN = N_("Date and time")
+NAME = N_("Name")
+SCAN = N_("Scan this code to see how your case is going")
+KEEP = N_("Please keep this receipt")
+TEST_PAGE = N_("Printer test page")
+
+# Translates a message id into (Mandarin, English); the kiosk gives one from its catalogs.
+Words = Callable[[str], tuple[str, str]]
+
+
+def untranslated(message: str) -> tuple[str, str]:
+    """Words for when no catalog is at hand: the English message twice."""
+    return message, message
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What a receipt says: the complaint journey fills it."""
+
+    number: str
+    room: str
+    when: datetime
+    name: str  # masked already, like 张*
+    status_url: str
+    title: str = TITLE
+
+
+def self_test_receipt(room: str = "") -> Receipt:
+    """The self-test's page: the same layout, with made-up values."""
+    return Receipt(
+        number="TEST-0000",
+        room=room or "-",
+        when=datetime.now().replace(microsecond=0),
+        name="测*",
+        status_url="https://example.invalid/status/TEST-0000",
+        title=TEST_PAGE,
+    )

@@ -1,0 +1,105 @@
+"""The room's voice for the guide: prompts from the cache, played on the speaker.
+
+`RoomSpeech` is the `kiosk.guidance.Speech` the shell uses with real or demo devices. A
+prompt heard before starts at once; a new one is synthesized on the cache's thread and
+plays when ready, unless the screen has changed (or `stop()` came) in between. It keeps a
+transcript of what it was asked to say, so tests and the screen can show the words.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable
+from concurrent.futures import Future
+
+from devices.audio import Sound, Speaker
+from devices.state import DeviceError, DeviceState, Health
+from devices.voice import PromptCache
+from kiosk.guidance import Transcript
+
+log = logging.getLogger(__name__)
+
+
+class RoomSpeech:
+    """Speaks through the room's voice and speaker; works on with neither (words only)."""
+
+    def __init__(self, cache: PromptCache, speaker: Speaker) -> None:
+        self.cache = cache
+        self.speaker = speaker
+        self.transcript = Transcript()
+        self._turn = (
+            0  # each say() or stop() starts a new turn; late prompts of old ones stay quiet
+        )
+        self._lock = threading.Lock()
+        self._fault: Health | None = None
+
+    def say(self, text: str, language: str, volume: int) -> None:
+        """Stop what is playing and speak the text (at once when cached)."""
+        self.transcript.say(text, language, volume)
+        with self._lock:
+            self._turn += 1
+            turn = self._turn
+        self.speaker.stop()
+        sound = self.cache.cached(text, language)
+        if sound is not None:
+            self._play(sound, volume, turn)
+            return
+        future = self.cache.get(text, language)
+        future.add_done_callback(lambda done: self._arrived(done, volume, turn))
+
+    def stop(self) -> None:
+        """Stop speaking at once; a prompt still being synthesized will not play."""
+        self.transcript.stop()
+        with self._lock:
+            self._turn += 1
+        self.speaker.stop()
+
+    def warm(self, prompts: Iterable[tuple[str, str]]) -> None:
+        """Synthesize these (text, language) prompts in the background."""
+        for future in self.cache.warm(prompts):
+            future.add_done_callback(self._note_failure)
+
+    def health(self) -> dict[str, Health]:
+        """The speaker's and the voice's health; a failure seen while speaking counts."""
+        voice = self.cache.voice.health()
+        if self._fault is not None and voice.working:
+            voice = self._fault
+        return {"speaker": self.speaker.health(), "voice": voice}
+
+    def close(self) -> None:
+        """Stop and release the speaker and the cache's thread."""
+        self.stop()
+        self.cache.close()
+        self.speaker.close()
+
+    def _arrived(self, future: Future[Sound], volume: int, turn: int) -> None:
+        if future.cancelled():
+            return
+        error = future.exception()
+        if error is not None:
+            self._note_failure(future)
+            return
+        self._play(future.result(), volume, turn)
+
+    def _play(self, sound: Sound, volume: int, turn: int) -> None:
+        # Held while starting the sound, so a stop() that comes meanwhile lands after it.
+        with self._lock:
+            if turn != self._turn:
+                return  # the screen changed while the prompt was being made
+            try:
+                self.speaker.play(sound, volume)
+            except DeviceError as error:
+                log.warning("cannot play a prompt: %s", error)
+
+    def _note_failure(self, future: Future[Sound]) -> None:
+        if future.cancelled():
+            return
+        error = future.exception()
+        if error is None:
+            return
+        if isinstance(error, DeviceError):
+            self._fault = error.health
+        else:
+            self._fault = Health(DeviceState.FAILING, f"voice failed: {error}")
+        log.warning("cannot synthesize a prompt: %s", error)

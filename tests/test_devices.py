@@ -1,0 +1,174 @@
+"""The devices' own behaviour, fakes and registry: camera, presence, QR, health, faults."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from devices.camera import Camera, FakeCamera, Picture, brightness, save_jpeg
+from devices.config import FAULTS, DeviceConfig
+from devices.presence import FaceFinder, PresenceSensor
+from devices.qr import read_qr
+from devices.registry import REGISTRY, media_dir, open_devices
+from devices.state import DeviceState, Health
+from kiosk.presence import PresenceEvent, PresenceWatch
+from kiosk.room import device_config, make_receipt, mask_name
+from kiosk.settings import Settings, SettingsError
+
+FACE_VIDEO = media_dir() / "demo-face.mp4"
+QR_VIDEO = media_dir() / "demo-qr.mp4"
+
+
+def first_frame(video: Path) -> np.ndarray:
+    capture = cv2.VideoCapture(str(video))
+    ok, image = capture.read()
+    capture.release()
+    assert ok
+    return image
+
+
+class StillCamera(Camera):
+    """A camera showing whatever picture the test sets."""
+
+    def __init__(self) -> None:
+        self.picture: Picture | None = None
+
+    def show(self, image: np.ndarray) -> None:
+        number = self.picture.number + 1 if self.picture else 1
+        self.picture = Picture(image, number, time.monotonic())
+
+    def start(self) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
+
+    def latest(self) -> Picture | None:
+        return self.picture
+
+    def health(self) -> Health:
+        return Health(DeviceState.READY)
+
+
+def test_the_demo_camera_plays_its_video_on_its_own_thread_newest_frame_winning() -> None:
+    camera = FakeCamera(FACE_VIDEO)
+    assert camera.health().state is DeviceState.MISSING  # not started
+    camera.start()
+    try:
+        first = camera.wait_for_frame()
+        assert first is not None and first.image.shape == (480, 640, 3)
+        time.sleep(0.35)  # the file plays at its own 10 fps
+        later = camera.latest()
+        assert later is not None and 2 <= later.number - first.number <= 6
+        assert camera.health().state is DeviceState.READY
+        time.sleep(2.2)  # past the end of the 2 s file: it loops
+        assert camera.latest().number > 20
+    finally:
+        camera.stop()
+    assert camera.latest() is None
+
+
+def test_a_fake_camera_can_be_missing_or_see_only_black() -> None:
+    missing = FakeCamera(FACE_VIDEO, missing=True)
+    missing.start()
+    try:
+        assert missing.wait_for_frame(0.3) is None
+        assert missing.health().state is DeviceState.MISSING
+    finally:
+        missing.stop()
+    black = FakeCamera(FACE_VIDEO, black=True)
+    black.start()
+    try:
+        picture = black.wait_for_frame()
+        assert picture is not None and brightness(picture.image) == 0
+    finally:
+        black.stop()
+
+
+def test_a_still_is_the_frame_shown_saved_as_jpeg(tmp_path: Path) -> None:
+    image = first_frame(FACE_VIDEO)
+    path = save_jpeg(Picture(image, 1, 0.0), tmp_path / "photo.jpg")
+    assert path.read_bytes()[:3] == b"\xff\xd8\xff"
+    back = cv2.imread(str(path))
+    assert back.shape == image.shape
+    assert abs(float(back.mean()) - float(image.mean())) < 3
+
+
+def test_presence_sees_the_face_and_the_empty_room() -> None:
+    finder = FaceFinder()
+    camera = StillCamera()
+    sensor = PresenceSensor(camera, finder)
+    assert sensor.look() is False  # no frame yet
+    camera.show(first_frame(FACE_VIDEO))
+    assert sensor.look() is True and sensor.near
+    camera.show(np.full((480, 640, 3), 180, np.uint8))
+    assert sensor.look() is False
+
+
+def test_presence_greets_once_and_not_again_until_they_leave() -> None:
+    watch = PresenceWatch(leave_after_s=4.0)
+    assert watch.update(True, 0.0) is PresenceEvent.ARRIVED
+    assert watch.update(True, 1.0) is None
+    assert watch.update(False, 2.0) is None  # looked away for a moment
+    assert watch.update(True, 3.0) is None
+    assert watch.update(False, 5.0) is None
+    assert watch.update(False, 7.5) is PresenceEvent.LEFT
+    assert watch.update(False, 9.0) is None
+    assert watch.update(True, 10.0) is PresenceEvent.ARRIVED
+
+
+def test_a_receipt_held_up_to_the_camera_is_read() -> None:
+    assert read_qr(first_frame(QR_VIDEO)) == "https://hub.invalid/status/DEMO-0001"
+    assert read_qr(first_frame(FACE_VIDEO)) is None
+
+
+def test_the_registry_is_an_explicit_table_and_the_fakes_act_out_faults(tmp_path: Path) -> None:
+    assert set(REGISTRY) == {"real", "demo"}
+    healthy = open_devices(DeviceConfig(tmp_path, demo=True))
+    try:
+        states = healthy.health()
+        assert set(states) == {"camera", "microphone", "speaker", "voice", "printer"}
+        assert all(h.state is not DeviceState.FAILING for h in states.values())
+    finally:
+        healthy.close()
+    broken = open_devices(DeviceConfig(tmp_path, demo=True, faults=frozenset(FAULTS)))
+    try:
+        states = broken.health()
+        assert states["microphone"].state is DeviceState.MISSING
+        assert states["speaker"].state is DeviceState.MISSING
+        assert states["voice"].state is DeviceState.MISSING
+        assert states["printer"].state is DeviceState.FAILING
+        assert "paper out" in states["printer"].detail
+    finally:
+        broken.close()
+
+
+def test_the_device_settings_reach_the_devices_and_bad_faults_are_refused(
+    settings: Settings,
+) -> None:
+    import dataclasses
+
+    config = device_config(
+        dataclasses.replace(settings, paper_mm=58, device_faults="paper-out, no-speaker")
+    )
+    assert config.demo and config.paper_mm == 58
+    assert config.faults == {"paper-out", "no-speaker"}
+    with pytest.raises(SettingsError, match="device_faults"):
+        device_config(dataclasses.replace(settings, device_faults="on-fire"))
+
+
+def test_a_receipt_shows_the_name_masked_and_nothing_private() -> None:
+    assert mask_name("张三") == "张*"
+    assert mask_name(" 欧阳修 ") == "欧*"
+    assert mask_name("") == ""
+    from datetime import datetime
+
+    receipt = make_receipt(
+        "KS-1", "幸福社区", datetime(2026, 11, 28, 10, 32), "张三", "https://x/s"
+    )
+    assert receipt.name == "张*"
+    assert not {"phone", "address"} & set(vars(receipt))

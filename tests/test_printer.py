@@ -1,0 +1,145 @@
+"""Receipts: one layout, printed through a real CUPS server (a CUPS-PDF queue that make test
+starts) and read back from the PDF; ESC/POS bytes; the demo printer and its faults."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import time
+from datetime import datetime
+from pathlib import Path
+
+import cv2
+import pytest
+
+from devices.printer import CupsPrinter, EscPosPrinter, PdfPrinter
+from devices.qr import read_qr
+from devices.receipt_layout import receipt_length_mm, render_image, render_pdf
+from devices.state import DeviceError, DeviceState
+from kiosk.room import make_receipt, receipt_words
+
+QUEUE = os.environ.get("KIOSK_TEST_PRINTER", "")
+PRINTED = Path(os.environ.get("KIOSK_TEST_PRINTED", "/nonexistent"))
+needs_cups = pytest.mark.skipif(
+    not QUEUE, reason="needs the CUPS-PDF queue that make test starts (tools/services/cups.sh)"
+)
+STATUS_URL = "https://hub.example/status/KS-20261128-0042"
+
+
+@pytest.fixture(autouse=True)
+def gui(qapp) -> None:  # type: ignore[no-untyped-def]
+    """Qt draws text only with an application object."""
+
+
+def receipt():  # type: ignore[no-untyped-def]
+    return make_receipt(
+        "KS-20261128-0042", "幸福社区调解室", datetime(2026, 11, 28, 10, 32), "张三", STATUS_URL
+    )
+
+
+def pdf_pages(pdf: Path, folder: Path, dpi: int = 200) -> list[Path]:
+    subprocess.run(
+        ["pdftoppm", "-r", str(dpi), "-png", str(pdf), str(folder / "page")],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return sorted(folder.glob("page*.png"))
+
+
+def page_size_mm(pdf: Path) -> tuple[float, float]:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    found = re.search(r"Page size:\s*([\d.]+) x ([\d.]+) pts", info)
+    assert found
+    return float(found[1]) * 25.4 / 72, float(found[2]) * 25.4 / 72
+
+
+@needs_cups
+@pytest.mark.parametrize("paper_mm", [58, 80])
+def test_a_receipt_printed_through_cups_keeps_its_size_and_its_qr_reads_back(
+    tmp_path: Path, paper_mm: int
+) -> None:
+    printer = CupsPrinter(QUEUE, paper_mm)
+    assert printer.health().state in (DeviceState.READY, DeviceState.BUSY)
+    job = printer.print_receipt(receipt(), receipt_words)
+    number = job.rsplit("-", 1)[-1]
+    deadline = time.monotonic() + 30
+    found: list[Path] = []
+    while not found and time.monotonic() < deadline:
+        found = [p for p in PRINTED.glob(f"*job_{number}.pdf") if p.stat().st_size > 0]
+        time.sleep(0.1)
+    assert found, f"CUPS-PDF wrote no PDF for job {job} in {PRINTED}"
+    time.sleep(0.2)  # the file is written in one go, but let it close
+    width, length = page_size_mm(found[0])
+    assert width == pytest.approx(paper_mm, abs=1)  # not reflowed onto A4
+    assert 100 < length < 250
+    pages = pdf_pages(found[0], tmp_path)
+    assert len(pages) == 1
+    assert read_qr(cv2.imread(str(pages[0]))) == STATUS_URL
+
+
+@needs_cups
+def test_cups_tells_a_missing_queue_and_a_stopped_printer(tmp_path: Path) -> None:
+    assert CupsPrinter("no-such-queue").health().state is DeviceState.MISSING
+    queue = "kiosk-test-stopped"
+    ppd = "/usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd"
+    subprocess.run(
+        ["lpadmin", "-p", queue, "-E", "-v", "cups-pdf:/", "-P", ppd],
+        check=True,
+        capture_output=True,
+    )
+    try:
+        subprocess.run(["cupsdisable", "-r", "paper jam", queue], check=True)
+        printer = CupsPrinter(queue, 58)
+        assert printer.health().state is DeviceState.FAILING
+        with pytest.raises(DeviceError) as failed:
+            printer.print_receipt(receipt(), receipt_words)
+        assert failed.value.health.state is DeviceState.FAILING
+    finally:
+        subprocess.run(["lpadmin", "-x", queue], check=False, capture_output=True)
+
+
+def test_one_layout_in_mandarin_and_english_on_58_and_80_mm(tmp_path: Path) -> None:
+    words = receipt_words("Receipt number")
+    assert words == ("回执号", "Receipt number")
+    for paper in (58, 80):
+        pdf = tmp_path / f"r{paper}.pdf"
+        width, length = render_pdf(receipt(), receipt_words, paper, pdf)
+        assert width == paper and length == pytest.approx(
+            receipt_length_mm(receipt(), receipt_words, paper), abs=1
+        )
+        (tmp_path / str(paper)).mkdir()
+        pages = pdf_pages(pdf, tmp_path / str(paper))
+        image = cv2.imread(str(pages[0]))
+        assert read_qr(image) == STATUS_URL
+    bitmap = render_image(receipt(), receipt_words, 58)
+    assert bitmap.width() == 384  # a 58 mm printer's 48 mm head at 203 dpi
+
+
+def test_the_demo_printer_writes_the_pdf_and_can_run_out_of_paper(tmp_path: Path) -> None:
+    printer = PdfPrinter(tmp_path, 58)
+    name = printer.print_receipt(receipt(), receipt_words)
+    assert (tmp_path / name).read_bytes()[:5] == b"%PDF-"
+    out = PdfPrinter(tmp_path, 58, paper_out=True)
+    assert out.health().state is DeviceState.FAILING
+    with pytest.raises(DeviceError, match="paper out"):
+        out.print_receipt(receipt(), receipt_words)
+    offline = PdfPrinter(tmp_path, 58, offline=True)
+    assert "offline" in offline.health().detail
+
+
+def test_escpos_sends_gbk_text_and_the_qr_as_a_centred_image(tmp_path: Path) -> None:
+    target = tmp_path / "escpos.bin"
+    printer = EscPosPrinter(f"file:{target}", 58)
+    printer.print_receipt(receipt(), receipt_words)
+    data = target.read_bytes()
+    assert "回执号".encode("gbk") in data and "张*".encode("gbk") in data
+    assert "张三".encode("gbk") not in data
+    assert b"\x1dv0" in data  # a raster image: the QR code
+    assert b"\x1dV" in data  # the cut
+    assert printer.health().state is DeviceState.READY
+    broken = EscPosPrinter("net:127.0.0.1:9", 58)
+    with pytest.raises(DeviceError):
+        broken.print_receipt(receipt(), receipt_words)
+    assert broken.health().state is DeviceState.FAILING

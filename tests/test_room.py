@@ -1,0 +1,176 @@
+"""The shell with the room's (demo) devices: it speaks through them, greets whoever walks
+up, shows a calm notice when a device is out and carries on, and shows the camera."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import cv2
+import pytest
+from PySide6.QtCore import Qt
+
+from devices.camera import FakeCamera
+from devices.config import DeviceConfig
+from devices.registry import media_dir, open_devices
+from kiosk.room import GREETING
+from kiosk.settings import Settings
+from ui.room import RoomLink
+from ui.shell import KioskShell
+from ui.widgets.camera_view import CameraView
+
+
+@pytest.fixture
+def open_shell(qtbot, settings: Settings):  # type: ignore[no-untyped-def]
+    """A shell over demo devices (with faults if asked); closed after the test."""
+    made: list[KioskShell] = []
+
+    def make(faults: frozenset[str] = frozenset()) -> KioskShell:
+        devices = open_devices(DeviceConfig(settings.data_dir, demo=True, faults=faults))
+        room = RoomLink(devices)
+        shell = KioskShell(settings, room=room)
+        room.setParent(shell)
+        qtbot.addWidget(shell)
+        shell.resize(1920, 1080)
+        shell.show()
+        qtbot.waitExposed(shell)
+        made.append(shell)
+        return shell
+
+    yield make
+    for shell in made:
+        shell.room.close()
+        shell.locked = False
+        shell.close()
+
+
+def test_every_screen_speaks_through_the_room_and_a_new_screen_cuts_the_old_prompt(
+    qtbot, open_shell
+) -> None:
+    shell = open_shell()
+    speech, speaker = shell.room.speech, shell.room.devices.speaker
+    qtbot.waitUntil(lambda: len(speaker.played) == 1, timeout=5000)  # the welcome, once made
+    assert speech.transcript.said[-1].text == "欢迎使用。请点一下屏幕开始。"
+    qtbot.mouseClick(shell.screens["attract"].start, Qt.MouseButton.LeftButton)
+    assert shell.current.name == "home"
+    assert not speaker.playing or len(speaker.played) == 2  # the welcome was cut off
+    qtbot.waitUntil(lambda: len(speaker.played) == 2, timeout=5000)
+    qtbot.mouseClick(shell.header.repeat, Qt.MouseButton.LeftButton)
+    assert len(speaker.played) == 3  # cached now: it starts at once
+    qtbot.mouseClick(shell.header.louder, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(shell.header.language, Qt.MouseButton.LeftButton)
+    assert speech.transcript.said[-1].language == "en"
+    assert speech.transcript.said[-1].volume == 80
+    shell.finish_visit()
+    assert shell.visit.presentation.volume == 70  # back to the room's default
+
+
+def test_with_no_sound_the_kiosk_shows_a_calm_notice_and_carries_on(qtbot, open_shell) -> None:
+    shell = open_shell(frozenset({"no-speaker", "paper-out"}))
+    shell.room.refresh()
+    qtbot.waitUntil(lambda: bool(shell.room.health), timeout=5000)
+    assert shell.notice.isVisible()  # on the welcome screen too
+    shell.start_visit()
+    assert shell.notice.isVisible()
+    words = shell.notice.words.text()
+    assert "声音暂时不能播放。请看屏幕上的文字。" in words
+    assert "打印机暂时不能用" in words
+    shell.set_language("en")
+    assert "Please read the words on the screen." in shell.notice.words.text()
+    assert shell.room.speech.transcript.said[-1].text.startswith("What would you like")
+    shell.open_attendant()
+    shell.show_screen("attendant_panel")
+    states = shell.screens["attendant_panel"].device_states.text()
+    assert "Speaker: not connected" in states and "Printer: not working" in states
+    assert "Camera: working" in states or "Camera: not connected" in states
+
+
+def test_someone_walking_up_is_greeted_once_until_they_leave(qtbot, open_shell) -> None:
+    shell = open_shell()
+    shell.room.watch.leave_after_s = 0.0
+    said = shell.room.speech.transcript.said
+    greeting = shell.translator.gettext(GREETING)
+    shell.room.presence.present = True
+    shell._tick()
+    assert said[-1].text == greeting
+    count = len(said)
+    shell._tick()
+    shell._tick()
+    assert len(said) == count  # not again while they stay
+    shell.room.presence.present = False
+    shell._tick()
+    shell.room.presence.present = True
+    shell._tick()
+    assert len(said) == count + 1 and said[-1].text == greeting
+    shell.start_visit()
+    shell.room.presence.present = False
+    shell._tick()
+    shell.room.presence.present = True
+    shell._tick()
+    assert said[-1].text != greeting  # only the welcome screen greets
+
+
+def test_the_demo_camera_finds_the_face_through_the_whole_chain(qtbot, open_shell) -> None:
+    shell = open_shell()
+    shell.room.presence.every_s = 0.05
+    shell.room.start()
+    qtbot.waitUntil(lambda: shell.room.presence.present, timeout=5000)
+
+
+def test_the_camera_view_shows_the_live_picture_and_keeps_the_one_shown(
+    qtbot, settings: Settings, tmp_path: Path
+) -> None:
+    camera = FakeCamera(media_dir() / "demo-face.mp4")
+    view = CameraView(camera)
+    qtbot.addWidget(view)
+    view.resize(640, 480)
+    view.show()
+    camera.start()
+    view.start()
+    try:
+        qtbot.waitUntil(lambda: view.painted >= 3, timeout=5000)
+        shown = view.shown
+        assert shown is not None
+        photo = view.capture(tmp_path / "photo.jpg")
+        assert cv2.imread(str(photo)).shape == shown.image.shape
+        started = time.monotonic()
+        qtbot.mouseClick(view, Qt.MouseButton.LeftButton)  # touches are not held up
+        assert time.monotonic() - started < 0.2
+        view.clear()
+        assert view.shown is None
+    finally:
+        view.stop()
+        camera.stop()
+
+
+def test_when_the_printer_cannot_print_the_receipt_is_offered_as_a_code(qtbot, open_shell) -> None:
+    from datetime import datetime
+
+    import numpy as np
+    from PySide6.QtGui import QImage
+
+    from devices.qr import read_qr
+    from kiosk.room import make_receipt
+
+    receipt = make_receipt(
+        "KS-20261128-0042", "幸福社区", datetime(2026, 11, 28, 10, 32), "张三", "https://x/s/42"
+    )
+    working = open_shell()
+    working.start_visit()
+    working.offer_receipt(receipt)
+    qtbot.waitUntil(lambda: bool(working.room.devices.printer.printed), timeout=10000)
+    qtbot.waitUntil(
+        lambda: working.room.speech.transcript.said[-1].text == "回执正在打印，请从打印机取走。",
+        timeout=5000,
+    )
+    broken = open_shell(frozenset({"paper-out"}))
+    broken.start_visit()
+    broken.offer_receipt(receipt)
+    qtbot.waitUntil(lambda: broken.current.name == "receipt_code", timeout=10000)
+    screen = broken.screens["receipt_code"]
+    assert "回执号：KS-20261128-0042" in screen.number.text()
+    image = screen.code.pixmap().toImage().convertToFormat(QImage.Format.Format_Grayscale8)
+    width, height = image.width(), image.height()
+    pixels = np.frombuffer(image.constBits(), np.uint8, image.sizeInBytes())
+    pixels = pixels.reshape(height, image.bytesPerLine())[:, :width].copy()
+    assert read_qr(pixels) == "https://x/s/42"

@@ -1,0 +1,51 @@
+"""The one way to work off the UI thread: run a function on a worker, get its result (or its
+error) back on the UI thread. Never touch a widget from the work itself."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+log = logging.getLogger(__name__)
+
+
+class Background(QObject):
+    """Runs work on a small thread pool and delivers the outcome on the UI thread."""
+
+    _finished = Signal(object)
+
+    def __init__(self, parent: QObject | None = None, workers: int = 2) -> None:
+        super().__init__(parent)
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="background")
+        self._finished.connect(self._deliver)
+
+    def run(
+        self,
+        work: Callable[[], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[BaseException], None] | None = None,
+    ) -> Future[Any]:
+        """Start `work()`; then `done(result)` or `failed(error)` runs on the UI thread."""
+        future = self._pool.submit(work)
+        future.add_done_callback(lambda f: self._finished.emit((f, done, failed)))
+        return future
+
+    def shutdown(self) -> None:
+        """Stop taking work; running work finishes on its own."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def _deliver(self, outcome: tuple[Future[Any], Callable[[Any], None], Any]) -> None:
+        future, done, failed = outcome
+        if future.cancelled():
+            return
+        error = future.exception()
+        if error is None:
+            done(future.result())
+        elif failed is not None:
+            failed(error)
+        else:
+            log.error("background work failed", exc_info=error)

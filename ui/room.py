@@ -1,0 +1,99 @@
+"""The shell's link to the room's devices: opened from the settings, their health read in
+the background, presence, and the room's voice for the guide."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from devices.presence import PresenceSensor
+from devices.receipt import Receipt
+from devices.registry import RoomDevices, open_devices
+from devices.state import Health
+from kiosk.presence import PresenceEvent, PresenceWatch
+from kiosk.room import device_config, receipt_words
+from kiosk.settings import Settings
+from kiosk.speech import RoomSpeech
+from ui.background import Background
+
+log = logging.getLogger(__name__)
+
+HEALTH_EVERY_MS = 15_000
+
+
+class RoomLink(QObject):
+    """Owns the devices for the shell; `health_changed` fires on the UI thread."""
+
+    health_changed = Signal()
+
+    def __init__(self, devices: RoomDevices, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.devices = devices
+        self.speech = RoomSpeech(devices.prompts, devices.speaker)
+        self.presence = PresenceSensor(devices.camera)
+        self.watch = PresenceWatch()
+        self.health: dict[str, Health] = {}
+        self.background = Background(self)
+        self._timer = QTimer(self)
+        self._timer.setInterval(HEALTH_EVERY_MS)
+        self._timer.timeout.connect(self.refresh)
+
+    @classmethod
+    def open(cls, settings: Settings) -> RoomLink:
+        """The devices the settings ask for."""
+        return cls(open_devices(device_config(settings)))
+
+    def start(self) -> None:
+        """Start the camera and presence, and watch every device's health."""
+        self.devices.camera.start()
+        self.presence.start()
+        self.refresh()
+        self._timer.start()
+
+    def refresh(self) -> None:
+        """Read every device's health off the UI thread (lpstat and PortAudio can be slow)."""
+        self.background.run(self._read_health, self._got_health)
+
+    def print_receipt(
+        self, receipt: Receipt, done: Callable[[str], None], failed: Callable[[str], None]
+    ) -> None:
+        """Print off the UI thread; `done(job)` or `failed(reason)` runs on the UI thread."""
+
+        def printed(job: object) -> None:
+            done(str(job))
+
+        def refused(error: BaseException) -> None:
+            log.warning("receipt %s not printed: %s", receipt.number, error)
+            self.refresh()
+            failed(str(error))
+
+        self.background.run(
+            lambda: self.devices.printer.print_receipt(receipt, receipt_words), printed, refused
+        )
+
+    def presence_event(self, now: float) -> PresenceEvent | None:
+        """An arrival or departure since the last call, if any (called on the shell's tick)."""
+        return self.watch.update(self.presence.present, now)
+
+    def close(self) -> None:
+        """Stop everything and release the devices."""
+        self._timer.stop()
+        self.background.shutdown()
+        self.presence.stop()
+        self.speech.close()
+        self.devices.close()
+
+    def _read_health(self) -> dict[str, Health]:
+        health = self.devices.health()
+        health.update(self.speech.health())
+        return health
+
+    def _got_health(self, health: dict[str, Health]) -> None:
+        if health != self.health:
+            for name, state in health.items():
+                if not state.working and self.health.get(name) != state:
+                    log.warning("%s %s: %s", name, state.state.value, state.detail)
+            self.health = health
+            self.health_changed.emit()

@@ -1,0 +1,81 @@
+"""The receipt as a QR code on screen, when the printer cannot print it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QImage, QPixmap
+from PySide6.QtWidgets import QLabel
+
+from devices.receipt_layout import qr_matrix
+from kiosk.i18n import N_
+from ui.screens.base import Nav, Screen, text
+from ui.theme import Theme
+from ui.widgets.buttons import IconButton
+
+if TYPE_CHECKING:
+    from ui.shell import KioskShell
+
+
+def qr_pixmap(data: str, side_px: int) -> QPixmap:
+    """A QR code as a crisp black-on-white picture about `side_px` square."""
+    matrix = qr_matrix(data)
+    count = len(matrix)
+    image = QImage(count, count, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    black = QColor("black").rgb()
+    for y, row in enumerate(matrix):
+        for x, dark in enumerate(row):
+            if dark:
+                image.setPixel(x, y, black)
+    scale = max(1, side_px // count)
+    return QPixmap.fromImage(image.scaled(count * scale, count * scale))
+
+
+class ReceiptCodeScreen(Screen):
+    """Shows the receipt's number and its QR code, to photograph or show the attendant."""
+
+    name = "receipt_code"
+    description = "The receipt as a QR code on screen, when the printer cannot print"
+    prompt = N_(
+        "The printer cannot print your receipt now. Take a photo of the code on the screen "
+        "with your phone, or show it to the attendant."
+    )
+    nav = Nav.BACK
+
+    def __init__(self, shell: KioskShell) -> None:
+        super().__init__(shell)
+        self.heading = text("heading")
+        self.explain = text()
+        self.number = text("heading")
+        self.code = QLabel()
+        self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.menu = IconButton("home", "primary")
+        self.menu.clicked.connect(shell.go_home)
+        for widget in (self.heading, self.explain, self.number, self.code):
+            self.column.addWidget(widget)
+        self.column.addStretch(1)
+        self.column.addWidget(self.menu)
+        self._side = 320
+
+    def retranslate(self) -> None:
+        """Set the words and draw the code."""
+        self.heading.setText(self.t(N_("Your receipt")))
+        self.explain.setText(self.t(self.prompt))
+        number = self.fields.get("number", "")
+        self.number.setText(
+            self.t(N_("Receipt number: {number}")).format(number=number) if number else ""
+        )
+        url = self.fields.get("status_url", "")
+        if url:
+            self.code.setPixmap(qr_pixmap(str(url), self._side))
+        else:
+            self.code.clear()
+        self.menu.set_text(self.t(N_("Back to the menu")))
+
+    def apply_theme(self, theme: Theme) -> None:
+        """The code grows with the text size so it stays easy to photograph."""
+        super().apply_theme(theme)
+        self._side = theme.body_px * 9
+        self.retranslate()
