@@ -55,19 +55,19 @@ class PresenceSensor:
         self.present = False
         self.near = False
         self._seen = 0
-        self._running = threading.Event()
+        self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
         """Start looking."""
         if self._thread is None:
-            self._running.set()
+            self._stopping.clear()
             self._thread = threading.Thread(target=self._watch, name="presence", daemon=True)
             self._thread.start()
 
     def stop(self) -> None:
         """Stop looking."""
-        self._running.clear()
+        self._stopping.set()
         if self._thread is not None:
             self._thread.join(timeout=3)
             self._thread = None
@@ -84,7 +84,8 @@ class PresenceSensor:
         return self.present
 
     def _watch(self) -> None:
-        while self._running.is_set():
+        while not self._stopping.is_set():
             started = time.monotonic()
             self.look()
-            self._running.wait(max(0.0, self.every_s - (time.monotonic() - started)))
+            # Waits on the stop signal: a look a few times a second, not a busy loop.
+            self._stopping.wait(max(0.0, self.every_s - (time.monotonic() - started)))

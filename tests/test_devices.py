@@ -109,6 +109,26 @@ def test_presence_sees_the_face_and_the_empty_room() -> None:
     assert sensor.look() is False
 
 
+def test_presence_looks_a_few_times_a_second_and_leaves_the_screen_its_share() -> None:
+    camera = StillCamera()  # no frame at all: nothing to look at, still no busy loop
+    sensor = PresenceSensor(camera, FaceFinder(), every_s=0.1)
+    looks = 0
+    real_look = sensor.look
+
+    def counted() -> bool:
+        nonlocal looks
+        looks += 1
+        return real_look()
+
+    sensor.look = counted  # type: ignore[method-assign]
+    started = time.thread_time()
+    sensor.start()
+    time.sleep(0.5)
+    sensor.stop()
+    assert 3 <= looks <= 7
+    assert time.thread_time() - started < 0.1  # the waiting thread costs no CPU
+
+
 def test_presence_greets_once_and_not_again_until_they_leave() -> None:
     watch = PresenceWatch(leave_after_s=4.0)
     assert watch.update(True, 0.0) is PresenceEvent.ARRIVED
