@@ -8,7 +8,7 @@ from datetime import datetime
 
 from devices.config import FAULTS, DeviceConfig
 from devices.receipt import Receipt
-from devices.state import SKIP, DeviceState, ExtraCheck, Health
+from devices.state import FAIL, PASS, SKIP, DeviceState, ExtraCheck, Health
 from kiosk.i18n import N_, Translator
 from kiosk.settings import Settings, SettingsError
 
@@ -55,12 +55,36 @@ def make_receipt(number: str, room: str, when: datetime, name: str, status_url: 
 
 
 def hub_check(settings: Settings) -> ExtraCheck:
-    """The self-test's hub check. Until the kiosk is enrolled there is no hub to reach.
+    """The self-test's hub check: skipped until the kiosk is enrolled, then required (the
+    hub answers and accepts the kiosk's credential)."""
+    from kiosk.enrollment import load_credential
 
-    The hub client replaces this with a real check (reachable, credential accepted) that
-    is required once the kiosk is enrolled.
-    """
-    return ("hub", False, lambda: (SKIP, "not enrolled"))
+    credential = load_credential(settings.data_dir)
+    if credential is None:
+        return ("hub", False, lambda: (SKIP, "not enrolled"))
+
+    def reach() -> tuple[str, str]:
+        from kiosk.hub_client import HubClient, HubRefused, HubUnavailable
+
+        client = HubClient(
+            credential.hub_url, credential.secret, verify=settings.hub_ca_file or True
+        )
+        try:
+            room = client.room_settings()
+        except HubUnavailable as error:
+            return FAIL, f"cannot reach the hub at {credential.hub_url}: {error}"
+        except HubRefused as error:
+            return (
+                FAIL,
+                f"the hub at {credential.hub_url} refuses kiosk {credential.device_id}: {error}",
+            )
+        return (
+            PASS,
+            f"hub at {credential.hub_url} accepts kiosk {credential.device_id} "
+            f"({room.room_name}, settings version {room.version})",
+        )
+
+    return ("hub", True, reach)
 
 
 def extra_checks(settings: Settings) -> list[ExtraCheck]:

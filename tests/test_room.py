@@ -174,3 +174,34 @@ def test_when_the_printer_cannot_print_the_receipt_is_offered_as_a_code(qtbot, o
     pixels = np.frombuffer(image.constBits(), np.uint8, image.sizeInBytes())
     pixels = pixels.reshape(height, image.bytesPerLine())[:, :width].copy()
     assert read_qr(pixels) == "https://x/s/42"
+
+
+def test_heartbeats_carry_the_rooms_device_states_to_the_hub(
+    qtbot, open_shell, settings: Settings, tmp_path: Path
+) -> None:
+    import dataclasses
+    import json
+
+    from kiosk.enrollment import enroll
+    from kiosk.hub_client import HubClient
+    from tests.hubs import enroll_code, running_hub
+    from ui.fleet import FleetLink
+
+    with running_hub(f"sqlite:///{tmp_path / 'hub.sqlite3'}", tmp_path) as hub:
+        credential = enroll(settings.data_dir, HubClient(hub.url), enroll_code(hub))
+        shell = open_shell(frozenset({"paper-out"}))
+        shell.room.refresh()
+        qtbot.waitUntil(lambda: "printer" in shell.room.health, timeout=5000)
+        # Devices "real" for the link only: with "demo" it would start its own demo hub.
+        link = FleetLink(dataclasses.replace(settings, devices="real"), shell)
+        link.start()
+        try:
+            qtbot.waitUntil(lambda: link.worker.status.state.value == "up_to_date", timeout=10_000)
+        finally:
+            link.stop()
+        listed = {row["device"]: row for row in json.loads(hub.cli("devices", "--json").stdout)}
+    health = listed[credential.device_id]["health"]
+    assert health["printer"]["state"] == "failing"
+    assert "paper" in health["printer"]["detail"]
+    assert {"camera", "microphone", "speaker", "voice", "printer"} <= set(health)
+    assert health["speaker"]["state"] == "ready"

@@ -88,3 +88,23 @@ def test_selftest_passes_on_the_real_drivers(tmp_path: Path) -> None:
     checks = by_name(report)
     assert "heard the speaker" in checks["microphone"]["detail"]
     assert os.environ["KIOSK_TEST_PRINTER"] in checks["printer"]["detail"]
+
+
+def test_an_enrolled_kiosk_checks_that_its_hub_answers(tmp_path: Path) -> None:
+    from kiosk.enrollment import enroll
+    from kiosk.hub_client import HubClient
+    from tests.hubs import enroll_code, running_hub
+
+    data = tmp_path / "data"
+    with running_hub(f"sqlite:///{tmp_path / 'hub.sqlite3'}", tmp_path) as hub:
+        credential = enroll(data, HubClient(hub.url), enroll_code(hub))
+        code, report = selftest(data, "--demo")
+        hub_check = by_name(report)["hub"]
+        assert code == 0, report
+        assert hub_check["state"] == "pass" and hub_check["required"] is True
+        assert credential.device_id in hub_check["detail"]
+    # The hub is gone: the kiosk would work offline, but the technician is told.
+    code, report = selftest(data, "--demo")
+    hub_check = by_name(report)["hub"]
+    assert code == 1 and report["passed"] is False
+    assert hub_check["state"] == "fail" and "cannot reach the hub" in hub_check["detail"]

@@ -18,9 +18,23 @@ from kiosk.hub_client import HubClient
 from kiosk.outbox import Outbox
 from kiosk.settings import Settings
 from kiosk.sync import SyncWorker
+from kiosk.wire import DeviceHealth
+from kiosk.wire import DeviceState as WireState
 from ui.shell import KioskShell
 
 log = logging.getLogger(__name__)
+
+
+def _device_health(shell: KioskShell) -> dict[str, DeviceHealth]:
+    """The room's devices as the heartbeat reports them (read on the sync thread; the
+    room link replaces its dictionary whole, so a read sees one moment's states)."""
+    room = shell.room
+    if room is None:
+        return {}
+    return {
+        name: DeviceHealth(state=WireState(health.state.value), detail=health.detail[:200])
+        for name, health in dict(room.health).items()
+    }
 
 
 class FleetLink(QObject):
@@ -41,6 +55,7 @@ class FleetLink(QObject):
             heartbeat_seconds=settings.heartbeat_seconds,
             retry_cap_seconds=settings.sync_retry_cap_seconds,
             kiosk_version=__version__,
+            device_health=lambda: _device_health(shell),
             on_status=self.status_changed.emit,
             on_room=self.room_changed.emit,
         )
