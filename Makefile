@@ -12,7 +12,7 @@ DEB_PACKAGES_SHELL := fonts-noto-cjk libegl1 libgl1 libxkbcommon0 libfontconfig1
 	libdbus-1-3 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 \
 	libxcb-shape0 libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-xinerama0 xvfb
 # The hub's production database, which the tests run against too.
-DEB_PACKAGES_HUB := postgresql
+DEB_PACKAGES_HUB := postgresql openssl
 # The room's devices: speech, sound (PortAudio over a PulseAudio null sink) and printing.
 DEB_PACKAGES_DEVICES := espeak-ng libportaudio2 libsndfile1 pulseaudio pulseaudio-utils \
 	libasound2-plugins cups cups-client cups-bsd printer-driver-cups-pdf poppler-utils

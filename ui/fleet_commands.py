@@ -50,6 +50,7 @@ def enroll_command(settings: Settings, args: argparse.Namespace) -> int:
 def outbox_command(settings: Settings, args: argparse.Namespace) -> int:
     """Say what waits for the hub (`status`), or send it now (`flush`)."""
     from kiosk.enrollment import load_credential
+    from kiosk.hub_client import HubClient
     from kiosk.outbox import Outbox
     from kiosk.sync import SyncWorker
 
@@ -60,8 +61,12 @@ def outbox_command(settings: Settings, args: argparse.Namespace) -> int:
         state = "not_enrolled" if credential is None else "unknown"
         last_error = ""
         if args.action == "flush" and credential is not None:
+            verify: bool | str = settings.hub_ca_file or True
             worker = SyncWorker(
-                outbox, settings.data_dir, retry_cap_seconds=settings.sync_retry_cap_seconds
+                outbox,
+                settings.data_dir,
+                client_for=lambda c: HubClient(c.hub_url, c.secret, verify=verify),
+                retry_cap_seconds=settings.sync_retry_cap_seconds,
             )
             status = worker.flush()
             state, last_error = status.state.value, status.last_error
