@@ -11,7 +11,6 @@ Targets: 30 fps held; <= 25 % of a core at 720p.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
@@ -20,6 +19,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from tools.figures import report  # noqa: E402 - found through the line above
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 FPS = 30
 
@@ -93,11 +94,7 @@ def main() -> int:
             figures[f"preview_fps_{name}"] = round(fps, 1)
             if name == "720p":
                 figures["preview_cpu_720p_pct"] = round(cpu, 1)
-    if options.json:
-        print(json.dumps(figures))
-    else:
-        for name, value in figures.items():
-            print(f"{name}: {value} {'%' if name.endswith('_pct') else 'fps'}")
+    report(figures, lambda name: "%" if name.endswith("_pct") else "fps", options.json)
     return 0
 
 

@@ -19,7 +19,6 @@ import asyncio
 import contextlib
 import datetime as dt
 import hashlib
-import json
 import os
 import random
 import socket
@@ -35,8 +34,8 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
 from kiosk.receipts import receipt_number  # noqa: E402 - found through the line above
+from tools.figures import report  # noqa: E402 - found through the line above
 
 HEARTBEAT_S = 30.0
 
@@ -250,11 +249,7 @@ def main() -> int:
         "p99_ms": "ms",
         "failed_requests": "requests",
     }
-    if args.json:
-        print(json.dumps(figures))
-    else:
-        for name, value in figures.items():
-            print(f"{name}: {value:g} {units[name]}")
+    report(figures, units.__getitem__, args.json)
     return 0
 
 

@@ -11,7 +11,6 @@ CUPS's default printer. Target: <= 300 ms.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import sys
@@ -21,6 +20,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from tools.figures import report  # noqa: E402 - found through the line above
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
@@ -56,11 +57,7 @@ def main() -> int:
             return 1
         times.append((time.monotonic() - started) * 1000)
     figures = {"receipt_to_cups_ms": round(statistics.median(times), 1)}
-    if options.json:
-        print(json.dumps(figures))
-    else:
-        for name, value in figures.items():
-            print(f"{name}: {value} ms")
+    report(figures, "ms", options.json)
     return 0
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from tools import xserver  # noqa: E402 - found through the line above
+from tools.figures import report  # noqa: E402 - found through the line above
 
 SCREEN = {
     "synchronousWindowSystemEvents": False,
@@ -174,11 +175,7 @@ def main() -> int:
         _child(args.child, args.switches)
         return 0
     figures = measure(args.runs, args.switches)
-    if args.json:
-        print(json.dumps(figures))
-    else:
-        for name, value in figures.items():
-            print(f"{name}: {value} {UNITS[name]}")
+    report(figures, UNITS.__getitem__, args.json)
     return 0
 
 

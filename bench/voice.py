@@ -13,7 +13,6 @@ cached <= 150 ms.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import sys
@@ -23,6 +22,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from tools.figures import report  # noqa: E402 - found through the line above
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
@@ -97,11 +98,7 @@ def main() -> int:  # noqa: PLR0915 - one measured scenario, read top to bottom
         "first_audio_cached_ms": round(statistics.median(cached), 1),
         "first_audio_uncached_ms": round(statistics.median(uncached), 1),
     }
-    if options.json:
-        print(json.dumps(figures))
-    else:
-        for name, value in figures.items():
-            print(f"{name}: {value} ms")
+    report(figures, "ms", options.json)
     return 0
 
 
