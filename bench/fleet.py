@@ -99,12 +99,14 @@ class Fleet:
         self.failures = 0
         self.measuring = False
         self.sequence = 0
+        self.last_error = ""
 
     async def request(self, method: str, path: str, **kwargs: object) -> httpx.Response | None:
         started = time.perf_counter()
         try:
             answer = await self.client.request(method, self.url + path, **kwargs)  # type: ignore[arg-type]
-        except httpx.HTTPError:
+        except httpx.HTTPError as error:
+            self.last_error = f"{type(error).__name__}: {error}"
             answer = None
         elapsed = time.perf_counter() - started
         if self.measuring:
@@ -115,7 +117,9 @@ class Fleet:
 
     async def enroll(self, code: str) -> None:
         answer = await self.request("POST", "/v1/enrollments", json={"code": code})
-        assert answer is not None and answer.status_code == 201, answer and answer.text
+        if answer is None:
+            raise SystemExit(f"enrollment failed: {self.last_error}")
+        assert answer.status_code == 201, answer.text
         body = answer.json()
         self.kiosks.append((body["device_id"], {"Authorization": "Bearer " + body["credential"]}))
 
