@@ -126,7 +126,14 @@ class SyncWorker:
             self._set(SyncState.OFFLINE, str(error), retry_in=delay)
             return delay
         except HubRefused as error:
-            if error.kind in _LOCKED_OUT or error.status in (401, 0):
+            if error.kind == "tls":
+                # A certificate the kiosk does not trust (a captive portal, or worse): send
+                # nothing, keep everything, look again later.
+                self._retry_at = now + self.retry_cap
+                log.error("the hub's certificate is not trusted: %s", error)
+                self._set(SyncState.OFFLINE, str(error), retry_in=self.retry_cap)
+                return self.retry_cap
+            if error.kind in _LOCKED_OUT or error.status == 401:
                 self._retry_at = now + self.retry_cap
                 log.error("the hub refuses this kiosk: %s", error)
                 self._set(SyncState.LOCKED_OUT, str(error), retry_in=self.retry_cap)
@@ -199,7 +206,7 @@ class SyncWorker:
             self.outbox.note_failure(complaint.uuid, str(error))
             raise
         except HubRefused as error:
-            if error.kind in _LOCKED_OUT or error.status in (401, 0):
+            if error.kind in _LOCKED_OUT or error.kind == "tls" or error.status == 401:
                 raise
             # The hub refuses this complaint itself: keep it (nothing is ever dropped) and
             # leave it for a technician, so it does not block the ones behind it.

@@ -74,5 +74,5 @@ def test_enrollment_and_sync_trust_only_the_pinned_ca(tmp_path: Path, tls_hub) -
     flushed = kiosk("outbox", "flush", "--json", KIOSK_HUB_CA_FILE=str(cert))
     assert json.loads(flushed.stdout)["state"] == "up_to_date", flushed.stdout
     unpinned = kiosk("outbox", "flush", "--json")
-    assert json.loads(unpinned.stdout)["state"] == "locked_out"
+    assert json.loads(unpinned.stdout)["state"] == "offline"  # nothing sent, all kept
     assert "Secure connection failed" in json.loads(unpinned.stdout)["last_error"]
