@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import enum
 
+from kiosk.i18n import N_
+
 LEAVE_AFTER_S = 4.0
+#: During a call, a face seen but small this long means the person sits too far away.
+FAR_FOR_S = 5.0
+#: The hint is not repeated sooner than this: once is help, every few seconds is nagging.
+HINT_EVERY_S = 60.0
+MOVE_CLOSER = N_("Please move a little closer to the screen, so the mediator can see you.")
 
 
 class PresenceEvent(enum.Enum):
@@ -37,3 +44,29 @@ class PresenceWatch:
             self.here = False
             return PresenceEvent.LEFT
         return None
+
+
+class CloserHint:
+    """During a call: when someone is seen but only small (far from the camera) for
+    `far_for_s`, it is time to say "please move a little closer" — at most once in
+    `every_s`, and never when nobody is there."""
+
+    def __init__(self, far_for_s: float = FAR_FOR_S, every_s: float = HINT_EVERY_S) -> None:
+        self.far_for_s = far_for_s
+        self.every_s = every_s
+        self._far_since: float | None = None
+        self._said_at: float | None = None
+
+    def update(self, face_seen: bool, near: bool, now: float) -> bool:
+        """Take one reading; True when the hint should be spoken now."""
+        if not face_seen or near:
+            self._far_since = None
+            return False
+        if self._far_since is None:
+            self._far_since = now
+        if now - self._far_since < self.far_for_s:
+            return False
+        if self._said_at is not None and now - self._said_at < self.every_s:
+            return False
+        self._said_at = now
+        return True

@@ -15,7 +15,7 @@ from devices.presence import FaceFinder, PresenceSensor
 from devices.qr import read_qr
 from devices.registry import REGISTRY, media_dir, open_devices
 from devices.state import DeviceState, Health
-from kiosk.presence import PresenceEvent, PresenceWatch
+from kiosk.presence import CloserHint, PresenceEvent, PresenceWatch
 from kiosk.room import device_config, make_receipt, mask_name
 from kiosk.settings import Settings, SettingsError
 
@@ -127,6 +127,34 @@ def test_presence_looks_a_few_times_a_second_and_leaves_the_screen_its_share() -
     sensor.stop()
     assert 3 <= looks <= 7
     assert time.thread_time() - started < 0.1  # the waiting thread costs no CPU
+
+
+def test_a_far_away_face_is_seen_but_not_near() -> None:
+    face = first_frame(FACE_VIDEO)
+    height, width = face.shape[:2]
+    # The same person further from the camera: the picture shrunk into a plain room.
+    small = cv2.resize(face, None, fx=0.75, fy=0.75, interpolation=cv2.INTER_AREA)
+    room = np.empty_like(face)
+    room[:] = face.mean(axis=(0, 1)).astype(np.uint8)
+    top, left = (height - small.shape[0]) // 2, (width - small.shape[1]) // 2
+    room[top : top + small.shape[0], left : left + small.shape[1]] = small
+    camera = StillCamera()
+    sensor = PresenceSensor(camera, FaceFinder())
+    camera.show(room)
+    assert sensor.look() is True and not sensor.near
+
+
+def test_someone_far_away_is_asked_to_come_closer_once_a_minute_at_most() -> None:
+    hint = CloserHint(far_for_s=5.0, every_s=60.0)
+    assert hint.update(True, False, 0.0) is False  # far, but only just now
+    assert hint.update(True, False, 4.0) is False
+    assert hint.update(True, False, 5.0) is True
+    assert hint.update(True, False, 6.0) is False  # not again so soon
+    assert hint.update(True, True, 10.0) is False  # came closer
+    assert hint.update(False, False, 20.0) is False  # nobody there: nothing to say
+    assert hint.update(True, False, 30.0) is False
+    assert hint.update(True, False, 40.0) is False  # far for 10 s, but said 34 s ago
+    assert hint.update(True, False, 66.0) is True
 
 
 def test_presence_greets_once_and_not_again_until_they_leave() -> None:

@@ -12,7 +12,7 @@ from devices.presence import PresenceSensor
 from devices.receipt import Receipt
 from devices.registry import RoomDevices, open_devices
 from devices.state import Health
-from kiosk.presence import PresenceEvent, PresenceWatch
+from kiosk.presence import CloserHint, PresenceEvent, PresenceWatch
 from kiosk.room import device_config, receipt_words
 from kiosk.settings import Settings
 from kiosk.speech import RoomSpeech
@@ -33,6 +33,7 @@ class RoomLink(QObject):
         self.devices = devices
         self.speech = RoomSpeech(devices.prompts, devices.speaker)
         self.presence = PresenceSensor(devices.camera)
+        self.closer = CloserHint()
         self.watch = PresenceWatch()
         self.health: dict[str, Health] = {}
         self.background = Background(self)
@@ -76,6 +77,11 @@ class RoomLink(QObject):
     def presence_event(self, now: float) -> PresenceEvent | None:
         """An arrival or departure since the last call, if any (called on the shell's tick)."""
         return self.watch.update(self.presence.present, now)
+
+    def closer_hint(self, now: float) -> bool:
+        """During a call: True when the person should be asked to come closer (the call
+        screen speaks `kiosk.presence.MOVE_CLOSER` then)."""
+        return self.closer.update(self.presence.present, self.presence.near, now)
 
     def close(self) -> None:
         """Stop everything and release the devices."""
