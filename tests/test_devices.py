@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import time
 from pathlib import Path
 
@@ -220,3 +221,40 @@ def test_a_receipt_shows_the_name_masked_and_nothing_private() -> None:
     )
     assert receipt.name == "张*"
     assert not {"phone", "address"} & set(vars(receipt))
+
+
+def test_a_code_held_up_to_the_live_camera_is_read_once() -> None:
+    from devices.qr import QrScanner
+
+    camera = FakeCamera(QR_VIDEO)
+    camera.start()
+    scanner = QrScanner(camera, every_s=0.1)
+    read: list[str] = []
+    try:
+        scanner.start(read.append)
+        deadline = time.monotonic() + 5
+        while not read and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)  # the same code, still held up, is not read again
+    finally:
+        scanner.stop()
+        camera.stop()
+    assert read == ["https://hub.invalid/status/DEMO-0001"]
+
+
+def test_scanned_texts_are_understood_or_ignored() -> None:
+    from kiosk.receipts import receipt_number
+    from kiosk.scanned import ScannedKind, understand
+
+    number = receipt_number("R0007K1", datetime.date(2026, 11, 28), 12)
+    assert understand(f"https://hub.example/status/{number}").kind is ScannedKind.RECEIPT
+    assert understand(number.lower()).value == number  # type: ignore[union-attr]
+    wrong_digit = number[:-1] + str((int(number[-1]) + 1) % 10)
+    assert understand(f"https://hub.example/status/{wrong_digit}") is None
+    assert understand("2026-000123").kind is ScannedKind.CASE  # type: ignore[union-attr]
+    code = understand("k7qx-m2pa-9rtd")
+    assert code is not None and code.kind is ScannedKind.ENROLL_CODE
+    assert code.value == "K7QX-M2PA-9RTD"
+    assert understand("wxp://f2f0a1b2c3-pay-me") is None
+    assert understand("hello world 12") is None  # twelve letters, but not a code
+    assert understand("https://shop.example/item/123") is None
