@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from hub import cases, fleet, problems
 from hub.migrate import upgrade
 from hub.problems import ProblemError, documented
+from hub.status_page import public_pages
 from hub.store import Device, Room, engine_for
 from kiosk.wire import (
     API_PREFIX,
@@ -199,4 +200,5 @@ def create_app(db_url: str, migrate: bool = True) -> FastAPI:
         with sessions.begin() as db:
             return cases.look_up_case(db, number)
 
+    app.include_router(public_pages(sessions))
     return app

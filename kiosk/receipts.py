@@ -39,3 +39,8 @@ def is_receipt_number(text: str) -> bool:
         return False
     stem, _, digit = text.rpartition("-")
     return check_digit(stem) == int(digit)
+
+
+def status_url(hub_url: str, number: str) -> str:
+    """The address a receipt's QR code carries: the hub's public page of the case."""
+    return f"{hub_url.rstrip('/')}/status/{number}"

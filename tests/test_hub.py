@@ -328,3 +328,24 @@ def test_bad_bodies_and_unknown_paths_are_problems(hub: HubProcess) -> None:
     )
     assert_problem(kiosk.call("GET", "/v1/nothing-here"), 404, "http-404")
     assert_problem(kiosk.call("DELETE", "/v1/settings"), 405, "http-405")
+
+
+def test_the_receipts_qr_opens_a_public_page_with_the_status_only(hub: HubProcess) -> None:
+    from kiosk.receipts import status_url
+
+    kiosk = Kiosk(hub)
+    body = kiosk.body()
+    filed = kiosk.file(str(uuid.uuid4()), body).json()
+    page = requests.get(status_url(hub.url, body["receipt_number"]), timeout=10)
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert filed["case_number"] in page.text
+    assert "已收到，等待受理" in page.text and "Received" in page.text
+    for personal in ("张秀英", body["complainant"]["mobile"], "幸福社区 3 栋", "好运来", "苍蝇"):
+        assert personal not in page.text
+    lower = requests.get(status_url(hub.url, body["receipt_number"].lower()), timeout=10)
+    assert lower.status_code == 200
+    missing = requests.get(status_url(hub.url, "R9999K9-261128-001-5"), timeout=10)
+    assert missing.status_code == 404 and "暂时查不到" in missing.text
+    script = requests.get(hub.url + "/status/<script>", timeout=10)
+    assert "<script>" not in script.text
