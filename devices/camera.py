@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from devices.state import DeviceState, Health
+from devices.state import DeviceError, DeviceState, Health
 
 log = logging.getLogger(__name__)
 
@@ -104,19 +104,27 @@ class OpenCVCamera(Camera):
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self._count = 0
+        self._exit_hook = False
 
     def start(self) -> None:
-        """Start the capture thread."""
+        """Start the capture thread (not a second one while an old one is still ending,
+        as a network camera stuck in a read can be)."""
         if self._thread is not None and self._thread.is_alive():
-            return
+            if self._running.is_set():
+                return
+            self._thread.join(timeout=5)
+            if self._thread.is_alive():
+                raise DeviceError(Health(DeviceState.BUSY, f"{self.source} is still stopping"))
         self._running.set()
         self._stopping.clear()
         with self._lock:
             self._health = Health(DeviceState.BUSY, f"starting {self.source}")
         self._thread = threading.Thread(target=self._capture, name="camera", daemon=True)
         self._thread.start()
-        # Released before the interpreter goes, not under a capture thread still reading.
-        atexit.register(self.stop)
+        if not self._exit_hook:
+            # Released before the interpreter goes, not under a capture thread still reading.
+            atexit.register(self.stop)
+            self._exit_hook = True
 
     def stop(self) -> None:
         """Stop the capture thread and release the camera."""
@@ -124,7 +132,8 @@ class OpenCVCamera(Camera):
         self._stopping.set()
         if self._thread is not None:
             self._thread.join(timeout=3)
-            self._thread = None
+            if not self._thread.is_alive():
+                self._thread = None  # else start() waits for it, never runs two
         with self._lock:
             self._latest = None
             self._health = Health(DeviceState.MISSING, "stopped")
@@ -160,49 +169,62 @@ class OpenCVCamera(Camera):
         with self._lock:
             changed = health != self._health
             self._health = health
+            if health.state is not DeviceState.READY:
+                # An old picture must not stand for what the camera sees now (presence
+                # would greet, or ask to come closer, someone who left long ago).
+                self._latest = None
         if changed and health.state is not DeviceState.READY:
             log.warning("camera %s: %s", self.source, health.detail)
 
     def _capture(self) -> None:
+        while self._running.is_set():
+            try:
+                self._capture_once()
+            except Exception as error:  # an OpenCV error must not end the camera for good
+                log.exception("camera %s failed", self.source)
+                self._set_health(Health(DeviceState.FAILING, f"{type(error).__name__}: {error}"))
+            self._pause(REOPEN_S)
+
+    def _capture_once(self) -> None:
+        """Open the camera and read frames until it fails or the camera is stopped."""
         import cv2
 
-        while self._running.is_set():
-            capture = self._open()
-            if capture is None or not capture.isOpened():
-                self._set_health(Health(DeviceState.MISSING, f"no camera at {self.source}"))
-                self._pause(REOPEN_S)
-                continue
-            fps = capture.get(cv2.CAP_PROP_FPS) or 30.0
-            period = 1.0 / fps if self._file and 1 <= fps <= 120 else 0.0
-            next_at = time.monotonic()
-            try:
-                while self._running.is_set():
-                    ok, image = capture.read()
+        if not self._running.is_set():
+            return
+        capture = self._open()
+        if capture is None or not capture.isOpened():
+            self._set_health(Health(DeviceState.MISSING, f"no camera at {self.source}"))
+            return
+        fps = capture.get(cv2.CAP_PROP_FPS) or 30.0
+        period = 1.0 / fps if self._file and 1 <= fps <= 120 else 0.0
+        next_at = time.monotonic()
+        try:
+            while self._running.is_set():
+                ok, image = capture.read()
+                if not ok:
+                    if self._file and self._count:
+                        capture.set(cv2.CAP_PROP_POS_FRAMES, 0)  # loop the file
+                        ok, image = capture.read()
                     if not ok:
-                        if self._file and self._count:
-                            capture.set(cv2.CAP_PROP_POS_FRAMES, 0)  # loop the file
-                            ok, image = capture.read()
-                        if not ok:
-                            self._set_health(
-                                Health(DeviceState.FAILING, f"no frame from {self.source}")
-                            )
-                            break
-                    self._count += 1
-                    picture = Picture(self._frame(image), self._count, time.monotonic())
-                    with self._lock:
-                        self._latest = picture  # the newest wins; nothing queues
-                        self._health = Health(DeviceState.READY, f"frames from {self.source}")
-                    if period:
-                        # A file plays at its own rate, as a camera would deliver it.
-                        next_at += period
-                        delay = next_at - time.monotonic()
-                        if delay > 0:
-                            time.sleep(delay)
-                        else:
-                            next_at = time.monotonic()
-            finally:
-                capture.release()
-            self._pause(REOPEN_S)
+                        self._set_health(
+                            Health(DeviceState.FAILING, f"no frame from {self.source}")
+                        )
+                        return
+                self._count += 1
+                picture = Picture(self._frame(image), self._count, time.monotonic())
+                with self._lock:
+                    self._latest = picture  # the newest wins; nothing queues
+                    self._health = Health(DeviceState.READY, f"frames from {self.source}")
+                if period:
+                    # A file plays at its own rate, as a camera would deliver it.
+                    next_at += period
+                    delay = next_at - time.monotonic()
+                    if delay > 0:
+                        time.sleep(delay)
+                    else:
+                        next_at = time.monotonic()
+        finally:
+            capture.release()
 
     def _pause(self, seconds: float) -> None:
         """Wait before trying the camera again; stop() ends the wait at once."""

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from typing import Any
 
 from devices.camera import Camera, Image
+
+log = logging.getLogger(__name__)
 
 # Faces narrower than this share of the picture are too far away to talk to comfortably.
 NEAR_SHARE = 0.12
@@ -86,6 +89,10 @@ class PresenceSensor:
     def _watch(self) -> None:
         while not self._stopping.is_set():
             started = time.monotonic()
-            self.look()
+            try:
+                self.look()
+            except Exception:  # one bad frame must not stop the greeting for good
+                log.exception("presence: the face detector failed")
+                self.present = self.near = False
             # Waits on the stop signal: a look a few times a second, not a busy loop.
             self._stopping.wait(max(0.0, self.every_s - (time.monotonic() - started)))

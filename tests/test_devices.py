@@ -258,3 +258,54 @@ def test_scanned_texts_are_understood_or_ignored() -> None:
     assert understand("wxp://f2f0a1b2c3-pay-me") is None
     assert understand("hello world 12") is None  # twelve letters, but not a code
     assert understand("https://shop.example/item/123") is None
+
+
+def test_a_detector_failure_does_not_stop_the_presence_sensor() -> None:
+    class Flaky(FaceFinder):
+        calls = 0
+
+        def faces(self, image):  # type: ignore[no-untyped-def]
+            Flaky.calls += 1
+            if Flaky.calls == 1:
+                raise RuntimeError("a bad frame")
+            return super().faces(image)
+
+    camera = StillCamera()
+    sensor = PresenceSensor(camera, Flaky(), every_s=0.05)
+    sensor.start()
+    try:
+        camera.show(first_frame(FACE_VIDEO))
+        deadline = time.monotonic() + 3
+        while Flaky.calls < 1 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        camera.show(first_frame(FACE_VIDEO))  # a new frame after the failure
+        while not sensor.present and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert sensor.present  # still looking, and sees the face
+    finally:
+        sensor.stop()
+
+
+def test_a_failing_camera_drops_its_last_picture_and_tries_again() -> None:
+    class Breaking(FakeCamera):
+        frames = 0
+
+        def _frame(self, image: np.ndarray) -> np.ndarray:
+            Breaking.frames += 1
+            if Breaking.frames == 5:
+                raise RuntimeError("the driver gave up")
+            return image
+
+    camera = Breaking(FACE_VIDEO)
+    camera.start()
+    try:
+        deadline = time.monotonic() + 5
+        while camera.health().state is not DeviceState.FAILING and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert "the driver gave up" in camera.health().detail
+        assert camera.latest() is None  # nobody is greeted off an old picture
+        while camera.latest() is None and time.monotonic() < deadline + 5:
+            time.sleep(0.05)
+        assert camera.health().state is DeviceState.READY  # it opened the camera again
+    finally:
+        camera.stop()
