@@ -176,6 +176,36 @@ def test_when_the_printer_cannot_print_the_receipt_is_offered_as_a_code(qtbot, o
     assert read_qr(pixels) == "https://x/s/42"
 
 
+def test_a_receipt_answered_after_the_visit_ended_is_not_shown_to_the_next_person(
+    qtbot, open_shell
+) -> None:
+    from datetime import datetime
+
+    from kiosk.room import make_receipt
+
+    receipt = make_receipt(
+        "KS-20261128-0043", "幸福社区", datetime(2026, 11, 28, 10, 40), "李四", "https://x/s/43"
+    )
+    shell = open_shell(frozenset({"paper-out"}))
+    printer = shell.room.devices.printer
+    refuse = printer.print_receipt
+
+    def slow(*args: object) -> str:
+        time.sleep(0.5)  # a CUPS printer can take many seconds to say no
+        return refuse(*args)  # type: ignore[no-any-return]
+
+    printer.print_receipt = slow
+    shell.start_visit()
+    shell.offer_receipt(receipt)
+    assert shell.idle.held  # no idle countdown while the consumer waits on the printer
+    shell.wipe_visit()  # the attendant resets before the printer answers
+    shell.start_visit()  # and the next person starts
+    qtbot.wait(1500)  # the printer's refusal arrives meanwhile
+    assert shell.current.name == "home"
+    assert "KS-20261128-0043" not in shell.screens["receipt_code"].number.text()
+    assert not shell.idle.held
+
+
 def test_heartbeats_carry_the_rooms_device_states_to_the_hub(
     qtbot, open_shell, settings: Settings, tmp_path: Path
 ) -> None:

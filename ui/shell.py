@@ -45,6 +45,7 @@ CORNER_PX = 120
 IDLE_TICK_MS = 500
 VOLUME_STEP = 10
 WAITING = "waiting on the kiosk"
+PRINTING_HOLD = "printing the receipt"
 # The screens a kiosk rests on between visits.
 RESTING = frozenset({"attract", "out_of_service"})
 
@@ -394,16 +395,26 @@ class KioskShell(QWidget):
     def offer_receipt(self, receipt: Receipt) -> None:
         """Print the receipt; when the printer cannot, show it as a QR code instead."""
         fields = {"number": receipt.number, "status_url": receipt.status_url}
+        visit = self.visit  # the printer may answer after this visit has ended
 
         def on_screen(_reason: str = "") -> None:
+            if self.visit is not visit:
+                return  # never show one visitor's receipt to the next
+            self.idle.release(PRINTING_HOLD)
             self.show_screen("receipt_code", ShowScreen("receipt", "receipt_code", "", fields))
+
+        def printed(_job: str) -> None:
+            if self.visit is not visit:
+                return
+            self.idle.release(PRINTING_HOLD)
+            self.say(self.translator.gettext(PRINTING))
 
         if self.room is None:
             on_screen()
             return
-        self.room.print_receipt(
-            receipt, lambda _job: self.say(self.translator.gettext(PRINTING)), on_screen
-        )
+        # The consumer waits on the printer: no idle countdown meanwhile.
+        self.idle.hold(PRINTING_HOLD)
+        self.room.print_receipt(receipt, printed, on_screen)
 
     def _presence(self) -> None:
         if self.room is None:
