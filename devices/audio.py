@@ -134,8 +134,12 @@ class PortAudioSpeaker(Speaker):
     def __init__(self, device: str = "", rate: int = 22050) -> None:
         self.device = device or None
         self.rate = rate
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the buffer, shared with the stream's callback
+        # Opening and closing the stream: play() and health() come from different threads,
+        # and two streams open at once end with one dropped while it runs (a crash).
+        self._stream_lock = threading.Lock()
         self._stream: Any = None
+        self._exit_handler = False
         self._buffer: Samples = np.zeros(0, np.float32)
         self._position = 0
         self._health = Health(DeviceState.READY, "not opened yet")
@@ -161,23 +165,37 @@ class PortAudioSpeaker(Speaker):
 
     def health(self) -> Health:
         """Ready, or missing when no output device opened."""
-        if self._stream is None:
-            try:
-                self._ensure_stream()
-            except DeviceError as error:
-                return error.health
+        try:
+            self._ensure_stream()
+        except DeviceError as error:
+            return error.health
         return self._health
 
     def close(self) -> None:
         """Close the stream."""
+        with self._stream_lock:
+            self._close_stream()
+
+    def _close_stream(self) -> None:
+        # Called with the stream lock held.
         stream, self._stream = self._stream, None
-        if stream is not None:
+        if stream is None:
+            return
+        try:
             stream.abort()
             stream.close()
+        except Exception as error:  # a stream that died may not close cleanly
+            log.warning("speaker: closing the old stream: %s", error)
 
     def _ensure_stream(self) -> None:
-        if self._stream is not None and self._stream.active:
-            return
+        with self._stream_lock:
+            if self._stream is not None and self._stream.active:
+                return
+            self._close_stream()  # a stream that stopped is closed before its successor opens
+            self._open_stream()
+
+    def _open_stream(self) -> None:
+        # Called with the stream lock held.
         try:
             import sounddevice
 
@@ -196,8 +214,10 @@ class PortAudioSpeaker(Speaker):
             log.warning("speaker: %s", error)
             raise DeviceError(self._health) from error
         self._stream = stream
-        # Closed before sounddevice's own exit handler ends PortAudio under a running stream.
-        atexit.register(self.close)
+        if not self._exit_handler:
+            # Closed before sounddevice's own exit handler ends PortAudio under a running stream.
+            atexit.register(self.close)
+            self._exit_handler = True
         self._health = Health(DeviceState.READY, f"output {stream.device} at {self.rate} Hz")
 
     def _fill(self, out: Any, frames: int, _time: Any, status: Any) -> None:

@@ -4,8 +4,12 @@ the virtual microphone that hears it (tools/services/pulseaudio.sh, started by m
 from __future__ import annotations
 
 import os
+import sys
+import threading
 import time
+import types
 from pathlib import Path
+from typing import Any, ClassVar
 
 import numpy as np
 import pytest
@@ -124,3 +128,75 @@ def test_the_demo_devices_can_be_told_there_is_no_speaker_or_microphone(tmp_path
     assert take.peak == 0.0
     with pytest.raises(DeviceError):
         FileMicrophone(media_dir() / "demo-voice.ogg", missing=True).record(1)
+
+
+class CountedStream:
+    """A stand-in for sounddevice's OutputStream that counts opens and is slow to start,
+    as a new PulseAudio stream is."""
+
+    opened: ClassVar[list[CountedStream]] = []
+    lock = threading.Lock()
+
+    def __init__(self, **_settings: Any) -> None:
+        with self.lock:
+            self.opened.append(self)
+        self.active = False
+        self.closed = False
+        self.device = "counted"
+
+    def start(self) -> None:
+        time.sleep(0.05)
+        self.active = True
+
+    def abort(self) -> None:
+        self.active = False
+
+    def close(self) -> None:
+        self.closed = True
+
+
+@pytest.fixture
+def counted_streams(monkeypatch: pytest.MonkeyPatch) -> list[CountedStream]:
+    module = types.ModuleType("sounddevice")
+    module.OutputStream = CountedStream  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "sounddevice", module)
+    monkeypatch.setattr(CountedStream, "opened", [])
+    return CountedStream.opened
+
+
+def test_play_and_health_from_several_threads_open_one_stream(
+    counted_streams: list[CountedStream],
+) -> None:
+    speaker = PortAudioSpeaker()
+    barrier = threading.Barrier(8)
+    states = []
+
+    def check() -> None:
+        barrier.wait()
+        states.append(speaker.health().state)
+
+    def play() -> None:
+        barrier.wait()
+        speaker.play(tone(0.5), 70)
+
+    threads = [threading.Thread(target=job) for job in (check, play) * 4]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(5)
+    assert len(counted_streams) == 1
+    assert all(state.value in ("ready", "busy") for state in states)
+    speaker.close()
+    assert counted_streams[0].closed
+
+
+def test_a_stream_that_died_is_closed_before_a_new_one_opens(
+    counted_streams: list[CountedStream],
+) -> None:
+    speaker = PortAudioSpeaker()
+    speaker.health()
+    counted_streams[0].active = False  # PulseAudio went away under it
+    speaker.play(tone(0.1), 70)
+    assert len(counted_streams) == 2
+    assert counted_streams[0].closed and not counted_streams[1].closed
+    speaker.close()
