@@ -58,7 +58,7 @@ class RoomSpeech:
     def warm(self, prompts: Iterable[tuple[str, str]]) -> None:
         """Synthesize these (text, language) prompts in the background."""
         for future in self.cache.warm(prompts):
-            future.add_done_callback(self._note_failure)
+            future.add_done_callback(self._note_outcome)
 
     def health(self) -> dict[str, Health]:
         """The speaker's and the voice's health; a failure seen while speaking counts."""
@@ -76,11 +76,9 @@ class RoomSpeech:
     def _arrived(self, future: Future[Sound], volume: int, turn: int) -> None:
         if future.cancelled():
             return
-        error = future.exception()
-        if error is not None:
-            self._note_failure(future)
-            return
-        self._play(future.result(), volume, turn)
+        self._note_outcome(future)
+        if future.exception() is None:
+            self._play(future.result(), volume, turn)
 
     def _play(self, sound: Sound, volume: int, turn: int) -> None:
         # Held while starting the sound, so a stop() that comes meanwhile lands after it.
@@ -92,11 +90,13 @@ class RoomSpeech:
             except DeviceError as error:
                 log.warning("cannot play a prompt: %s", error)
 
-    def _note_failure(self, future: Future[Sound]) -> None:
+    def _note_outcome(self, future: Future[Sound]) -> None:
+        # A failed synthesis counts against the voice until the next one succeeds.
         if future.cancelled():
             return
         error = future.exception()
         if error is None:
+            self._fault = None
             return
         if isinstance(error, DeviceError):
             self._fault = error.health

@@ -118,3 +118,35 @@ def test_the_real_voice_fills_the_cache_for_each_language(tmp_path: Path, langua
     assert sound.seconds > 0.3
     assert list(tmp_path.glob("*.wav")) and not list(tmp_path.glob("*.part"))
     cache.close()
+
+
+class FlakyVoice(FakeVoice):
+    """A voice that fails the prompts it is told to fail."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.failing: set[str] = set()
+
+    def synthesize(self, text: str, language: str, rate: int, out: Path) -> None:
+        if text in self.failing:
+            raise RuntimeError("espeak-ng crashed")
+        super().synthesize(text, language, rate, out)
+
+
+def test_the_voice_counts_as_working_again_after_a_prompt_is_made(tmp_path: Path) -> None:
+    voice = FlakyVoice()
+    voice.failing.add("第一屏")
+    speaker = FileSpeaker(tmp_path / "played")
+    speech = RoomSpeech(PromptCache(voice, tmp_path / "cache", 150), speaker)
+    speech.say("第一屏", "zh_CN", 70)
+    deadline = time.monotonic() + 5
+    while speech.health()["voice"].working and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert speech.health()["voice"].state is DeviceState.FAILING
+    speech.say("第二屏", "zh_CN", 70)  # espeak-ng works again
+    deadline = time.monotonic() + 5
+    while not speaker.played and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(speaker.played) == 1
+    assert speech.health()["voice"].state is DeviceState.READY
+    speech.close()
