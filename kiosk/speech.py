@@ -31,7 +31,10 @@ class RoomSpeech:
         self._turn = (
             0  # each say() or stop() starts a new turn; late prompts of old ones stay quiet
         )
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the turn; never held while the speaker works
+        # One prompt starts at a time, so a late prompt's check-and-stop cannot cut a newer
+        # one; say() and stop() on the UI thread never wait for it.
+        self._starting = threading.Lock()
         self._fault: Health | None = None
 
     def say(self, text: str, language: str, volume: int) -> None:
@@ -81,14 +84,23 @@ class RoomSpeech:
             self._play(future.result(), volume, turn)
 
     def _play(self, sound: Sound, volume: int, turn: int) -> None:
-        # Held while starting the sound, so a stop() that comes meanwhile lands after it.
-        with self._lock:
-            if turn != self._turn:
+        with self._starting:
+            if not self._current(turn):
                 return  # the screen changed while the prompt was being made
             try:
+                # May take most of a second when the speaker has to open its stream.
                 self.speaker.play(sound, volume)
             except DeviceError as error:
                 log.warning("cannot play a prompt: %s", error)
+                return
+            if not self._current(turn):
+                # A say() or stop() came while the sound was starting and its own stop()
+                # may have landed before it: the old prompt must not play on.
+                self.speaker.stop()
+
+    def _current(self, turn: int) -> bool:
+        with self._lock:
+            return turn == self._turn
 
     def _note_outcome(self, future: Future[Sound]) -> None:
         # A failed synthesis counts against the voice until the next one succeeds.

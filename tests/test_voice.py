@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from devices.audio import FileSpeaker, read_wav
+from devices.audio import FileSpeaker, Sound, read_wav
 from devices.state import DeviceState
 from devices.voice import FakeVoice, PromptCache, Pyttsx3Voice
 from kiosk.speech import RoomSpeech
@@ -149,4 +149,37 @@ def test_the_voice_counts_as_working_again_after_a_prompt_is_made(tmp_path: Path
         time.sleep(0.01)
     assert len(speaker.played) == 1
     assert speech.health()["voice"].state is DeviceState.READY
+    speech.close()
+
+
+class OpeningSpeaker(FileSpeaker):
+    """A speaker whose play() takes as long as opening a PulseAudio stream, until let go."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder)
+        self.opening = threading.Event()
+        self.opened = threading.Event()
+
+    def play(self, sound: Sound, volume: int) -> None:
+        self.opening.set()
+        self.opened.wait(2)
+        super().play(sound, volume)
+
+
+def test_stop_does_not_wait_for_the_speaker_and_still_wins(tmp_path: Path) -> None:
+    speaker = OpeningSpeaker(tmp_path / "played")
+    speech = RoomSpeech(PromptCache(FakeVoice(), tmp_path / "cache", 150), speaker)
+    speech.say("第一屏的提示", "zh_CN", 70)  # made on the cache's thread, then played there
+    assert speaker.opening.wait(5)
+    started = time.monotonic()
+    speech.stop()  # on the UI thread, while the speaker is still opening
+    assert time.monotonic() - started < 0.5
+    speaker.opened.set()
+    deadline = time.monotonic() + 5
+    while not speaker.played and time.monotonic() < deadline:
+        time.sleep(0.01)
+    deadline = time.monotonic() + 0.5  # the prompt lasts 1.5 s
+    while speaker.playing and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(speaker.played) == 1 and not speaker.playing  # cut as soon as it started
     speech.close()
