@@ -14,6 +14,7 @@ import subprocess
 import tempfile
 import threading
 from abc import ABC, abstractmethod
+from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,8 @@ from devices.receipt import (
 from devices.receipt_layout import render_image, render_pdf
 from devices.state import DeviceError, DeviceState, Health
 
+#: How many receipts the demo printer keeps as PDF files.
+KEEP_PRINTED = 20
 log = logging.getLogger(__name__)
 
 CUPS_TIMEOUT_S = 10
@@ -69,8 +72,9 @@ class CupsPrinter(ReceiptPrinter):
         with tempfile.TemporaryDirectory(prefix="kiosk-receipt-") as folder:
             pdf = Path(folder) / "receipt.pdf"
             width, length = render_pdf(receipt, words, self.paper_mm, pdf)
-            command = ["lp", "-s", "-o", f"media=Custom.{width:g}x{length:g}mm"]
-            command += ["-o", "fit-to-page=false", "-t", f"receipt {receipt.number}"]
+            command = ["lp", "-o", f"media=Custom.{width:g}x{length:g}mm"]
+            # A plain title: CUPS keeps job titles in its logs and history.
+            command += ["-o", "fit-to-page=false", "-t", "receipt"]
             if self.queue:
                 command += ["-d", self.queue]
             done = _run([*command, str(pdf)])
@@ -78,8 +82,10 @@ class CupsPrinter(ReceiptPrinter):
             raise DeviceError(
                 Health(DeviceState.FAILING, f"lp refused the receipt: {done.stderr.strip()}")
             )
-        job = self._last_job()
-        log.info("receipt %s sent to CUPS as %s", receipt.number, job)
+        # "request id is kiosk-12 (1 file(s))": this job's id, whatever else is queued.
+        found = re.search(r"request id is (\S+)", done.stdout)
+        job = found[1] if found else ""
+        log.info("receipt sent to CUPS as %s", job or "a job lp did not name")
         return job
 
     def health(self) -> Health:  # noqa: PLR0911 - one answer for each state CUPS reports
@@ -109,13 +115,6 @@ class CupsPrinter(ReceiptPrinter):
         done = _run(["lpstat", "-d"])
         found = re.search(r"system default destination:\s*(\S+)", done.stdout)
         return found[1] if found else ""
-
-    def _last_job(self) -> str:
-        queue = self.queue or self._default_queue()
-        done = _run(["lpstat", "-W", "all", "-o", queue])
-        jobs = [line.split()[0] for line in done.stdout.splitlines() if line.strip()]
-        numbered = [job for job in jobs if job.rsplit("-", 1)[-1].isdigit()]
-        return max(numbered, key=lambda job: int(job.rsplit("-", 1)[-1]), default="")
 
 
 def _run(command: list[str]) -> subprocess.CompletedProcess[str]:
@@ -164,6 +163,7 @@ class EscPosPrinter(ReceiptPrinter):
         import qrcode
 
         with self._lock:
+            device: Any = None
             try:
                 device = self.open()
                 self._check_paper(device)
@@ -191,13 +191,14 @@ class EscPosPrinter(ReceiptPrinter):
                 self._line(device, zh)
                 self._line(device, en)
                 device.cut()
-                device.close()
             except DeviceError as error:
                 self._health = error.health
                 raise
             except Exception as error:  # the transport's errors: USB, serial, socket
                 self._health = Health(DeviceState.FAILING, f"ESC/POS error: {error}")
                 raise DeviceError(self._health) from error
+            finally:
+                _close(device)  # the USB, serial or network handle, also after an error
             self._health = Health(DeviceState.READY, f"ESC/POS {self.connection}")
         return receipt.number
 
@@ -210,11 +211,19 @@ class EscPosPrinter(ReceiptPrinter):
         data = bytes(image.constBits())[: image.bytesPerLine() * height]
         picture = Image.frombytes("L", (width, height), data, "raw", "L", image.bytesPerLine())
         with self._lock:
-            device = self.open()
-            self._check_paper(device)
-            device.image(picture.convert("1"), center=True)
-            device.cut()
-            device.close()
+            device: Any = None
+            try:
+                device = self.open()
+                self._check_paper(device)
+                device.image(picture.convert("1"), center=True)
+                device.cut()
+            except DeviceError:
+                raise
+            except Exception as error:  # the transport's errors: USB, serial, socket
+                self._health = Health(DeviceState.FAILING, f"ESC/POS error: {error}")
+                raise DeviceError(self._health) from error
+            finally:
+                _close(device)
         return receipt.number
 
     @staticmethod
@@ -239,6 +248,14 @@ class EscPosPrinter(ReceiptPrinter):
         return self._health
 
 
+def _close(device: Any) -> None:
+    if device is not None:
+        try:
+            device.close()
+        except Exception as error:  # closing a dead transport may fail too; nothing to do
+            log.debug("closing the ESC/POS printer: %s", error)
+
+
 class PdfPrinter(ReceiptPrinter):
     """The demo printer: writes each receipt, exactly as CUPS would get it, as a PDF file
     in a folder. Can be told that the paper is out or the printer offline."""
@@ -250,7 +267,8 @@ class PdfPrinter(ReceiptPrinter):
         self.paper_mm = paper_mm
         self.paper_out = paper_out
         self.offline = offline
-        self.printed: list[Path] = []
+        self.printed: deque[Path] = deque(maxlen=KEEP_PRINTED)
+        self._count = 0
 
     def print_receipt(self, receipt: Receipt, words: Words = untranslated) -> str:
         """Write the PDF."""
@@ -259,9 +277,15 @@ class PdfPrinter(ReceiptPrinter):
             raise DeviceError(health)
         self.folder.mkdir(parents=True, exist_ok=True)
         safe = re.sub(r"[^A-Za-z0-9_.-]", "_", receipt.number)
-        path = self.folder / f"receipt-{safe}-{len(self.printed) + 1}.pdf"
+        self._count += 1
+        path = self.folder / f"receipt-{safe}-{self._count}.pdf"
         render_pdf(receipt, words, self.paper_mm, path)
         self.printed.append(path)
+        # Paper leaves a real printer; here the newest few stay, as a demo runs for days.
+        for old in sorted(self.folder.glob("receipt-*.pdf"), key=lambda p: p.stat().st_mtime)[
+            :-KEEP_PRINTED
+        ]:
+            old.unlink(missing_ok=True)
         return path.name
 
     def health(self) -> Health:

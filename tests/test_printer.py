@@ -143,3 +143,19 @@ def test_escpos_sends_gbk_text_and_the_qr_as_a_centred_image(tmp_path: Path) -> 
     with pytest.raises(DeviceError):
         broken.print_receipt(receipt(), receipt_words)
     assert broken.health().state is DeviceState.FAILING
+
+
+def test_the_demo_printer_keeps_only_the_newest_receipts(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from devices.printer import KEEP_PRINTED, PdfPrinter
+    from devices.receipt import Receipt
+
+    printer = PdfPrinter(tmp_path / "printed", paper_mm=58)
+    for n in range(KEEP_PRINTED + 3):
+        printer.print_receipt(
+            Receipt(f"R0001K1-261128-{n:03d}-0", "幸福社区", datetime(2026, 11, 28), "张*", "u")
+        )
+    kept = sorted(p.name for p in (tmp_path / "printed").glob("*.pdf"))
+    assert len(kept) == KEEP_PRINTED and len(printer.printed) == KEEP_PRINTED
+    assert not any("-000-" in name for name in kept)  # the oldest went first
