@@ -12,6 +12,7 @@ import threading
 import time
 import wave
 from abc import ABC, abstractmethod
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -246,7 +247,8 @@ class FileSpeaker(Speaker):
     def __init__(self, folder: Path, missing: bool = False) -> None:
         self.folder = folder
         self.missing = missing
-        self.played: list[Path] = []
+        self.played: deque[Path] = deque(maxlen=KEEP_PLAYED)  # newest last
+        self._count = 0
         self._until = 0.0
 
     def play(self, sound: Sound, volume: int) -> None:
@@ -255,8 +257,9 @@ class FileSpeaker(Speaker):
             raise DeviceError(self.health())
         self.folder.mkdir(parents=True, exist_ok=True)
         # A demo kiosk runs for days: the newest KEEP_PLAYED sounds are kept.
-        path = self.folder / f"played-{len(self.played) % KEEP_PLAYED + 1:02d}.wav"
+        path = self.folder / f"played-{self._count % KEEP_PLAYED + 1:02d}.wav"
         write_wav(path, Sound(scaled(sound.samples, volume), sound.rate))
+        self._count += 1
         self.played.append(path)
         self.started_at = time.monotonic()
         self._until = self.started_at + sound.seconds

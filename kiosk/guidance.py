@@ -6,8 +6,12 @@ The guide talks to a `Speech` sink. Until the room's voice is wired in, the kios
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 from typing import Protocol
+
+# A kiosk runs for years: the transcript keeps the newest utterances only.
+KEEP_SAID = 200
 
 
 class Speech(Protocol):
@@ -30,10 +34,10 @@ class Utterance:
 
 
 class Transcript:
-    """A speech sink that keeps what was said, newest last."""
+    """A speech sink that keeps what was said, newest last (the newest `KEEP_SAID`)."""
 
     def __init__(self) -> None:
-        self.said: list[Utterance] = []
+        self.said: deque[Utterance] = deque(maxlen=KEEP_SAID)
         self.stopped = 0
 
     def say(self, text: str, language: str, volume: int) -> None:

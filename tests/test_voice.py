@@ -7,6 +7,7 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from devices.audio import FileSpeaker, Sound, read_wav
@@ -86,7 +87,7 @@ def test_a_prompt_still_being_made_when_the_screen_changes_is_never_played(tmp_p
     voice.go.set()
     speech.cache.get("第二屏", "zh_CN").result(5)
     time.sleep(0.1)
-    assert speaker.played == []
+    assert not speaker.played
     speech.say("第三屏", "zh_CN", 40)  # a new prompt plays when ready
     deadline = time.monotonic() + 5
     while not speaker.played and time.monotonic() < deadline:
@@ -182,4 +183,23 @@ def test_stop_does_not_wait_for_the_speaker_and_still_wins(tmp_path: Path) -> No
     while speaker.playing and time.monotonic() < deadline:
         time.sleep(0.01)
     assert len(speaker.played) == 1 and not speaker.playing  # cut as soon as it started
+    speech.close()
+
+
+def test_what_was_said_and_played_is_kept_only_for_the_newest(tmp_path: Path) -> None:
+    from devices.audio import KEEP_PLAYED
+    from kiosk.guidance import KEEP_SAID
+
+    speaker = FileSpeaker(tmp_path)
+    speech = RoomSpeech(PromptCache(FakeVoice(), tmp_path / "cache", 150), speaker)
+    for number in range(KEEP_SAID + 10):
+        speech.transcript.say(f"prompt {number}", "en", 70)
+    assert len(speech.transcript.said) == KEEP_SAID
+    assert speech.transcript.said[-1].text == f"prompt {KEEP_SAID + 9}"
+    tone = Sound(np.zeros(160, np.float32), 16000)
+    for _ in range(KEEP_PLAYED + 3):
+        speaker.play(tone, 70)
+    assert len(speaker.played) == KEEP_PLAYED
+    assert len(set(speaker.played)) == KEEP_PLAYED  # each a file of its own
+    assert len(list(tmp_path.glob("played-*.wav"))) == KEEP_PLAYED
     speech.close()
