@@ -353,12 +353,16 @@ class Microphone(ABC):
 
     `record()` returns at once with the take that fills as sound arrives (read its `level`
     for the meter from the UI thread); `stop()` ends it. One recording at a time.
+
+    `on_full` is called on a device thread, never the UI thread: it must only set a flag or
+    hand over to the UI thread (a queued signal), and must not call the microphone (not
+    even `stop()`) or any other device from there.
     """
 
     @abstractmethod
     def record(self, limit_s: float, on_full: Callable[[], None] | None = None) -> Take:
-        """Start recording, up to `limit_s` seconds; `on_full` runs (off the UI thread)
-        when the limit is reached."""
+        """Start recording, up to `limit_s` seconds; `on_full` is called once, on a device
+        thread, when the limit is reached."""
 
     @abstractmethod
     def stop(self) -> Sound:
@@ -389,7 +393,8 @@ class PortAudioMicrophone(Microphone):
             was_full = take.full
             take.add(block[:, 0])
             if take.full and not was_full and on_full is not None:
-                on_full()
+                # Not in PortAudio's audio thread: a slow or blocking on_full would stall it.
+                threading.Thread(target=on_full, name="microphone-full", daemon=True).start()
 
         try:
             stream = sounddevice.InputStream(

@@ -200,3 +200,19 @@ def test_a_stream_that_died_is_closed_before_a_new_one_opens(
     assert len(counted_streams) == 2
     assert counted_streams[0].closed and not counted_streams[1].closed
     speaker.close()
+
+
+@needs_pulse
+def test_a_full_recording_is_reported_off_the_audio_thread() -> None:
+    microphone = PortAudioMicrophone()
+    threads: list[str] = []
+    full = threading.Event()
+
+    def on_full() -> None:
+        threads.append(threading.current_thread().name)
+        full.set()
+
+    take = microphone.record(limit_s=0.3, on_full=on_full)
+    assert full.wait(5)
+    microphone.stop()
+    assert take.full and threads == ["microphone-full"]
