@@ -165,11 +165,13 @@ class PortAudioSpeaker(Speaker):
             return self._position < len(self._buffer)
 
     def health(self) -> Health:
-        """Ready, or missing when no output device opened."""
+        """Ready, busy while a sound plays, or missing when no output device opened."""
         try:
             self._ensure_stream()
         except DeviceError as error:
             return error.health
+        if self.playing and self._health.state is DeviceState.READY:
+            return Health(DeviceState.BUSY, f"speaking; {self._health.detail}")
         return self._health
 
     def close(self) -> None:
@@ -274,9 +276,11 @@ class FileSpeaker(Speaker):
         return time.monotonic() < self._until
 
     def health(self) -> Health:
-        """Ready, or missing when told so."""
+        """Ready, busy while a sound plays, or missing when told so."""
         if self.missing:
             return Health(DeviceState.MISSING, "no speaker (demo fault)")
+        if self.playing:
+            return Health(DeviceState.BUSY, f"demo speaker speaking, writing to {self.folder}")
         return Health(DeviceState.READY, f"demo speaker writing to {self.folder}")
 
 

@@ -62,7 +62,10 @@ def test_what_the_speaker_plays_the_microphone_hears_and_keeps_as_opus(
     time.sleep(0.2)
     quiet = take.peak
     speaker.play(tone(1.0), volume=100)
+    assert speaker.health().state is DeviceState.BUSY  # busy counts as working
+    assert speaker.health().working
     assert speaker.wait(5)
+    assert speaker.health().state is DeviceState.READY
     assert speaker.started_at is not None
     time.sleep(0.2)
     sound = microphone.stop()
@@ -216,3 +219,12 @@ def test_a_full_recording_is_reported_off_the_audio_thread() -> None:
     assert full.wait(5)
     microphone.stop()
     assert take.full and threads == ["microphone-full"]
+
+
+def test_the_demo_speaker_is_busy_while_it_speaks(tmp_path: Path) -> None:
+    speaker = FileSpeaker(tmp_path)
+    assert speaker.health().state is DeviceState.READY
+    speaker.play(tone(0.3), 70)
+    assert speaker.health().state is DeviceState.BUSY and speaker.health().working
+    assert speaker.wait(2)
+    assert speaker.health().state is DeviceState.READY
