@@ -219,12 +219,3 @@ def test_a_full_recording_is_reported_off_the_audio_thread() -> None:
     assert full.wait(5)
     microphone.stop()
     assert take.full and threads == ["microphone-full"]
-
-
-def test_the_demo_speaker_is_busy_while_it_speaks(tmp_path: Path) -> None:
-    speaker = FileSpeaker(tmp_path)
-    assert speaker.health().state is DeviceState.READY
-    speaker.play(tone(0.3), 70)
-    assert speaker.health().state is DeviceState.BUSY and speaker.health().working
-    assert speaker.wait(2)
-    assert speaker.health().state is DeviceState.READY
