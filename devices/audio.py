@@ -276,10 +276,11 @@ class FileSpeaker(Speaker):
         return time.monotonic() < self._until
 
     def health(self) -> Health:
-        """Ready, or missing when told so (ready even while 'playing': the shell's tests
-        read the demo room's heartbeat as ready)."""
+        """Ready, busy while a sound plays, or missing when told so."""
         if self.missing:
             return Health(DeviceState.MISSING, "no speaker (demo fault)")
+        if self.playing:
+            return Health(DeviceState.BUSY, f"demo speaker speaking, writing to {self.folder}")
         return Health(DeviceState.READY, f"demo speaker writing to {self.folder}")
 
 

@@ -13,6 +13,7 @@ import logging
 import threading
 import wave
 from abc import ABC, abstractmethod
+from collections import deque
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -141,7 +142,8 @@ class FakeVoice(Voice):
 
     def __init__(self, missing: bool = False) -> None:
         self.missing = missing
-        self.spoken: list[tuple[str, str, int]] = []
+        # What it was asked to say, newest last; a demo runs for days, so only the newest.
+        self.spoken: deque[tuple[str, str, int]] = deque(maxlen=200)
 
     def synthesize(self, text: str, language: str, rate: int, out: Path) -> None:
         """Write the tones."""

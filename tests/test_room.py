@@ -234,4 +234,4 @@ def test_heartbeats_carry_the_rooms_device_states_to_the_hub(
     assert health["printer"]["state"] == "failing"
     assert "paper" in health["printer"]["detail"]
     assert {"camera", "microphone", "speaker", "voice", "printer"} <= set(health)
-    assert health["speaker"]["state"] == "ready"
+    assert health["speaker"]["state"] in ("ready", "busy")  # busy: saying the welcome
