@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import logging
-import threading
 import time
 from typing import Any
 
 from devices.camera import Camera, Image
-
-log = logging.getLogger(__name__)
+from devices.periodic import Periodic
 
 # Faces narrower than this share of the picture are too far away to talk to comfortably.
 NEAR_SHARE = 0.12
 SCAN_WIDTH = 480  # smaller scans miss faces at arm's length
+#: A picture older than this says nothing about who is there now.
+STALE_S = 2.0
 
 
 class FaceFinder:
@@ -54,31 +53,36 @@ class PresenceSensor:
     def __init__(self, camera: Camera, finder: FaceFinder | None = None, every_s: float = 0.5):
         self.camera = camera
         self.finder = finder or FaceFinder()
-        self.every_s = every_s
         self.present = False
         self.near = False
         self._seen = 0
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._looking = Periodic("presence", every_s, self._look_once, self._failed)
+
+    @property
+    def every_s(self) -> float:
+        """Seconds between looks."""
+        return self._looking.every_s
+
+    @every_s.setter
+    def every_s(self, seconds: float) -> None:
+        self._looking.every_s = seconds
 
     def start(self) -> None:
         """Start looking."""
-        if self._thread is None:
-            self._stopping.clear()
-            self._thread = threading.Thread(target=self._watch, name="presence", daemon=True)
-            self._thread.start()
+        self._looking.start()
 
     def stop(self) -> None:
         """Stop looking."""
-        self._stopping.set()
-        if self._thread is not None:
-            self._thread.join(timeout=3)
-            self._thread = None
+        self._looking.stop()
 
     def look(self) -> bool:
         """Look at the newest frame once; True when a face is there."""
         picture = self.camera.latest()
-        if picture is None or picture.number == self._seen:
+        if picture is None or time.monotonic() - picture.at > STALE_S:
+            # No picture, or an old one (a stalled camera): nobody is known to be there.
+            self.present = self.near = False
+            return False
+        if picture.number == self._seen:
             return self.present
         self._seen = picture.number
         faces = self.finder.faces(picture.image)
@@ -86,13 +90,8 @@ class PresenceSensor:
         self.near = any(w >= NEAR_SHARE for (_x, _y, w, _h) in faces)
         return self.present
 
-    def _watch(self) -> None:
-        while not self._stopping.is_set():
-            started = time.monotonic()
-            try:
-                self.look()
-            except Exception:  # one bad frame must not stop the greeting for good
-                log.exception("presence: the face detector failed")
-                self.present = self.near = False
-            # Waits on the stop signal: a look a few times a second, not a busy loop.
-            self._stopping.wait(max(0.0, self.every_s - (time.monotonic() - started)))
+    def _look_once(self) -> None:
+        self.look()
+
+    def _failed(self, _error: Exception) -> None:
+        self.present = self.near = False

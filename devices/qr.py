@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable
 
 from devices.camera import Camera, Image
+from devices.periodic import Periodic
 
 
 def read_qr(image: Image) -> str | None:
@@ -34,33 +33,28 @@ class QrScanner:
     def __init__(self, camera: Camera, every_s: float = 0.25) -> None:
         self.camera = camera
         self.every_s = every_s
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._scanning: Periodic | None = None
 
     def start(self, on_read: Callable[[str], None]) -> None:
         """Start looking; `on_read` gets each code read (the same code once in a row)."""
         self.stop()
-        self._stopping.clear()
-        self._thread = threading.Thread(target=self._scan, args=(on_read,), name="qr", daemon=True)
-        self._thread.start()
+        seen = {"frame": 0, "text": ""}
+
+        def scan() -> None:
+            picture = self.camera.latest()
+            if picture is None or picture.number == seen["frame"]:
+                return
+            seen["frame"] = picture.number
+            text = read_qr(picture.image)
+            if text is not None and text != seen["text"]:
+                seen["text"] = text
+                on_read(text)
+
+        self._scanning = Periodic("qr", self.every_s, scan)
+        self._scanning.start()
 
     def stop(self) -> None:
         """Stop looking."""
-        self._stopping.set()
-        if self._thread is not None:
-            self._thread.join(timeout=3)
-            self._thread = None
-
-    def _scan(self, on_read: Callable[[str], None]) -> None:
-        seen_frame = 0
-        last_text: str | None = None
-        while not self._stopping.is_set():
-            started = time.monotonic()
-            picture = self.camera.latest()
-            if picture is not None and picture.number != seen_frame:
-                seen_frame = picture.number
-                text = read_qr(picture.image)
-                if text is not None and text != last_text:
-                    last_text = text
-                    on_read(text)
-            self._stopping.wait(max(0.0, self.every_s - (time.monotonic() - started)))
+        if self._scanning is not None:
+            self._scanning.stop()
+            self._scanning = None

@@ -309,3 +309,14 @@ def test_a_failing_camera_drops_its_last_picture_and_tries_again() -> None:
         assert camera.health().state is DeviceState.READY  # it opened the camera again
     finally:
         camera.stop()
+
+
+def test_an_old_picture_says_nobody_is_there() -> None:
+    camera = StillCamera()
+    sensor = PresenceSensor(camera, FaceFinder())
+    camera.show(first_frame(FACE_VIDEO))
+    assert sensor.look() is True
+    assert camera.picture is not None
+    # The camera stalled: its last picture is three seconds old and nothing new comes.
+    camera.picture = Picture(camera.picture.image, camera.picture.number, time.monotonic() - 3)
+    assert sensor.look() is False and not sensor.near
