@@ -23,6 +23,9 @@ class Speech(Protocol):
     def stop(self) -> None:
         """Stop speaking at once."""
 
+    def forget(self) -> None:
+        """Keep nothing of what was said (the visit ended; what was read back is gone)."""
+
 
 @dataclass(frozen=True)
 class Utterance:
@@ -48,6 +51,10 @@ class Transcript:
         """Count the stop."""
         self.stopped += 1
 
+    def forget(self) -> None:
+        """Drop everything kept."""
+        self.said.clear()
+
 
 class Guide:
     """Speaks each screen's prompt in the visit's language and volume."""
@@ -71,3 +78,8 @@ class Guide:
         """Stop speaking and forget the prompt (the screen changed or the visit ended)."""
         self.speech.stop()
         self.current = None
+
+    def end_visit(self) -> None:
+        """The visit ended: stop, and keep nothing of what was said to this visitor."""
+        self.stop()
+        self.speech.forget()

@@ -58,6 +58,10 @@ class RoomSpeech:
             self._turn += 1
         self.speaker.stop()
 
+    def forget(self) -> None:
+        """Keep nothing of what was said (the visit ended)."""
+        self.transcript.forget()
+
     def warm(self, prompts: Iterable[tuple[str, str]]) -> None:
         """Synthesize these (text, language) prompts in the background."""
         for future in self.cache.warm(prompts):

@@ -408,3 +408,16 @@ def test_no_idle_reset_while_a_progress_step_is_on_screen(qtbot, shell) -> None:
     shell.show_step(ShowScreen("not_available", "not_available", ""))
     clock.now += 91
     qtbot.waitUntil(lambda: shell.current.name == "idle_warning", timeout=2000)
+
+
+def test_nothing_said_to_one_visitor_is_kept_for_the_next(make_shell) -> None:
+    from kiosk.guidance import Transcript
+
+    speech = Transcript()
+    shell = make_shell(speech=speech)
+    shell.start_visit()
+    shell.say("您的手机号是 1 3 9 1 2 3 4 5 6 7 8")  # read back, digit by digit
+    assert any("1 3 9" in u.text for u in speech.said)
+    shell.finish_visit()
+    assert not any("1 3 9" in u.text for u in speech.said)
+    assert shell.guide.current != "您的手机号是 1 3 9 1 2 3 4 5 6 7 8"

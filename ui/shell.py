@@ -344,7 +344,7 @@ class KioskShell(QWidget):
 
     def wipe_visit(self, show: bool = True) -> None:
         """End the visit: nothing of it stays on screen, in memory or on disk."""
-        self.guide.stop()
+        self.guide.end_visit()
         self.visit.wipe()
         self.idle.reset()
         self._runs.clear()
