@@ -147,6 +147,8 @@ def test_run_demo_starts_in_the_data_directory_and_keeps_it_private(tmp_path: Pa
             process.kill()
             process.wait()
             raise
+    if process.stdout is not None:
+        process.stdout.close()
     assert process.returncode == 0
     assert "kiosk stopped" in log.read_text()
     assert not visit_folder.exists()  # nothing of a visitor outlives the kiosk

@@ -7,17 +7,18 @@ import os
 import signal
 import sys
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from kiosk.paths import private_dir
 from kiosk.settings import Settings
 from kiosk.visit import sweep
-from ui.room import RoomLink
 from ui.shell import KioskShell
 
 log = logging.getLogger(__name__)
+
+FIRST_PAINT_MS = 50  # long enough for the welcome screen to be painted first
 
 
 def application() -> QApplication:
@@ -43,12 +44,7 @@ def application() -> QApplication:
 def open_shell(settings: Settings) -> KioskShell:
     """Make the kiosk window and show it: fullscreen and on top, or in a window."""
     private_dir(settings.data_dir)
-    room = RoomLink.open(settings)
-    shell = KioskShell(settings, room=room)
-    room.setParent(shell)
-    room.start()
-    # Every prompt in both languages, synthesized in the background: it starts at once later.
-    room.speech.warm(prompts())
+    shell = KioskShell(settings)
     if settings.windowed:
         shell.resize(1280, 800)
         shell.show()
@@ -59,7 +55,23 @@ def open_shell(settings: Settings) -> KioskShell:
         if screen is not None:
             shell.setGeometry(screen.geometry())
         shell.showFullScreen()
+    # The welcome screen first; then the devices (PortAudio, the voice, the camera take a
+    # few hundred milliseconds to open), so the screen is never blank while they start.
+    QTimer.singleShot(FIRST_PAINT_MS, shell, lambda: _open_room(settings, shell))
     return shell
+
+
+def _open_room(settings: Settings, shell: KioskShell) -> None:
+    if shell.room is not None:
+        return
+    from ui.room import RoomLink  # devices load numpy and OpenCV: after the first paint
+
+    room = RoomLink.open(settings)
+    room.setParent(shell)
+    shell.attach_room(room)
+    room.start()
+    # Every prompt in both languages, synthesized in the background: it starts at once later.
+    room.speech.warm(prompts())
 
 
 def prompts() -> list[tuple[str, str]]:

@@ -173,6 +173,14 @@ class KioskShell(QWidget):
         self.sync_status = status
         self.bottom.offline.show_status(status)
 
+    def attach_room(self, room: RoomLink) -> None:
+        """The room's devices, opened after the first screen was painted: speak through
+        them from now on (the screen showing now speaks again, aloud this time)."""
+        self.room = room
+        self.guide.speech = room.speech
+        room.health_changed.connect(self._devices_changed)
+        self._speak()
+
     def apply_room(self, room: RoomSettings) -> None:
         """The room's settings from the hub: taken at once, without a restart."""
         self.settings = dataclasses.replace(
