@@ -45,6 +45,7 @@ CREATE TABLE IF NOT EXISTS pending_files (
     uuid TEXT NOT NULL REFERENCES pending(uuid) ON DELETE CASCADE,
     sha256 TEXT NOT NULL,
     path TEXT NOT NULL,
+    uploaded INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (uuid, sha256)
 );
 CREATE TABLE IF NOT EXISTS receipts (
@@ -84,6 +85,8 @@ class PendingComplaint:
     body: ComplaintBody
     files: tuple[tuple[AttachmentRef, Path], ...]
     attempts: int
+    #: The files the hub already confirmed (SHA-256): a retry does not send them again.
+    uploaded: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -212,20 +215,21 @@ class Outbox:
             ).fetchall()
             files = {
                 uuid: self._db.execute(
-                    "SELECT sha256, path FROM pending_files WHERE uuid = ?", (uuid,)
+                    "SELECT sha256, path, uploaded FROM pending_files WHERE uuid = ?", (uuid,)
                 ).fetchall()
                 for uuid, _, _ in rows
             }
         pending = []
         for uuid, text, attempts in rows:
             body = ComplaintBody.model_validate_json(text)
-            where = dict(files[uuid])
+            where = {sha: path for sha, path, _ in files[uuid]}
             pending.append(
                 PendingComplaint(
                     uuid=uuid,
                     body=body,
                     files=tuple((ref, Path(where[ref.sha256])) for ref in body.attachments),
                     attempts=attempts,
+                    uploaded=frozenset(sha for sha, _, done in files[uuid] if done),
                 )
             )
         return pending
@@ -247,6 +251,19 @@ class Outbox:
             # Fold the WAL into the database and empty it, so no copy of the rows stays there.
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         shutil.rmtree(self.folder / uuid, ignore_errors=True)
+
+    def mark_uploaded(self, uuid: str, sha256: str) -> None:
+        """The hub confirmed it holds this file of the complaint."""
+        with self._lock:
+            self._db.execute(
+                "UPDATE pending_files SET uploaded = 1 WHERE uuid = ? AND sha256 = ?",
+                (uuid, sha256),
+            )
+
+    def forget_uploads(self, uuid: str) -> None:
+        """The hub says it lacks files it confirmed: send them all again."""
+        with self._lock:
+            self._db.execute("UPDATE pending_files SET uploaded = 0 WHERE uuid = ?", (uuid,))
 
     def note_failure(self, uuid: str, error: str, hold: bool = False) -> None:
         """One more failed try; `hold` when the hub refused the complaint itself."""

@@ -187,34 +187,54 @@ class SyncWorker:
                 self.on_room(fresh)
 
     def _send_all(self, client: HubClient) -> None:
+        tried: set[str] = set()  # once each per round: one that stays pending waits its turn
         while not self._stop.is_set():
-            batch = self.outbox.due()
+            batch = [c for c in self.outbox.due(limit=20 + len(tried)) if c.uuid not in tried]
             if not batch:
                 return
             self._set(SyncState.SENDING, "")
             for complaint in batch:
                 if self._stop.is_set():
                     return
+                tried.add(complaint.uuid)
                 self._send(client, complaint)
 
     def _send(self, client: HubClient, complaint: PendingComplaint) -> None:
-        try:
-            for ref, path in complaint.files:
-                client.put_attachment(complaint.uuid, ref, path)
-            filed = client.put_complaint(complaint.uuid, complaint.body)
-        except HubUnavailable as error:
-            self.outbox.note_failure(complaint.uuid, str(error))
-            raise
-        except HubRefused as error:
-            if error.kind in _LOCKED_OUT or error.kind == "tls" or error.status == 401:
+        confirmed = complaint.uploaded
+        for last_try in (False, True):
+            try:
+                self._upload(client, complaint, confirmed)
+                filed = client.put_complaint(complaint.uuid, complaint.body)
+            except HubUnavailable as error:
+                self.outbox.note_failure(complaint.uuid, str(error))
                 raise
-            # The hub refuses this complaint itself: keep it (nothing is ever dropped) and
-            # leave it for a technician, so it does not block the ones behind it.
-            log.error("the hub refused complaint %s: %s", complaint.uuid, error)
-            self.outbox.note_failure(complaint.uuid, str(error), hold=True)
+            except HubRefused as error:
+                if error.kind in _LOCKED_OUT or error.kind == "tls" or error.status == 401:
+                    raise
+                if error.kind == "attachments-missing" and not last_try:
+                    # The hub lost files it had confirmed: send them all again, once.
+                    self.outbox.forget_uploads(complaint.uuid)
+                    confirmed = frozenset()
+                    continue
+                # The hub refuses this complaint itself: keep it (nothing is ever dropped)
+                # and leave it for a technician, so it does not block the ones behind it.
+                log.error("the hub refused complaint %s: %s", complaint.uuid, error)
+                self.outbox.note_failure(complaint.uuid, str(error), hold=True)
+                return
+            self.outbox.mark_filed(complaint.uuid, filed.case_number)
+            log.info(
+                "complaint %s filed as case %s", complaint.body.receipt_number, filed.case_number
+            )
             return
-        self.outbox.mark_filed(complaint.uuid, filed.case_number)
-        log.info("complaint %s filed as case %s", complaint.body.receipt_number, filed.case_number)
+
+    def _upload(
+        self, client: HubClient, complaint: PendingComplaint, confirmed: frozenset[str]
+    ) -> None:
+        for ref, path in complaint.files:
+            if ref.sha256 in confirmed:
+                continue  # confirmed by the hub on an earlier try: not sent again
+            client.put_attachment(complaint.uuid, ref, path)
+            self.outbox.mark_uploaded(complaint.uuid, ref.sha256)
 
     def _set(
         self, state: SyncState, error: str, retry_in: float = 0.0, contact: bool = False

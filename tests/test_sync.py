@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pydantic
 import pytest
+import requests
 
 from kiosk.enrollment import enroll, load_credential, load_room
 from kiosk.hub_client import HubClient, HubRefused
@@ -323,3 +324,56 @@ def test_a_full_outbox_status_is_printed_as_json(hub: HubProcess, data_dir: Path
     assert flushed.returncode == 0, flushed.stderr
     after = json.loads(flushed.stdout)
     assert after["pending"] == 0 and after["synced"] == 1 and after["state"] == "up_to_date"
+
+
+class _Counting(requests.Session):
+    """A session that counts the files it sends and can fail the complaints themselves."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.uploads = 0
+        self.fail_complaints = True
+
+    def request(self, method, url, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+        if "/attachments/" in url:
+            self.uploads += 1
+        elif method == "PUT" and self.fail_complaints:
+            raise requests.ConnectionError("the network dropped")
+        return super().request(method, url, *args, **kwargs)
+
+
+def test_files_the_hub_confirmed_are_not_sent_again_on_a_retry(
+    hub: HubProcess, outbox: Outbox, data_dir: Path
+) -> None:
+    credential = enroll(data_dir, HubClient(hub.url), enroll_code(hub))
+    receipt = outbox.file(credential.device_id, complaint_fields(21), [photo(21), photo(22)])
+    session = _Counting()
+    worker = SyncWorker(
+        outbox, data_dir, client_for=lambda c: HubClient(c.hub_url, c.secret, session)
+    )
+    assert worker.flush().state is SyncState.OFFLINE
+    assert session.uploads == 2  # both files reached the hub; the complaint did not
+    session.fail_complaints = False
+    assert worker.flush().state is SyncState.UP_TO_DATE
+    assert session.uploads == 2  # a 20 MB recording is not sent twice over a slow line
+    assert outbox.case_number(receipt.receipt_number) is not None
+
+
+def test_files_the_hub_lost_are_sent_again(hub: HubProcess, outbox: Outbox, data_dir: Path) -> None:
+    import sqlite3
+
+    credential = enroll(data_dir, HubClient(hub.url), enroll_code(hub))
+    receipt = outbox.file(credential.device_id, complaint_fields(23), [photo(23)])
+    session = _Counting()
+    worker = SyncWorker(
+        outbox, data_dir, client_for=lambda c: HubClient(c.hub_url, c.secret, session)
+    )
+    worker.flush()  # the photo reached the hub, the complaint did not
+    with sqlite3.connect(hub.db.removeprefix("sqlite:///")) as hub_data:
+        # And then the hub lost the photo.
+        hub_data.execute("DELETE FROM attachments WHERE complaint_uuid = ?", (receipt.uuid,))
+    session.fail_complaints = False
+    assert worker.flush().state is SyncState.UP_TO_DATE
+    assert session.uploads == 2  # sent again when the hub said it was missing
+    assert outbox.case_number(receipt.receipt_number) is not None
+    assert outbox.counts().held == 0
