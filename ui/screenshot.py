@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from devices.state import DeviceState, Health
 from kiosk.i18n import N_
 from kiosk.journeys import ShowProgress, ShowScreen
 from kiosk.pins import DEMO_PIN, hash_pin
@@ -78,9 +79,27 @@ def _attendant_unlock(shell: KioskShell) -> None:
         screen.add_digit(digit)
 
 
+class _RoomAsShown:
+    """The room's devices in fixed states (one of them out), for the panel's picture; no
+    device is opened, so a screenshot starts no camera, sound or printer."""
+
+    def __init__(self) -> None:
+        self.health = {
+            "camera": Health(DeviceState.READY),
+            "microphone": Health(DeviceState.READY),
+            "speaker": Health(DeviceState.READY),
+            "voice": Health(DeviceState.READY),
+            "printer": Health(DeviceState.FAILING, "paper out"),
+        }
+
+    def presence_event(self, _now: float) -> None:
+        """Nobody walks up to a screenshot."""
+
+
 def _attendant_panel(shell: KioskShell) -> None:
     shell.start_visit()
     shell.visit.help_requested_at = DEMO_HELP_TIME
+    shell.room = _RoomAsShown()  # type: ignore[assignment]
     shell.open_attendant()
     # The picture of the panel, whatever PIN this kiosk has.
     shell.show_screen("attendant_panel")

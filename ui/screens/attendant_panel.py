@@ -63,13 +63,25 @@ class AttendantPanelScreen(Screen):
         )
         self.help_call.setVisible(asked is not None)
         room = self.shell.room
+        known = [
+            (name, health)
+            for name, health in (room.health.items() if room is not None else ())
+            if name in DEVICE_LABELS
+        ]
+        # What is out comes first, a line each; what works shares one line, so the list
+        # fits the largest text size and the trouble is what the attendant reads first.
         states = [
             self.t(N_("{device}: {state}")).format(
                 device=self.t(DEVICE_LABELS[name]), state=self.t(STATE_LABELS[health.state])
             )
-            for name, health in (room.health.items() if room is not None else ())
-            if name in DEVICE_LABELS
+            for name, health in known
+            if not health.working
         ]
+        working = [self.t(DEVICE_LABELS[name]) for name, health in known if health.working]
+        if working:
+            states.append(
+                self.t(N_("Working: {devices}")).format(devices=self.t(N_(", ")).join(working))
+            )
         self.device_states.setText("\n".join(states))
         self.device_states.setVisible(bool(states))
         self.reset.set_text(self.t(N_("Reset this visit")))
