@@ -96,6 +96,23 @@ def hub_cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def kiosk_cli(data_dir: Path, *args: str, **settings: str) -> subprocess.CompletedProcess[str]:
+    """Run `mediation-kiosk ARGS` on this data folder, with KIOSK_* settings given by name
+    (hub_ca_file="...") and none inherited from the test run."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
+    env["KIOSK_DATA_DIR"] = str(data_dir)
+    env.update({f"KIOSK_{name.upper()}": value for name, value in settings.items()})
+    return subprocess.run(
+        [sys.executable, "-m", "ui.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+
+
 def start_hub(db: str, log: Path, port: int | None = None) -> HubProcess:
     """Start a hub on loopback and wait until it answers."""
     port = port or free_port()

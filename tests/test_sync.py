@@ -8,6 +8,7 @@ import http.server
 import json
 import random
 import stat
+import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +29,7 @@ from tests.hubs import (
     enroll_code,
     free_port,
     jpeg_bytes,
+    kiosk_cli,
     running_hub,
     start_hub,
 )
@@ -279,20 +281,8 @@ def test_room_settings_changed_on_the_hub_reach_the_kiosk(
 
 
 def test_a_full_outbox_status_is_printed_as_json(hub: HubProcess, data_dir: Path) -> None:
-    import subprocess
-    import sys
-
-    env = {"KIOSK_DATA_DIR": str(data_dir), "PATH": "/usr/bin:/bin"}
-
     def kiosk(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "ui.cli", *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=60,
-            check=False,
-        )
+        return kiosk_cli(data_dir, *args)
 
     before = kiosk("outbox", "status", "--json")
     assert before.returncode == 0, before.stderr

@@ -15,9 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.hubs import ROOT, free_port, hub_cli
-
-KIOSK = str(Path(sys.executable).parent / "mediation-kiosk")
+from tests.hubs import ROOT, free_port, hub_cli, kiosk_cli
 
 
 @pytest.fixture
@@ -56,22 +54,18 @@ def tls_hub(tmp_path: Path) -> Iterator[tuple[str, str, Path]]:
 def test_enrollment_and_sync_trust_only_the_pinned_ca(tmp_path: Path, tls_hub) -> None:
     url, db, cert = tls_hub
     code = hub_cli("enroll-code", "--room", "幸福社区调解室", "--db", db).stdout.splitlines()[0]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
-    env["KIOSK_DATA_DIR"] = str(tmp_path / "kiosk")
 
-    def kiosk(*args: str, **more: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [KIOSK, *args], env=env | more, capture_output=True, text=True, timeout=60, check=False
-        )
+    def kiosk(*args: str, **settings: str) -> subprocess.CompletedProcess[str]:
+        return kiosk_cli(tmp_path / "kiosk", *args, **settings)
 
     untrusted = kiosk("enroll", "--hub", url, "--code", code)
     assert untrusted.returncode == 3
     assert "securely" in untrusted.stderr
     assert not (tmp_path / "kiosk" / "credential.json").exists()
 
-    pinned = kiosk("enroll", "--hub", url, "--code", code, KIOSK_HUB_CA_FILE=str(cert))
+    pinned = kiosk("enroll", "--hub", url, "--code", code, hub_ca_file=str(cert))
     assert pinned.returncode == 0, pinned.stderr
-    flushed = kiosk("outbox", "flush", "--json", KIOSK_HUB_CA_FILE=str(cert))
+    flushed = kiosk("outbox", "flush", "--json", hub_ca_file=str(cert))
     assert json.loads(flushed.stdout)["state"] == "up_to_date", flushed.stdout
     unpinned = kiosk("outbox", "flush", "--json")
     assert json.loads(unpinned.stdout)["state"] == "offline"  # nothing sent, all kept
