@@ -7,7 +7,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Header, Path, Request, Response
+from fastapi import Depends, FastAPI, Path, Request, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from sqlalchemy.orm import sessionmaker
 from starlette.concurrency import run_in_threadpool
@@ -48,11 +49,17 @@ ComplaintId = Annotated[
 Sha256 = Annotated[str, Path(pattern=SHA256_PATTERN, description="The file's SHA-256, hex")]
 
 
+# Documents the scheme in /openapi.json; the hub itself answers a missing or wrong
+# credential with its own problem (401), not FastAPI's default.
+_bearer = HTTPBearer(auto_error=False, description="The kiosk's credential from enrollment")
+
+
 def _kiosk(
     request: Request,
-    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Device:
     """The kiosk the request's credential names (401/403 otherwise)."""
+    authorization = f"Bearer {credentials.credentials}" if credentials is not None else None
     with request.app.state.sessions() as opened:
         device: Device = fleet.device_for(opened, authorization)
         return device
