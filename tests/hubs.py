@@ -52,14 +52,6 @@ def drop_pg_database(url: str) -> None:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def db_urls(tmp: Path) -> list[tuple[str, str]]:
-    """(name, URL) of each database kind the hub tests run on."""
-    urls = [("sqlite", f"sqlite:///{tmp / 'hub.sqlite3'}")]
-    if os.environ.get(PG_ENV):
-        urls.append(("postgresql", fresh_pg_database(os.environ[PG_ENV])))
-    return urls
-
-
 @dataclass
 class HubProcess:
     """A `mediation-hub serve` process."""

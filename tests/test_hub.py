@@ -349,3 +349,20 @@ def test_the_receipts_qr_opens_a_public_page_with_the_status_only(hub: HubProces
     assert missing.status_code == 404 and "暂时查不到" in missing.text
     script = requests.get(hub.url + "/status/<script>", timeout=10)
     assert "<script>" not in script.text
+
+    # The mediators move the case on; the page and the kiosk's lookup follow.
+    from sqlalchemy.orm import sessionmaker
+
+    from hub import cases
+    from hub.store import engine_for
+    from kiosk.wire import CaseStatus
+
+    engine = engine_for(hub.db)
+    with sessionmaker(engine).begin() as session:
+        assert cases.set_status(session, filed["case_number"], CaseStatus.IN_MEDIATION)
+        assert not cases.set_status(session, "2026-999999", CaseStatus.SETTLED)
+    engine.dispose()
+    moved = requests.get(status_url(hub.url, body["receipt_number"]), timeout=10)
+    assert "正在调解" in moved.text and "In mediation" in moved.text
+    looked_up = kiosk.call("GET", f"/v1/cases/{filed['case_number']}").json()
+    assert looked_up["status"] == "in_mediation" and looked_up["next_step"] == "join_mediation"
