@@ -32,11 +32,16 @@ class ShowScreen:
 
 @dataclass(frozen=True)
 class ShowProgress:
-    """Show that the kiosk is working on something the consumer waits for."""
+    """Show that the kiosk is working on something the consumer waits for.
+
+    With `work`, the UI runs it off the UI thread and gives the step its outcome as the
+    answer: `{"outcome": value}`, or `{"error": exception}` when it raised.
+    """
 
     step: str
     prompt: str
     message: str
+    work: Callable[[], Any] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -73,7 +78,7 @@ class Journey(ABC):
         """Every step of the journey by its id."""
 
     @property
-    def answers(self) -> dict[str, Answer]:
+    def answers(self) -> dict[str, dict[str, Any]]:
         """What the consumer answered in this journey, by step id; kept for the whole visit."""
         return self.visit.answers.setdefault(self.name, {})
 
@@ -88,6 +93,7 @@ class JourneyRun:
     def __init__(self, journey: Journey) -> None:
         self.journey = journey
         self._history: list[str] = []
+        self._progress: set[str] = set()
         self.result: StepResult | None = None
 
     @property
@@ -104,7 +110,8 @@ class JourneyRun:
         step = self.step
         if step is None:
             raise RuntimeError("The journey has not started or has ended.")
-        self.journey.answers[step] = dict(answer)
+        if step not in self._progress:
+            self.journey.answers[step] = dict(answer)
         return self._record(self.journey.steps()[step](answer))
 
     def back(self) -> StepResult | None:
@@ -116,6 +123,11 @@ class JourneyRun:
         return self._record(self.journey.goto(previous))
 
     def _record(self, result: StepResult) -> StepResult:
+        # A progress step is never gone back to: what follows it takes its place.
+        if self._history and self._history[-1] in self._progress:
+            self._progress.discard(self._history.pop())
+        if isinstance(result, ShowProgress):
+            self._progress.add(result.step)
         if isinstance(result, ShowScreen | ShowProgress):
             if self.step != result.step:
                 self._history.append(result.step)

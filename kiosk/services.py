@@ -10,12 +10,19 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
+from kiosk.case_journey import CaseDesk, CheckMyCase
+from kiosk.complaint_journey import ComplaintDesk, FileComplaint
 from kiosk.i18n import N_
 from kiosk.journeys import Answer, Journey, ShowScreen, StepHandler, StepResult
 from kiosk.visit import Visit
 
 log = logging.getLogger(__name__)
+
+
+class Desk(ComplaintDesk, CaseDesk, Protocol):
+    """Everything the journeys need from the kiosk around them (outbox, hub, room)."""
 
 
 @dataclass(frozen=True)
@@ -26,7 +33,7 @@ class Service:
     title: str
     explanation: str
     icon: str
-    journey: Callable[[Visit], Journey]
+    journey: Callable[[Visit, Desk], Journey]
 
 
 class NotAvailableYet(Journey):
@@ -79,8 +86,8 @@ class AskForHelp(Journey):
         )
 
 
-def _not_yet(name: str, title: str) -> Callable[[Visit], Journey]:
-    return lambda visit: NotAvailableYet(visit, name, title)
+def _not_yet(name: str, title: str) -> Callable[[Visit, Desk], Journey]:
+    return lambda visit, _desk: NotAvailableYet(visit, name, title)
 
 
 FILE_COMPLAINT = N_("File a complaint")
@@ -94,7 +101,7 @@ SERVICES: tuple[Service, ...] = (
         FILE_COMPLAINT,
         N_("Something you bought went wrong"),
         "complaint",
-        _not_yet("file_complaint", FILE_COMPLAINT),
+        FileComplaint,
     ),
     Service(
         "join_mediation",
@@ -108,9 +115,15 @@ SERVICES: tuple[Service, ...] = (
         CHECK_CASE,
         N_("See how your complaint is going"),
         "search",
-        _not_yet("check_case", CHECK_CASE),
+        CheckMyCase,
     ),
-    Service("ask_for_help", CALL_FOR_HELP, N_("Someone will come to help you"), "help", AskForHelp),
+    Service(
+        "ask_for_help",
+        CALL_FOR_HELP,
+        N_("Someone will come to help you"),
+        "help",
+        lambda visit, _desk: AskForHelp(visit),
+    ),
 )
 
 

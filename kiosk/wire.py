@@ -104,6 +104,8 @@ class Merchant(Strict):
     name: ShortText = ""
     address: ShortText = ""
     contact: ShortText = ""
+    #: The consumer photographed the seller's sign or order screen instead of typing.
+    photographed: bool = False
 
 
 class Complainant(Strict):
@@ -153,8 +155,11 @@ class ComplaintBody(Strict):
             raise ValueError("the consumer has not agreed to the processing of the complaint")
         if not self.facts and not any(a.kind is AttachmentKind.VOICE for a in self.attachments):
             raise ValueError("the facts are missing: neither typed nor recorded")
-        if not (self.merchant.name or self.merchant.contact):
-            raise ValueError("the merchant is missing: neither a name nor a shop link or phone")
+        merchant = self.merchant
+        if not (merchant.name or merchant.contact or merchant.address or merchant.photographed):
+            raise ValueError("the merchant is missing: no name, address, shop link, phone or photo")
+        if merchant.photographed and not self.attachments:
+            raise ValueError("the merchant was photographed, but no photo is attached")
         if len({a.sha256 for a in self.attachments}) != len(self.attachments):
             raise ValueError("an attachment is listed twice")
         return self

@@ -1,0 +1,77 @@
+"""The kiosk's desk: what the consumer's journeys ask of the kiosk around them. A complaint
+goes into the outbox (then the sync is woken to send it); a case is looked up on the hub."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from kiosk.complaint_journey import NotSetUp
+from kiosk.enrollment import load_credential
+from kiosk.hub_client import HubClient, HubUnavailable
+from kiosk.outbox import LocalReceipt, NewAttachment, Outbox
+from kiosk.receipts import status_url
+from kiosk.wire import CaseLookup, RoomSettings
+
+#: A consumer waits on a lookup: give up sooner than the sync does.
+LOOKUP_TIMEOUT_S = 6.0
+
+
+class KioskDesk:
+    """The real desk, over the kiosk's outbox, credential and hub."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        outbox: Callable[[], Outbox | None],
+        room: Callable[[], RoomSettings | None],
+        filed: Callable[[], None] = lambda: None,
+        verify: bool | str = True,
+    ) -> None:
+        self.data_dir = data_dir
+        self._outbox = outbox
+        self._room = room
+        self._filed = filed
+        self._verify = verify
+
+    def room(self) -> RoomSettings | None:
+        """The room's settings from the hub, when known."""
+        return self._room()
+
+    def now(self) -> dt.datetime:
+        """The local time now."""
+        return dt.datetime.now().astimezone()
+
+    def file(self, fields: Mapping[str, Any], files: list[NewAttachment]) -> LocalReceipt:
+        """Keep the complaint in the outbox, then wake the sync to send it."""
+        credential = load_credential(self.data_dir)
+        outbox = self._outbox()
+        if credential is None or outbox is None:
+            raise NotSetUp("the kiosk is not enrolled, or its outbox is not open")
+        receipt = outbox.file(credential.device_id, fields, files, now=self.now())
+        self._filed()
+        return receipt
+
+    def status_url(self, receipt_number: str) -> str:
+        """The hub's public page of the case (what the receipt's QR code opens)."""
+        credential = load_credential(self.data_dir)
+        hub = credential.hub_url if credential is not None else "https://hub.invalid"
+        return status_url(hub, receipt_number)
+
+    def look_up(self, number: str) -> CaseLookup:
+        """The case's status on the hub (HubUnavailable when offline or not set up)."""
+        credential = load_credential(self.data_dir)
+        if credential is None:
+            raise HubUnavailable("the kiosk is not enrolled")
+        client = HubClient(
+            credential.hub_url,
+            credential.secret,
+            verify=self._verify,
+            answer_timeout=LOOKUP_TIMEOUT_S,
+        )
+        try:
+            return client.case(number)
+        finally:
+            client.session.close()
