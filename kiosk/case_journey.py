@@ -71,7 +71,11 @@ class CheckMyCase(Journey):
 
     def steps(self) -> Mapping[str, StepHandler]:
         """Every step by its id."""
-        return {"case_number": self._case_number, "looking_up": self._looked_up}
+        return {
+            "case_number": self._case_number,
+            "receipt_text": self._receipt_text,
+            "looking_up": self._looked_up,
+        }
 
     def _ask(self, digits: str = "", error: str = "") -> ShowScreen:
         return ShowScreen(
@@ -89,6 +93,8 @@ class CheckMyCase(Journey):
     def _case_number(self, answer: Answer | None) -> StepResult:
         if answer is None:
             return self._ask(str(self.answers.get("case_number", {}).get("digits", "")))
+        if answer.get("letters"):
+            return self.goto("receipt_text")
         text = str(answer.get("scanned") or answer.get("digits") or "")
         number = as_case_number(text)
         if number is None:
@@ -101,6 +107,29 @@ class CheckMyCase(Journey):
                 )
             )
             return self._ask(str(answer.get("digits", "")), message)
+        return self._look_up(number)
+
+    def _receipt_text(self, answer: Answer | None) -> StepResult:
+        question = N_("Type the receipt number, with its letters and dashes.")
+        typed = str((answer or self.answers.get("receipt_text", {})).get("text", ""))
+        error = ""
+        if answer is not None:
+            number = as_case_number(typed)
+            if number is not None:
+                return self._look_up(number)
+            error = N_(
+                "This is not a receipt number. It looks like R0001K1-261128-001-2. "
+                "Please check it."
+            )
+        return ShowScreen(
+            "receipt_text",
+            "text_entry",
+            error or question,
+            {"question": question, "text": typed, "limit": 30},
+            {"text": error} if error else {},
+        )
+
+    def _look_up(self, number: str) -> ShowProgress:
         desk = self.desk
         return ShowProgress(
             "looking_up",

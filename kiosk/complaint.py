@@ -70,6 +70,14 @@ WHEN: dict[str, Choice] = {
     )
 }
 
+VIDEO_CONSENT: dict[str, Choice] = {
+    choice.value: choice
+    for choice in (
+        Choice("yes", N_("Yes, by video"), "video"),
+        Choice("no", N_("No, not by video"), "other"),
+    )
+}
+
 REMEDIES: dict[str, Choice] = {
     choice.value: choice
     for choice in (
@@ -261,7 +269,7 @@ def complaint_fields(
         },
         "consent": {
             "processing": bool(_answer(answers, "privacy", "processing")),
-            "video_mediation": bool(_answer(answers, "privacy", "video_mediation")),
+            "video_mediation": _answer(answers, "video_consent", "choice") == "yes",
         },
     }
 

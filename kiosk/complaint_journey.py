@@ -24,6 +24,7 @@ from kiosk.complaint import (
     MAX_PHOTOS,
     REMEDIES,
     SHORT_LIMIT,
+    VIDEO_CONSENT,
     WHEN,
     Choice,
     attachments,
@@ -94,8 +95,11 @@ ORDER = (
     "mobile",
     "address",
     "privacy",
+    "video_consent",
     "review",
 )
+#: Where the seller's photo step goes back to (the step that offered it).
+PHOTO_RETURN = "merchant_photo_from"
 #: What is kept for the same consumer's next complaint in this visit: who they are.
 ABOUT_YOU = ("name", "mobile", "address")
 
@@ -141,6 +145,7 @@ class FileComplaint(Journey):
             "mobile": self._mobile,
             "address": self._address,
             "privacy": self._privacy,
+            "video_consent": self._video_consent,
             "review": self._review,
             "filing": self._filed,
         }
@@ -269,7 +274,7 @@ class FileComplaint(Journey):
         if answer is None:
             return self._text(step, question, prompt, photo=True)
         if answer.get("photo"):
-            self.answers.setdefault("merchant_photo", {})["back_to"] = then
+            self.answers[PHOTO_RETURN] = {"step": then}
             return self.goto("merchant_photo")
         text = str(answer.get("text", ""))
         has_photo = bool(photos(self.answers, "merchant_photo"))
@@ -296,8 +301,8 @@ class FileComplaint(Journey):
                 ),
                 {"photos": kept.get("photos", []), "most": 2, "purpose": "merchant"},
             )
-        self.answers["merchant_photo"] = {**kept, "photos": list(answer.get("photos", []))}
-        return self._then(str(kept.get("back_to", "merchant_address")))
+        self.answers["merchant_photo"] = {"photos": list(answer.get("photos", []))}
+        return self._then(str(self._kept(PHOTO_RETURN).get("step", "merchant_address")))
 
     # -- when and what happened --------------------------------------------------------
 
@@ -461,11 +466,7 @@ class FileComplaint(Journey):
         return self._then("privacy")
 
     def _privacy(self, answer: Answer | None) -> StepResult:
-        kept = self._kept("privacy")
-        fields = {
-            "processing": bool(kept.get("processing")),
-            "video_mediation": bool(kept.get("video_mediation")),
-        }
+        fields = {"processing": bool(self._kept("privacy").get("processing"))}
         if answer is None:
             return ShowScreen("privacy", "privacy", PRIVACY_NOTICE, fields)
         if not answer.get("processing"):
@@ -474,6 +475,21 @@ class FileComplaint(Journey):
                 "or call for help to ask about it."
             )
             return ShowScreen("privacy", "privacy", error, fields, {"processing": error})
+        return self._then("video_consent")
+
+    def _video_consent(self, answer: Answer | None) -> StepResult:
+        # Asked on its own: agreeing to the complaint is not agreeing to be on video.
+        if answer is None or answer.get("choice") not in VIDEO_CONSENT:
+            return self._choice(
+                "video_consent",
+                N_("Do you agree to meet the mediator and the seller by video?"),
+                N_(
+                    "Do you agree to meet the mediator and the seller by video, here at "
+                    "the kiosk? Touch yes or no. You can still complain either way."
+                ),
+                list(VIDEO_CONSENT.values()),
+                error=N_("Please touch one of the buttons.") if answer is not None else "",
+            )
         return self.goto("review")
 
     # -- review and filing -------------------------------------------------------------
@@ -495,7 +511,6 @@ class FileComplaint(Journey):
         mobile = str(answers.get("mobile", {}).get("digits", ""))
         facts = [text("facts_text")] if text("facts_text") else []
         seconds = round(float(answers.get("facts", {}).get("seconds", 0) or 0))
-        privacy = answers.get("privacy", {})
         remedies = tuple(
             REMEDIES[value].label for value in answers.get("remedies", {}).get("choices", [])
         )
@@ -527,12 +542,7 @@ class FileComplaint(Journey):
             ReviewRow("name", N_("Your name"), (text("name"),)),
             ReviewRow("mobile", N_("Your mobile number"), (mobile,)),
             ReviewRow("address", N_("Your address"), (text("address"),)),
-            ReviewRow(
-                "privacy",
-                N_("Video mediation"),
-                (N_("Yes, I agree") if privacy.get("video_mediation") else N_("No"),),
-                True,
-            ),
+            ReviewRow("video_consent", N_("Video mediation"), choice("video_consent", VIDEO_CONSENT), True),
         ]
         return [
             ReviewRow(row.step, row.label, tuple(v for v in row.values if v), row.words)
@@ -553,7 +563,7 @@ class FileComplaint(Journey):
             step = str(answer["edit"])
             self.answers["review"] = {"edit": step}
             if step == "merchant_photo":
-                self.answers.setdefault("merchant_photo", {})["back_to"] = "review"
+                self.answers[PHOTO_RETURN] = {"step": "review"}
             return self.goto(step)
         if not answer.get("submit"):
             return ShowScreen("review", "review", prompt, fields)
@@ -647,6 +657,5 @@ PRIVACY_NOTICE = N_(
     "and your photos and recording. The market supervision office uses them only to handle "
     "this complaint. The mediator and, in the mediation, the seller see them. They are kept "
     "for three years after the case closes, then deleted. This kiosk deletes them once they "
-    "are sent. Touch 'I agree' to go on. Separately, tell us whether you agree to a video "
-    "mediation."
+    "are sent. Touch 'I agree' to go on."
 )

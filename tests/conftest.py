@@ -5,6 +5,11 @@ from __future__ import annotations
 import os
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
+# The kiosk's on-screen keyboard, as ui.app.application() sets it up (pytest-qt makes
+# the QApplication itself).
+from ui.app import use_on_screen_keyboard  # noqa: E402
+
+use_on_screen_keyboard()
 os.environ.pop("KIOSK_DATA_DIR", None)
 
 from collections.abc import Callable, Iterator

@@ -13,7 +13,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
 from kiosk.settings import LANGUAGES, TEXT_SIZES
-from ui.screenshot import DEMOS
+from ui.screenshot import DEMO_SCREENS, DEMOS
 from ui.shell import KioskShell
 from ui.theme import BODY_PX, MIN_GAP_PX, MIN_TARGET_PX, contrast_ratio
 
@@ -164,7 +164,7 @@ def test_every_screen_is_readable_and_reachable(
     shell = make_shell(width, height, language=language, text_size=text_size)
     DEMOS[screen](shell)
     qapp.processEvents()
-    assert shell.current.name == screen
+    assert shell.current.name == DEMO_SCREENS[screen]
     problems = check_screen(shell, width, height)
     assert not problems, "\n".join(problems)
 

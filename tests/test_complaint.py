@@ -119,7 +119,8 @@ def answer_all(run: JourneyRun, visit: Visit) -> ShowScreen:
         ({"text": "张秀英"}, "mobile"),
         ({"digits": "13912345678"}, "address"),
         ({"text": "幸福社区 3 号楼 2 单元"}, "privacy"),
-        ({"processing": True, "video_mediation": True}, "review"),
+        ({"processing": True}, "video_consent"),
+        ({"choice": "yes"}, "review"),
     ]
     result: StepResult | None = None
     for answer, next_step in steps:
@@ -318,8 +319,20 @@ def test_without_consent_there_is_no_complaint(visit: Visit, desk: Desk) -> None
     run = JourneyRun(FileComplaint(visit, desk))
     answer_all(run, visit)
     privacy = screen(run.answer({"edit": "privacy"}))
-    refused = screen(run.answer({"processing": False, "video_mediation": True}))
+    refused = screen(run.answer({"processing": False}))
     assert privacy.step == refused.step == "privacy" and refused.errors["processing"]
+
+
+def test_video_mediation_is_agreed_separately(visit: Visit, desk: Desk) -> None:
+    run = JourneyRun(FileComplaint(visit, desk))
+    answer_all(run, visit)
+    assert screen(run.answer({"edit": "video_consent"})).screen == "choice"
+    review = screen(run.answer({"choice": "no"}))
+    assert {r.step: r.values for r in review.fields["rows"]}["video_consent"] == (
+        "No, not by video",
+    )
+    finish(run, run.answer({"submit": True}))
+    assert desk.outbox.due()[0].body.consent.video_mediation is False
 
 
 def test_a_failing_outbox_keeps_every_answer_and_says_so(visit: Visit, desk: Desk) -> None:

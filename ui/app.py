@@ -32,6 +32,7 @@ def application() -> QApplication:
         # No screen at all (a server, CI): draw offscreen rather than fail to start.
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         log.warning("no display found: the kiosk draws offscreen, where no one can see it")
+    use_on_screen_keyboard()
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
     )
@@ -39,6 +40,24 @@ def application() -> QApplication:
     app.setApplicationName("mediation-kiosk")
     app.setApplicationDisplayName("Mediation Room Kiosk")
     return app
+
+
+#: Warnings the keyboard's Qt Quick and sound modules print from their loader threads,
+#: about things the kiosk does not use (PipeWire, a QML property name). Under a Python
+#: stderr that is not the process's own (pytest's capture), such a warning from a worker
+#: thread deadlocks the keyboard's start, so they are switched off.
+QUIET_LOGGING = "qt.multimedia.symbolsresolver=false;qt.qml.propertyCache.append=false"
+
+
+def use_on_screen_keyboard() -> None:
+    """Route typing through Qt Virtual Keyboard (ui.widgets.keyboard); before the
+    QApplication is made."""
+    os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
+    # The kiosk embeds the keyboard in its text screen; the desktop pop-up would cover it.
+    os.environ["QT_VIRTUALKEYBOARD_DESKTOP_DISABLE"] = "1"
+    rules = os.environ.get("QT_LOGGING_RULES", "")
+    if QUIET_LOGGING not in rules:
+        os.environ["QT_LOGGING_RULES"] = ";".join(r for r in (rules, QUIET_LOGGING) if r)
 
 
 def open_shell(settings: Settings) -> KioskShell:

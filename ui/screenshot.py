@@ -13,6 +13,7 @@ from kiosk.journeys import ShowProgress, ShowScreen
 from kiosk.pins import DEMO_PIN, hash_pin
 from kiosk.settings import Settings
 from ui.app import application
+from ui.demo_steps import STEP_DEMOS
 from ui.screens import SCREENS
 from ui.screens.attendant_unlock import AttendantUnlockScreen
 from ui.shell import KioskShell
@@ -119,9 +120,19 @@ DEMOS: dict[str, Callable[[KioskShell], None]] = {
 }
 
 
+DEMOS.update({name: demo for name, (_screen, _about, demo) in STEP_DEMOS.items()})
+#: The screen each demo shows (a step's demo shows the screen that renders it).
+DEMO_SCREENS: dict[str, str] = {name: name for name in DEMOS} | {
+    name: screen for name, (screen, _about, _demo) in STEP_DEMOS.items()
+}
+
+
 def screen_list() -> list[str]:
-    """One line a screen: its name, then what it shows."""
-    return [f"{kind.name}  {kind.description}" for kind in SCREENS]
+    """One line a screen: its name, then what it shows; then each journey step's demo."""
+    screens = [f"{kind.name}  {kind.description}" for kind in SCREENS]
+    known = {kind.name for kind in SCREENS}
+    steps = [f"{name}  {about}" for name, (_s, about, _d) in STEP_DEMOS.items() if name not in known]
+    return screens + steps
 
 
 def demo_settings(data_dir: Path, language: str, text_size: int) -> Settings:

@@ -13,18 +13,20 @@ from PySide6.QtGui import QCloseEvent, QKeyEvent, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import QApplication, QLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.attendant import CornerKnock, PinLock, PinOutcome, PinVerdict
+from kiosk.desk import KioskDesk
 from kiosk.guidance import Guide, Speech, Transcript
 from kiosk.i18n import LANGUAGE_NAMES, Translator
 from kiosk.idle import IdleState, IdleWatch
 from kiosk.journeys import Abort, Done, JourneyRun, ShowProgress, ShowScreen, StepResult
 from kiosk.presence import PresenceEvent
-from kiosk.room import GREETING, PRINTING, consumer_notices
+from kiosk.room import GREETING, PRINTING, consumer_notices, make_receipt
 from kiosk.service_switch import ServiceSwitch
 from kiosk.services import service
 from kiosk.settings import TEXT_SIZES, Settings
 from kiosk.sync_status import SyncState, SyncStatus
 from kiosk.visit import Presentation, Visit, sweep
 from ui.screens import SCREENS
+from ui.background import Background
 from ui.screens.base import Nav, Screen
 from ui.theme import Theme, scale_for
 from ui.widgets.bars import BottomBar, Header
@@ -81,6 +83,15 @@ class KioskShell(QWidget):
         # The room's devices, when the kiosk runs with them; tests and screenshots go without.
         self.room = room
         self.guide = Guide(speech or (room.speech if room is not None else Transcript()))
+        # What the journeys ask of the kiosk: the outbox, the hub, the room's settings.
+        self.desk = KioskDesk(
+            settings.data_dir,
+            outbox=lambda: self.outbox,
+            room=lambda: self.room_settings,
+            filed=lambda: self.sync.wake() if self.sync is not None else None,
+            verify=settings.hub_ca_file or True,
+        )
+        self.background = Background(self)
         self.service = ServiceSwitch(settings.data_dir / "service.json")
         self.idle = IdleWatch(settings.idle_seconds, settings.idle_warning_seconds)
         self.knock = CornerKnock()
@@ -215,11 +226,15 @@ class KioskShell(QWidget):
         match result:
             case ShowScreen(screen=screen):
                 self.show_screen(screen, result)
-            case ShowProgress():
+            case ShowProgress(work=work):
                 self.show_screen("please_wait", result)
+                if work is not None:
+                    self._work_for(self._runs[-1], work)
             case Done(screen=screen):
                 self._runs.pop()
                 self.show_screen(screen, result)
+                if screen == "complaint_filed":
+                    self._print_complaint_receipt(result)
             case Abort(reason=reason):
                 log.info("journey ended early: %s", reason)
                 self._runs.pop()
@@ -239,16 +254,28 @@ class KioskShell(QWidget):
         if self._runs and self._runs[-1].journey.name == name:
             self.show_step(self._runs[-1].start())
             return
-        run = JourneyRun(service(name).journey(self.visit))
+        run = JourneyRun(service(name).journey(self.visit, self.desk))
         self._runs.append(run)
         self.show_step(run.start())
+
+    def answer(self, values: dict[str, object]) -> None:
+        """The consumer answered the step on screen."""
+        if not self._runs or self._runs[-1].step is None:
+            return
+        self.show_step(self._runs[-1].answer(values))
 
     def go_back(self) -> None:
         """One step back; from a journey's first step, back where the consumer came from."""
         if not self._runs:
             self.go_home()
             return
-        result = self._runs[-1].back()
+        run = self._runs[-1]
+        draft = self.current.draft()
+        if draft is not None and run.step is not None and run.step == self.current_step():
+            # Going back never loses what was entered here but not yet confirmed.
+            answers = run.journey.answers
+            answers[run.step] = {**answers.get(run.step, {}), **draft}
+        result = run.back()
         if result is not None:
             self.show_step(result)
             return
@@ -259,6 +286,41 @@ class KioskShell(QWidget):
             self.go_home()
         else:
             self.show_screen(self._resting_screen())
+
+    def keep_draft(self, draft: dict[str, object] | None) -> None:
+        """Keep what the consumer made on this screen (a recording, a photo) in the
+        journey's answers at once, before they confirm it: nothing made is ever lost."""
+        if not draft or not self._runs:
+            return
+        run = self._runs[-1]
+        step = self.current_step()
+        if step is not None and step == run.step:
+            answers = run.journey.answers
+            answers[step] = {**answers.get(step, {}), **draft}
+
+    def current_step(self) -> str | None:
+        """The journey step the screen on show renders, if any."""
+        result = self.current.result
+        return result.step if isinstance(result, ShowScreen | ShowProgress) else None
+
+    def _work_for(self, run: JourneyRun, work: object) -> None:
+        """Run a step's work off the UI thread; its outcome answers the step, unless the
+        visit or the journey has moved on meanwhile."""
+        visit = self.visit
+
+        def still_here() -> bool:
+            return self.visit is visit and bool(self._runs) and self._runs[-1] is run
+
+        def done(outcome: object) -> None:
+            if still_here():
+                self.show_step(run.answer({"outcome": outcome}))
+
+        def failed(error: BaseException) -> None:
+            if still_here():
+                self.show_step(run.answer({"error": error}))
+
+        assert callable(work)
+        self.background.run(work, done, failed)
 
     def go_home(self) -> None:
         """Leave every journey (their answers stay in the visit) and show the menu."""
@@ -423,6 +485,38 @@ class KioskShell(QWidget):
         # The consumer waits on the printer: no idle countdown meanwhile.
         self.idle.hold(PRINTING_HOLD)
         self.room.print_receipt(receipt, printed, on_screen)
+
+    def _print_complaint_receipt(self, result: Done) -> None:
+        """Print the receipt of the complaint just filed; the screen says how it went, and
+        shows the receipt's QR code when the printer cannot print it."""
+        fields = result.fields
+        filed = self.visit.answers.get("filed_complaint", {})
+        receipt = make_receipt(
+            fields["receipt_number"],
+            self.settings.room_name,
+            fields["filed_at"],
+            str(filed.get("name", "")),
+            fields["status_url"],
+        )
+        screen = self.screens["complaint_filed"]
+        visit = self.visit  # the printer may answer after this visit has ended
+
+        def printed(_job: str) -> None:
+            if self.visit is visit:
+                self.idle.release(PRINTING_HOLD)
+                screen.show_printing("printed")  # type: ignore[attr-defined]
+
+        def not_printed(_reason: str = "") -> None:
+            if self.visit is visit:
+                self.idle.release(PRINTING_HOLD)
+                screen.show_printing("failed")  # type: ignore[attr-defined]
+
+        if self.room is None:
+            not_printed()
+            return
+        self.idle.hold(PRINTING_HOLD)
+        screen.show_printing("printing")  # type: ignore[attr-defined]
+        self.room.print_receipt(receipt, printed, not_printed)
 
     def _presence(self) -> None:
         if self.room is None:

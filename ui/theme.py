@@ -116,8 +116,16 @@ class Theme:
             padding: {pad}px;
         }}
         QPushButton[role="card"]:pressed {{ background: {HEADER}; }}
+        QPushButton[role="card"][chosen="true"] {{
+            background: {HEADER}; border: {max(6, round(8 * self.scale))}px solid {PRIMARY};
+        }}
+        QLineEdit, QPlainTextEdit {{
+            background: {CARD}; color: {INK}; border: 3px solid {PRIMARY};
+            border-radius: {radius}px; padding: 0px {pad}px;
+        }}
         QPushButton[role="card"] QLabel {{ color: {INK}; }}
         QPushButton[role="card"] QLabel[role="heading"] {{ color: {PRIMARY}; }}
+        QPushButton[role="card"] QLabel[role="choice"] {{ color: {PRIMARY}; font-weight: bold; }}
         QPushButton QLabel {{ color: {ON_PRIMARY}; }}
         QPushButton[role="quiet"] QLabel {{ color: {PRIMARY}; }}
         """

@@ -6,21 +6,41 @@ from ui.screens.attendant_panel import AttendantPanelScreen
 from ui.screens.attendant_unlock import AttendantUnlockScreen
 from ui.screens.attract import AttractScreen
 from ui.screens.base import Screen
+from ui.screens.case_lookup import CaseLookupScreen
+from ui.screens.case_status import CaseStatusScreen
+from ui.screens.choice import ChoiceScreen
+from ui.screens.complaint_filed import ComplaintFiledScreen
 from ui.screens.help_coming import HelpComingScreen
 from ui.screens.home import HomeScreen
 from ui.screens.idle_warning import IdleWarningScreen
 from ui.screens.not_available import NotAvailableScreen
 from ui.screens.out_of_service import OutOfServiceScreen
+from ui.screens.number_entry import NumberEntryScreen
+from ui.screens.photos import PhotosScreen
 from ui.screens.please_wait import PleaseWaitScreen
+from ui.screens.privacy import PrivacyScreen
 from ui.screens.receipt_code import ReceiptCodeScreen
+from ui.screens.recording import RecordingScreen
+from ui.screens.review import ReviewScreen
+from ui.screens.text_entry import TextEntryScreen
 
 SCREENS: tuple[type[Screen], ...] = (
     AttractScreen,
     HomeScreen,
     NotAvailableScreen,
     HelpComingScreen,
+    ChoiceScreen,
+    TextEntryScreen,
+    NumberEntryScreen,
+    RecordingScreen,
+    PhotosScreen,
+    PrivacyScreen,
+    ReviewScreen,
     PleaseWaitScreen,
+    ComplaintFiledScreen,
     ReceiptCodeScreen,
+    CaseLookupScreen,
+    CaseStatusScreen,
     IdleWarningScreen,
     OutOfServiceScreen,
     AttendantUnlockScreen,

@@ -62,6 +62,18 @@ class Screen(QWidget):
             return self.result.fields
         return {}
 
+    @property
+    def errors(self) -> Mapping[str, str]:
+        """What is wrong with the answer given, by field (none without a step result)."""
+        if isinstance(self.result, ShowScreen):
+            return self.result.errors
+        return {}
+
+    def draft(self) -> dict[str, Any] | None:
+        """What the consumer entered here but has not confirmed yet; the shell keeps it
+        when they go back, so nothing entered is lost. None: nothing to keep."""
+        return None
+
     def spoken_prompt(self) -> str:
         """The message id spoken when the screen appears."""
         if self.result is not None and self.result.prompt:

@@ -60,6 +60,11 @@ class IconButton(QPushButton):
         self.setAccessibleName(text)
         self.updateGeometry()
 
+    def set_icon(self, icon: str, theme: Theme) -> None:
+        """Show another icon (a tick when something is chosen)."""
+        self._icon_name = icon
+        self.apply_theme(theme)
+
     def text_label(self) -> QLabel:
         """The label that carries the word, for tests and the accessibility check."""
         return self._word
@@ -110,7 +115,7 @@ class IconButton(QPushButton):
 class CardButton(QPushButton):
     """A large menu card: an icon, a heading and a line saying what it is for."""
 
-    def __init__(self, icon: str, parent: QWidget | None = None) -> None:
+    def __init__(self, icon: str, parent: QWidget | None = None, compact: bool = False) -> None:
         super().__init__(parent)
         self.setProperty("role", "card")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -119,7 +124,9 @@ class CardButton(QPushButton):
         self._icon = _passive(QLabel())
         self._icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._heading = _passive(QLabel())
-        self._heading.setProperty("role", "heading")
+        # A compact card (one of many answers to a question) words its choice in bold body
+        # text, so seven of them fit a small screen at the largest text size.
+        self._heading.setProperty("role", "choice" if compact else "heading")
         self._heading.setWordWrap(True)
         self._explanation = _passive(QLabel())
         self._explanation.setWordWrap(True)
@@ -140,6 +147,8 @@ class CardButton(QPushButton):
         """Set the heading and the explanation."""
         self._heading.setText(heading)
         self._explanation.setText(explanation)
+        # An empty line would still take its share of the card's height from the heading.
+        self._explanation.setVisible(bool(explanation))
         self.setAccessibleName(heading)
         self.setAccessibleDescription(explanation)
 

@@ -1,0 +1,262 @@
+"""The consumer's whole complaint, tapped through on the real screens with the room's fake
+camera, microphone and printer, in both languages; then the complaint as the real hub
+holds it, and the printed receipt whose QR code opens the case."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sqlite3
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QLabel
+
+from kiosk.enrollment import enroll
+from kiosk.hub_client import HubClient
+from tests.hubs import HubProcess, enroll_code, running_hub
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubProcess]:
+    folder = tmp_path_factory.mktemp("complaint-hub")
+    with running_hub(f"sqlite:///{folder / 'hub.sqlite3'}", folder) as running:
+        yield running
+
+
+@pytest.fixture
+def kiosk(make_shell, qtbot, settings, hub: HubProcess) -> Iterator[Any]:  # type: ignore[no-untyped-def]
+    """An enrolled kiosk with the room's demo devices and its sync to the hub running."""
+    from ui.fleet import FleetLink
+    from ui.room import RoomLink
+
+    enroll(settings.data_dir, HubClient(hub.url), enroll_code(hub))
+    shell = make_shell()
+    room = RoomLink.open(dataclasses.replace(settings, recording_limit_seconds=30))
+    room.setParent(shell)
+    shell.attach_room(room)
+    room.start()
+    # The sync as the kiosk runs it (not demo mode: the test's hub is the hub).
+    link = FleetLink(dataclasses.replace(settings, devices="real"), shell)
+    link.start()
+    try:
+        yield shell
+    finally:
+        link.stop()
+        room.close()
+
+
+def labels(shell: Any) -> str:
+    """Every word on screen."""
+    words = [w.text() for w in shell.current.findChildren(QLabel) if w.isVisibleTo(shell)]
+    return " | ".join(w for w in words if w)
+
+
+def tap(qtbot: Any, shell: Any, words: str) -> None:
+    """Touch the visible button whose name holds these words."""
+    for button in shell.current.findChildren(QAbstractButton):
+        if button.isVisibleTo(shell) and words in button.accessibleName():
+            qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+            return
+    names = [b.accessibleName() for b in shell.current.findChildren(QAbstractButton)]
+    raise AssertionError(f"no button {words!r} on {shell.current.name}: {names}")
+
+
+def type_in(qtbot: Any, shell: Any, keys: str, pick: str = "") -> None:
+    """Type on the on-screen keyboard; with `pick`, choose that Pinyin candidate."""
+    screen = shell.current
+    assert screen.name == "text_entry"
+    keyboard = screen.keyboard
+    keyboard.press(keys)
+    if pick:
+        qtbot.waitUntil(lambda: pick in keyboard.candidates(), timeout=5000)
+        keyboard.choose(keyboard.candidates().index(pick))
+    qtbot.wait(50)
+
+
+WORDS = {
+    "zh_CN": {
+        "food": "食品安全",
+        "mini": "小程序",
+        "next": "下一步",
+        "photo": "拍照",
+        "keep": "保留",
+        "record": "开始录音",
+        "stop": "停止",
+        "listen": "听一听",
+        "refund": "退款",
+        "apology": "道歉",
+        "agree": "我同意",
+        "video": "视频调解",
+        "send": "提交投诉",
+        "saved": "您的投诉已保存",
+        "take": "请从打印机取走收据",
+    },
+    "en": {
+        "food": "Food safety",
+        "mini": "Mini-program",
+        "next": "Next",
+        "photo": "Take a photo",
+        "keep": "Keep it",
+        "record": "Start recording",
+        "stop": "Stop",
+        "listen": "Listen",
+        "refund": "Money back",
+        "apology": "apology",
+        "agree": "I agree",
+        "video": "video mediation",
+        "send": "Send the complaint",
+        "saved": "Your complaint is saved",
+        "take": "take your receipt",
+    },
+}
+
+
+def qr_text(pdf: Path, folder: Path) -> str:
+    """The text of the QR code printed on a receipt (the PDF rendered, then read)."""
+    import cv2
+
+    stem = folder / "receipt"
+    subprocess.run(["pdftoppm", "-r", "300", "-png", "-singlefile", str(pdf), str(stem)], check=True)
+    image = cv2.imread(f"{stem}.png")
+    text, _points, _ = cv2.QRCodeDetector().detectAndDecode(image)
+    return str(text)
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_a_complaint_tapped_through_reaches_the_hub_and_prints_its_receipt(
+    kiosk: Any, qtbot: Any, hub: HubProcess, settings: Any, tmp_path: Path, language: str
+) -> None:
+    shell, w = kiosk, WORDS[language]
+    shell.start_visit()
+    shell.set_language(language)
+    shell.open_service("file_complaint")
+    qtbot.waitUntil(lambda: shell.room_settings is not None, timeout=10_000)
+    shell.open_service("file_complaint")
+
+    tap(qtbot, shell, w["food"])
+    tap(qtbot, shell, w["mini"])
+    if language == "zh_CN":
+        type_in(qtbot, shell, "hongcha", pick="红茶")
+        assert shell.current.typed() == "红茶"
+    else:
+        type_in(qtbot, shell, "iced tea")
+    tap(qtbot, shell, w["next"])
+    # The seller: typed name, then the sign photographed instead of typing the address.
+    type_in(qtbot, shell, "haoyunlai" if language == "zh_CN" else "Haoyunlai", pick="好运来" if language == "zh_CN" else "")
+    tap(qtbot, shell, w["next"])
+    assert shell.current_step() == "merchant_address"
+    tap(qtbot, shell, w["photo"])
+    assert shell.current.name == "photos"
+    qtbot.waitUntil(lambda: shell.current.view.shown is not None, timeout=10_000)
+    tap(qtbot, shell, w["photo"])
+    tap(qtbot, shell, w["keep"])
+    tap(qtbot, shell, w["next"])
+    assert shell.current_step() == "merchant_address"
+    tap(qtbot, shell, w["next"])  # the photo names the seller: no address needed
+    assert shell.current_step() == "when"
+    tap(qtbot, shell, "今天" if language == "zh_CN" else "Today")
+
+    # What happened, spoken into the room microphone, then heard back.
+    assert shell.current.name == "recording"
+    tap(qtbot, shell, w["record"])
+    qtbot.waitUntil(lambda: shell.current.take is not None and shell.current.take.seconds > 2.5, timeout=10_000)
+    tap(qtbot, shell, w["stop"])
+    qtbot.waitUntil(lambda: shell.current.state == "recorded", timeout=10_000)
+    tap(qtbot, shell, w["listen"])
+    qtbot.waitUntil(lambda: shell.room.devices.speaker.playing() or True)
+    tap(qtbot, shell, w["next"])
+
+    # Evidence: two photos of the product.
+    assert shell.current_step() == "evidence"
+    for _ in range(2):
+        tap(qtbot, shell, w["photo"])
+        tap(qtbot, shell, w["keep"])
+        qtbot.wait(120)  # the next frame of the video
+    assert len(shell.current.kept) == 2
+    tap(qtbot, shell, w["next"])
+
+    tap(qtbot, shell, w["refund"])
+    tap(qtbot, shell, w["apology"])
+    tap(qtbot, shell, w["next"])
+    if language == "zh_CN":
+        type_in(qtbot, shell, "zhang", pick="张")
+        type_in(qtbot, shell, "xiuying", pick="秀英")
+    else:
+        type_in(qtbot, shell, "Zhang Xiuying")
+    tap(qtbot, shell, w["next"])
+    assert shell.current.name == "number_entry"
+    for digit in "13912345678":
+        qtbot.mouseClick(shell.current.keypad.keys[digit], Qt.MouseButton.LeftButton)
+    tap(qtbot, shell, w["next"])
+    # The address: the room's community address is filled in, to be changed.
+    assert shell.current.typed() == shell.room_settings.address
+    type_in(qtbot, shell, " 2")
+    tap(qtbot, shell, w["next"])
+    assert shell.current.name == "privacy"
+    tap(qtbot, shell, w["agree"])
+    tap(qtbot, shell, w["video"])
+    tap(qtbot, shell, w["next"])
+    assert shell.current.name == "review"
+    assert shell.current.missing == []
+
+    tap(qtbot, shell, w["send"])
+    tap(qtbot, shell, w["send"]) if shell.current.name == "review" else None  # a double tap
+    qtbot.waitUntil(lambda: shell.current.name == "complaint_filed", timeout=10_000)
+    assert w["saved"] in labels(shell)
+    qtbot.waitUntil(lambda: shell.current.printing == "printed", timeout=15_000)
+    assert w["take"] in labels(shell)
+    number = shell.current.fields["receipt_number"]
+    assert number in labels(shell)
+
+    # The printed receipt: its QR code opens the case's status page.
+    printed = sorted((settings.data_dir / "printed").glob("receipt-*.pdf"))
+    assert printed, "nothing was printed"
+    assert qr_text(printed[-1], tmp_path) == f"{hub.url}/status/{number}"
+
+    # The hub holds the complaint, its photos and its recording, exactly once.
+    client = HubClient(hub.url)
+    qtbot.waitUntil(lambda: shell.outbox.case_number(number) is not None, timeout=30_000)
+    db = sqlite3.connect(hub.db.removeprefix("sqlite:///"))
+    rows = db.execute(
+        "SELECT uuid, body, case_number FROM complaints WHERE receipt_number = ?", (number,)
+    ).fetchall()
+    assert len(rows) == 1
+    uuid, body_text, case_number = rows[0]
+    body = json.loads(body_text)
+    assert body["category"] == "food_safety"
+    assert body["purchase"]["channel"] == "mini_program"
+    assert body["purchase"]["item"] == ("红茶" if language == "zh_CN" else "iced tea")
+    assert body["merchant"]["name"] == ("好运来" if language == "zh_CN" else "Haoyunlai")
+    assert body["merchant"]["photographed"] is True
+    assert body["remedies"] == ["refund", "apology"]
+    assert body["complainant"]["mobile"] == "13912345678"
+    assert body["complainant"]["address"].endswith(" 2")
+    assert body["consent"] == {"processing": True, "video_mediation": True}
+    assert body["language"] == language
+    files = db.execute(
+        "SELECT content_type, data FROM attachments WHERE complaint_uuid = ?", (uuid,)
+    ).fetchall()
+    kinds = sorted(content_type for content_type, _data in files)
+    assert kinds == ["audio/ogg", "image/jpeg", "image/jpeg", "image/jpeg"]
+    for content_type, data in files:
+        assert data[:4] == (b"OggS" if content_type == "audio/ogg" else b"\xff\xd8\xff\xe0"[:3] + data[3:4])
+    voice = next(data for content_type, data in files if content_type == "audio/ogg")
+    voice_file = tmp_path / "voice.ogg"
+    voice_file.write_bytes(voice)
+    from devices.audio import load_recording
+
+    assert load_recording(voice_file).seconds > 2.0
+    assert client.case(number).case_number == case_number
+
+    # The visit ends: nothing of it is left for the next person.
+    folder = shell.visit.folder
+    shell.finish_visit()
+    assert not folder.exists()
+    shell.start_visit()
+    shell.open_service("file_complaint")
+    assert shell.current.name == "choice" and shell.current.fields["selected"] == []

@@ -1,0 +1,202 @@
+"""Demo pictures of every step of the consumer's journeys, reached by answering the real
+journey with a demo consumer's answers (for reviews, and the accessibility check)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QImage, QPainter
+
+from kiosk.journeys import Done
+from kiosk.wire import CaseStatus, RoomSettings
+
+if TYPE_CHECKING:
+    from ui.shell import KioskShell
+
+DEMO_ROOM = RoomSettings(
+    room_code="R0001",
+    room_name="幸福社区消费纠纷调解室",
+    address="幸福社区 3 号楼",
+)
+DEMO_FILED_AT = dt.datetime(2026, 11, 28, 10, 32).astimezone()
+DEMO_RECEIPT = "R0001K1-261128-001-7"
+
+
+def demo_photo(shell: KioskShell, n: int) -> str:
+    """A picture standing in for a photo of the product (drawn, no camera needed)."""
+    image = QImage(640, 480, QImage.Format.Format_RGB32)
+    image.fill(QColor("#D8E4F0"))
+    painter = QPainter(image)
+    painter.setBrush(QColor("#8A4B1C"))
+    painter.drawRoundedRect(250, 60 + n * 10, 140, 360, 30, 30)
+    painter.setBrush(QColor("#F4F4F4"))
+    painter.drawRect(260, 200, 120, 80)
+    painter.setPen(QColor("#111111"))
+    painter.drawText(image.rect(), Qt.AlignmentFlag.AlignBottom, f"photo {n}")
+    painter.end()
+    path = shell.visit.folder / f"demo-photo-{n}.jpg"
+    image.save(str(path), "JPEG")
+    return str(path)
+
+
+def _answers(shell: KioskShell) -> list[tuple[str, dict[str, Any]]]:
+    english = shell.visit.presentation.language == "en"
+    return [
+        ("category", {"choice": "food_safety"}),
+        ("channel", {"choice": "mini_program"}),
+        ("item", {"text": "Bottled iced tea" if english else "瓶装冰红茶"}),
+        ("merchant_name", {"text": "Haoyunlai Trading" if english else "好运来商贸"}),
+        ("merchant_address", {"text": "8 Xingfu Road" if english else "幸福路 8 号"}),
+        ("when", {"choice": "another_day"}),
+        ("date", {"digits": "20261120"}),
+        ("facts", {"type": True}),
+        (
+            "facts_text",
+            {
+                "text": "There was a fly in the bottle when I opened it."
+                if english
+                else "打开瓶子时发现里面有一只苍蝇。"
+            },
+        ),
+        ("evidence", {"photos": [demo_photo(shell, 1), demo_photo(shell, 2)]}),
+        ("remedies", {"choices": ["refund", "apology"]}),
+        ("name", {"text": "Zhang Xiuying" if english else "张秀英"}),
+        ("mobile", {"digits": "13912345678"}),
+        ("address", {"text": "Building 3, Xingfu Community" if english else "幸福社区 3 号楼"}),
+        ("privacy", {"processing": True}),
+        ("video_consent", {"choice": "yes"}),
+    ]
+
+
+def complaint_at(step: str) -> Callable[[KioskShell], None]:
+    """A demo that answers the complaint journey up to `step` and shows it."""
+
+    def demo(shell: KioskShell) -> None:
+        shell.apply_room(DEMO_ROOM)
+        shell.start_visit()
+        shell.open_service("file_complaint")
+        for at, answer in _answers(shell):
+            if shell.current_step() == step:
+                return
+            if at == "facts" and step == "facts":
+                return
+            shell.answer(answer)
+        assert shell.current_step() == step, (step, shell.current_step())
+
+    def filled(shell: KioskShell) -> None:
+        demo(shell)
+        screen = shell.current
+        if step == "mobile":
+            for digit in "13912345678":
+                screen.add_digit(digit)  # type: ignore[attr-defined]
+        elif step == "evidence":
+            # Two photos kept and a third just taken, waiting for 'keep' or 'take again'.
+            screen.kept = [demo_photo(shell, 1), demo_photo(shell, 2)]  # type: ignore[attr-defined]
+            screen.looking_at, screen.fresh = demo_photo(shell, 3), True  # type: ignore[attr-defined]
+            screen.retranslate()
+
+    return filled
+
+def _filed(shell: KioskShell) -> None:
+    shell.apply_room(DEMO_ROOM)
+    shell.start_visit()
+    shell.show_screen(
+        "complaint_filed",
+        Done(
+            "complaint_filed",
+            "",
+            {
+                "receipt_number": DEMO_RECEIPT,
+                "filed_at": DEMO_FILED_AT,
+                "status_url": f"https://hub.example/status/{DEMO_RECEIPT}",
+                "mediation_open": True,
+            },
+        ),
+    )
+    # The printer failed: the receipt shows as a code (the fullest this screen gets).
+    shell.screens["complaint_filed"].show_printing("failed")  # type: ignore[attr-defined]
+
+
+def _case_lookup(shell: KioskShell) -> None:
+    shell.start_visit()
+    shell.open_service("check_case")
+    screen = shell.screens["case_lookup"]
+    for digit in "2026000123":
+        screen.add_digit(digit)  # type: ignore[attr-defined]
+
+
+def _case_status(shell: KioskShell) -> None:
+    from kiosk.case_journey import NEXT_STEP_WORDS, STATUS_WORDS
+
+    shell.start_visit()
+    shell.show_screen(
+        "case_status",
+        Done(
+            "case_status",
+            "",
+            {
+                "case_number": "2026-000123",
+                "receipt_number": DEMO_RECEIPT,
+                "status": STATUS_WORDS[CaseStatus.ACCEPTED],
+                "next_step": NEXT_STEP_WORDS["join_mediation"],
+                "can_join": True,
+            },
+        ),
+    )
+
+
+COMPLAINT_STEPS = (
+    "category",
+    "channel",
+    "item",
+    "merchant_name",
+    "merchant_address",
+    "when",
+    "date",
+    "facts",
+    "facts_text",
+    "evidence",
+    "remedies",
+    "name",
+    "mobile",
+    "address",
+    "privacy",
+    "video_consent",
+    "review",
+)
+
+#: Each demo's name, the screen it shows, what it is, and how to reach it.
+STEP_DEMOS: dict[str, tuple[str, str, Callable[[KioskShell], None]]] = {
+    **{
+        f"complaint_{step}": (screen, f"File a complaint, step {step}", complaint_at(step))
+        for step, screen in zip(
+            COMPLAINT_STEPS,
+            (
+                "choice",
+                "choice",
+                "text_entry",
+                "text_entry",
+                "text_entry",
+                "choice",
+                "number_entry",
+                "recording",
+                "text_entry",
+                "photos",
+                "choice",
+                "text_entry",
+                "number_entry",
+                "text_entry",
+                "privacy",
+                "choice",
+                "review",
+            ),
+            strict=True,
+        )
+    },
+    "complaint_filed": ("complaint_filed", "The complaint is saved; receipt as a code", _filed),
+    "case_lookup": ("case_lookup", "Check my case: QR code or case number", _case_lookup),
+    "case_status": ("case_status", "Check my case: status and next step", _case_status),
+}

@@ -1,0 +1,130 @@
+"""One question answered by touching a big picture button (or several, then 'Next')."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QGridLayout
+
+from kiosk.complaint import Choice
+from kiosk.i18n import N_
+from ui.screens.base import Nav, Screen, text
+from ui.theme import Theme
+from ui.widgets.buttons import CardButton, IconButton
+
+if TYPE_CHECKING:
+    from ui.shell import KioskShell
+
+MOST_OPTIONS = 8
+
+
+class ChoiceScreen(Screen):
+    """Picture buttons for the choices; one touch answers, or several and 'Next'."""
+
+    name = "choice"
+    description = "A question answered with big picture buttons (one, or several and Next)"
+    nav = Nav.BACK
+
+    def __init__(self, shell: KioskShell) -> None:
+        super().__init__(shell)
+        self.question = text("heading")
+        self.error = text()
+        self.error.setObjectName("Warning")
+        self.grid = QGridLayout()
+        self.cards: list[CardButton] = []
+        self._chosen: list[str] = []
+        self.next = IconButton("next", "primary")
+        self.next.clicked.connect(self._next)
+        self.column.addWidget(self.question)
+        self.column.addWidget(self.error)
+        self.column.addLayout(self.grid, 1)
+        self.column.addWidget(self.next)
+
+    @property
+    def options(self) -> list[Choice]:
+        """The choices on show."""
+        return list(self.fields.get("options", []))
+
+    @property
+    def multiple(self) -> bool:
+        """True when several may be chosen."""
+        return bool(self.fields.get("multiple"))
+
+    def show_result(self, result: object) -> None:  # type: ignore[override]
+        """Build a card for each choice, with what was chosen before."""
+        super().show_result(result)  # type: ignore[arg-type]
+        self._chosen = list(self.fields.get("selected", []))
+        self._build()
+        self.retranslate()
+
+    def _build(self) -> None:
+        options = self.options[:MOST_OPTIONS]
+        while len(self.cards) > len(options):
+            self._drop(self.cards.pop())
+        for index, option in enumerate(options):
+            if index < len(self.cards) and self.cards[index].property("icon_name") == option.icon:
+                card = self.cards[index]
+            else:
+                card = CardButton(option.icon, compact=True)
+                card.setProperty("icon_name", option.icon)
+                card.clicked.connect(lambda _=False, i=index: self._touched(i))
+                if index < len(self.cards):
+                    self._drop(self.cards[index])
+                    self.cards[index] = card
+                else:
+                    self.cards.append(card)
+                card.apply_theme(self.shell.theme)
+            self.grid.addWidget(card, index // 2, index % 2)
+
+    def _drop(self, card: CardButton) -> None:
+        # Hidden at once: a card waiting to be deleted must never be seen or touched.
+        self.grid.removeWidget(card)
+        card.hide()
+        card.setParent(None)
+        card.deleteLater()
+
+    def _touched(self, index: int) -> None:
+        value = self.options[index].value
+        if not self.multiple:
+            self.shell.answer({"choice": value})
+            return
+        if value in self._chosen:
+            self._chosen.remove(value)
+        else:
+            self._chosen.append(value)
+        self.retranslate()
+
+    def _next(self) -> None:
+        self.shell.answer({"choices": list(self._chosen)})
+
+    def draft(self) -> dict[str, object] | None:
+        """Choices touched but not yet confirmed with 'Next' (kept when going back)."""
+        return {"choices": list(self._chosen)} if self.multiple else None
+
+    def retranslate(self) -> None:
+        """Set the words; chosen cards say so in words as well as in their frame."""
+        self.question.setText(self.t(str(self.fields.get("question", ""))))
+        error = str(self.errors.get("choice", ""))
+        self.error.setText(self.t(error) if error else "")
+        self.error.setVisible(bool(error))
+        for card, option in zip(self.cards, self.options, strict=False):
+            chosen = option.value in self._chosen
+            card.set_texts(
+                self.t(option.label),
+                self.t(N_("Chosen")) if self.multiple and chosen else "",
+            )
+            card.setProperty("chosen", "true" if self.multiple and chosen else "false")
+            card.style().unpolish(card)
+            card.style().polish(card)
+        self.next.set_text(self.t(N_("Next")))
+        self.next.setVisible(self.multiple)
+
+    def clear(self) -> None:
+        """Forget the choices of the visit."""
+        self._chosen = []
+        super().clear()
+
+    def apply_theme(self, theme: Theme) -> None:
+        """Cards apart by the gap."""
+        super().apply_theme(theme)
+        self.grid.setSpacing(theme.gap_px)
