@@ -118,8 +118,7 @@ class CheckMyCase(Journey):
             if number is not None:
                 return self._look_up(number)
             error = N_(
-                "This is not a receipt number. It looks like R0001K1-261128-001-2. "
-                "Please check it."
+                "This is not a receipt number. It looks like R0001K1-261128-001-2. Please check it."
             )
         return ShowScreen(
             "receipt_text",

@@ -542,7 +542,9 @@ class FileComplaint(Journey):
             ReviewRow("name", N_("Your name"), (text("name"),)),
             ReviewRow("mobile", N_("Your mobile number"), (mobile,)),
             ReviewRow("address", N_("Your address"), (text("address"),)),
-            ReviewRow("video_consent", N_("Video mediation"), choice("video_consent", VIDEO_CONSENT), True),
+            ReviewRow(
+                "video_consent", N_("Video mediation"), choice("video_consent", VIDEO_CONSENT), True
+            ),
         ]
         return [
             ReviewRow(row.step, row.label, tuple(v for v in row.values if v), row.words)

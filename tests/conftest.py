@@ -5,11 +5,6 @@ from __future__ import annotations
 import os
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
-# The kiosk's on-screen keyboard, as ui.app.application() sets it up (pytest-qt makes
-# the QApplication itself).
-from ui.app import use_on_screen_keyboard  # noqa: E402
-
-use_on_screen_keyboard()
 os.environ.pop("KIOSK_DATA_DIR", None)
 
 from collections.abc import Callable, Iterator
@@ -20,6 +15,11 @@ import pytest
 from kiosk.guidance import Transcript
 from kiosk.pins import hash_pin
 from kiosk.settings import Settings
+from ui.app import use_on_screen_keyboard
+
+# The kiosk's on-screen keyboard, as ui.app.application() sets it up (pytest-qt makes
+# the QApplication itself, after this).
+use_on_screen_keyboard()
 
 TEST_PIN = "246810"
 # Few rounds keep the tests quick; the rounds are part of the stored hash.

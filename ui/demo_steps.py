@@ -38,7 +38,7 @@ def demo_photo(shell: KioskShell, n: int) -> str:
     painter.drawText(image.rect(), Qt.AlignmentFlag.AlignBottom, f"photo {n}")
     painter.end()
     path = shell.visit.folder / f"demo-photo-{n}.jpg"
-    image.save(str(path), "JPEG")
+    image.save(str(path), b"JPEG")
     return str(path)
 
 
@@ -99,6 +99,7 @@ def complaint_at(step: str) -> Callable[[KioskShell], None]:
             screen.retranslate()
 
     return filled
+
 
 def _filed(shell: KioskShell) -> None:
     shell.apply_room(DEMO_ROOM)

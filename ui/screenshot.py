@@ -131,7 +131,9 @@ def screen_list() -> list[str]:
     """One line a screen: its name, then what it shows; then each journey step's demo."""
     screens = [f"{kind.name}  {kind.description}" for kind in SCREENS]
     known = {kind.name for kind in SCREENS}
-    steps = [f"{name}  {about}" for name, (_s, about, _d) in STEP_DEMOS.items() if name not in known]
+    steps = [
+        f"{name}  {about}" for name, (_s, about, _d) in STEP_DEMOS.items() if name not in known
+    ]
     return screens + steps
 
 

@@ -25,8 +25,8 @@ from kiosk.services import service
 from kiosk.settings import TEXT_SIZES, Settings
 from kiosk.sync_status import SyncState, SyncStatus
 from kiosk.visit import Presentation, Visit, sweep
-from ui.screens import SCREENS
 from ui.background import Background
+from ui.screens import SCREENS
 from ui.screens.base import Nav, Screen
 from ui.theme import Theme, scale_for
 from ui.widgets.bars import BottomBar, Header

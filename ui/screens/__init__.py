@@ -14,8 +14,8 @@ from ui.screens.help_coming import HelpComingScreen
 from ui.screens.home import HomeScreen
 from ui.screens.idle_warning import IdleWarningScreen
 from ui.screens.not_available import NotAvailableScreen
-from ui.screens.out_of_service import OutOfServiceScreen
 from ui.screens.number_entry import NumberEntryScreen
+from ui.screens.out_of_service import OutOfServiceScreen
 from ui.screens.photos import PhotosScreen
 from ui.screens.please_wait import PleaseWaitScreen
 from ui.screens.privacy import PrivacyScreen

@@ -58,9 +58,11 @@ class CaseLookupScreen(Screen):
         self.left.addWidget(self.hint)
         self.left.addStretch(1)
         self.left.addWidget(self.number)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.letters)
+        # One above the other: side by side they do not fit beside the keypad at the
+        # largest text size.
+        buttons = QVBoxLayout()
         buttons.addWidget(self.look)
+        buttons.addWidget(self.letters)
         self.left.addLayout(buttons)
         self.buttons = buttons
         self.body = QHBoxLayout()

@@ -37,10 +37,10 @@ class CaseStatusScreen(Screen):
         for widget in (self.heading, self.number, self.status, self.next_step):
             self.column.addWidget(widget)
         self.column.addStretch(1)
-        self.actions = QHBoxLayout()
-        self.actions.addWidget(self.join)
-        self.actions.addWidget(self.menu)
-        self.column.addLayout(self.actions)
+        self.action_row = QHBoxLayout()
+        self.action_row.addWidget(self.join)
+        self.action_row.addWidget(self.menu)
+        self.column.addLayout(self.action_row)
 
     def _join(self) -> None:
         number = str(self.fields.get("case_number", ""))
@@ -68,4 +68,4 @@ class CaseStatusScreen(Screen):
     def apply_theme(self, theme: Theme) -> None:
         """Gaps for the text size."""
         super().apply_theme(theme)
-        self.actions.setSpacing(theme.gap_px)
+        self.action_row.setSpacing(theme.gap_px)

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QGridLayout
 
 from kiosk.complaint import Choice
 from kiosk.i18n import N_
-from ui.screens.base import Nav, Screen, text
+from ui.screens.base import Nav, Screen, Shown, text
 from ui.theme import Theme
 from ui.widgets.buttons import CardButton, IconButton
 
@@ -50,9 +50,9 @@ class ChoiceScreen(Screen):
         """True when several may be chosen."""
         return bool(self.fields.get("multiple"))
 
-    def show_result(self, result: object) -> None:  # type: ignore[override]
+    def show_result(self, result: Shown) -> None:
         """Build a card for each choice, with what was chosen before."""
-        super().show_result(result)  # type: ignore[arg-type]
+        super().show_result(result)
         self._chosen = list(self.fields.get("selected", []))
         self._build()
         self.retranslate()
@@ -75,6 +75,7 @@ class ChoiceScreen(Screen):
                     self.cards.append(card)
                 card.apply_theme(self.shell.theme)
             self.grid.addWidget(card, index // 2, index % 2)
+            card.show()  # a child added to a shown screen would only show a turn later
 
     def _drop(self, card: CardButton) -> None:
         # Hidden at once: a card waiting to be deleted must never be seen or touched.

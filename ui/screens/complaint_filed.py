@@ -26,8 +26,7 @@ PRINT_WORDS = {
     ),
 }
 NEXT_STEP = N_(
-    "The mediation centre will look at your complaint and send you a text message "
-    "within 7 days."
+    "The mediation centre will look at your complaint and send you a text message within 7 days."
 )
 
 
@@ -62,10 +61,10 @@ class ComplaintFiledScreen(Screen):
         self.body.addLayout(words, 1)
         self.body.addWidget(self.code)
         self.column.addLayout(self.body, 1)
-        self.actions = QHBoxLayout()
-        self.actions.addWidget(self.join)
-        self.actions.addWidget(self.menu)
-        self.column.addLayout(self.actions)
+        self.action_row = QHBoxLayout()
+        self.action_row.addWidget(self.join)
+        self.action_row.addWidget(self.menu)
+        self.column.addLayout(self.action_row)
         self._side = 240
 
     def show_result(self, result: Any) -> None:
@@ -121,5 +120,5 @@ class ComplaintFiledScreen(Screen):
         super().apply_theme(theme)
         self._side = theme.body_px * 7
         self.code.setFixedWidth(self._side + theme.gap_px)
-        self.actions.setSpacing(theme.gap_px)
+        self.action_row.setSpacing(theme.gap_px)
         self.retranslate()

@@ -76,13 +76,13 @@ class PhotosScreen(Screen):
         # The photos kept, then what to do, each in a row under the picture.
         self.row = QHBoxLayout()
         self.row.addStretch(1)
-        self.actions = QHBoxLayout()
+        self.action_row = QHBoxLayout()
         for button in (self.take, self.keep, self.again, self.delete, self.next):
-            self.actions.addWidget(button)
+            self.action_row.addWidget(button)
         self.column.addWidget(self.heading)
         self.column.addLayout(body, 1)
         self.column.addLayout(self.row)
-        self.column.addLayout(self.actions)
+        self.column.addLayout(self.action_row)
 
     @property
     def most(self) -> int:
@@ -219,9 +219,7 @@ class PhotosScreen(Screen):
         self.keep.setVisible(looking and self.fresh)
         self.again.set_text(self.t(N_("Take it again")))
         self.again.setVisible(looking and self.fresh)
-        self.delete.set_text(
-            self.t(N_("Delete it")) if not self.fresh else self.t(N_("Delete it"))
-        )
+        self.delete.set_text(self.t(N_("Delete it")))
         self.delete.setVisible(looking and not self.fresh)
         self.next.set_text(
             self.t(N_("Back to the camera")) if looking and not self.fresh else self.t(N_("Next"))
@@ -236,7 +234,9 @@ class PhotosScreen(Screen):
         if box.width() < 50 or box.height() < 50:
             box = QSize(self.width() * 3 // 5, self.height() // 2)
         self.picture.setPixmap(
-            image.scaled(box, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+            image.scaled(
+                box, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+            )
         )
 
     def _thumbs(self) -> None:
@@ -275,5 +275,5 @@ class PhotosScreen(Screen):
         self.side.setSpacing(theme.gap_px)
         self.body.setSpacing(theme.gap_px)
         self.row.setSpacing(theme.gap_px)
-        self.actions.setSpacing(theme.gap_px)
+        self.action_row.setSpacing(theme.gap_px)
         self._thumbs()

@@ -53,10 +53,10 @@ class PrivacyScreen(Screen):
         self.column.addStretch(1)
         self.back = IconButton("back", "quiet")
         self.back.clicked.connect(shell.go_back)
-        self.actions = QHBoxLayout()
-        self.actions.addWidget(self.back)
-        self.actions.addWidget(self.agree, 1)
-        self.column.addLayout(self.actions)
+        self.action_row = QHBoxLayout()
+        self.action_row.addWidget(self.back)
+        self.action_row.addWidget(self.agree, 1)
+        self.column.addLayout(self.action_row)
 
     def _agree(self) -> None:
         self.shell.answer({"processing": True})
@@ -75,4 +75,4 @@ class PrivacyScreen(Screen):
     def apply_theme(self, theme: Theme) -> None:
         """Gaps for the text size."""
         super().apply_theme(theme)
-        self.actions.setSpacing(theme.gap_px)
+        self.action_row.setSpacing(theme.gap_px)

@@ -111,7 +111,7 @@ class RecordingScreen(Screen):
         room.devices.speaker.stop()
         try:
             self.take = room.devices.microphone.record(self.limit_s, on_full=self._full.emit)
-        except Exception as error:  # noqa: BLE001 - any device failure: say so, offer typing
+        except Exception as error:
             log.warning("recording did not start: %s", error)
             self._set("no_microphone")
             self.shell.say(self.t(STATES["no_microphone"]))

@@ -51,10 +51,10 @@ class ReviewScreen(Screen):
         self.read.clicked.connect(self.read_aloud)
         self.send = IconButton("send", "primary")
         self.send.clicked.connect(self._send)
-        self.actions = QHBoxLayout()
+        self.action_row = QHBoxLayout()
         for button in (self.earlier, self.later, self.read, self.send):
-            self.actions.addWidget(button)
-        self.column.addLayout(self.actions)
+            self.action_row.addWidget(button)
+        self.column.addLayout(self.action_row)
 
     @property
     def missing(self) -> list[Missing]:
@@ -74,7 +74,10 @@ class ReviewScreen(Screen):
         ]
         for row in self.answered:
             values = [self.t(v) if row.words else v for v in row.values]
-            lines.append((row.step, f"{self.t(row.label)}: {self._value_words(row, values)}"))
+            words = self.t(N_("{label}: {value}")).format(
+                label=self.t(row.label), value=self._value_words(row, values)
+            )
+            lines.append((row.step, words))
         return lines
 
     def _value_words(self, row: ReviewRow, values: list[str]) -> str:
@@ -165,5 +168,5 @@ class ReviewScreen(Screen):
         super().apply_theme(theme)
         height = self.shell.height() or 1080
         self.per_page = max(2, height // (theme.target_px + theme.gap_px) - FIXED_ROWS)
-        self.actions.setSpacing(theme.gap_px)
+        self.action_row.setSpacing(theme.gap_px)
         self.retranslate()

@@ -199,5 +199,3 @@ class TextEntryScreen(Screen):
         self.box.setFixedHeight(round(theme.body_px * 1.4 * 3 + theme.body_px))
         self.row.setSpacing(theme.gap_px)
         self._fit_keyboard()
-
-

@@ -85,8 +85,8 @@ class OnScreenKeyboard(QQuickWidget):
         """Take one of the offered words."""
         self._call("choose", index)
 
-    def locale(self) -> str:
-        """The keyboard's language now."""
+    def keyboard_locale(self) -> str:
+        """The keyboard's language now (Qt's locale name)."""
         return str(self._call("locale", returns=True))
 
     def _call(self, name: str, *args: object, returns: bool = False) -> object:
