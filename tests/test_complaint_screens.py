@@ -79,10 +79,10 @@ def type_in(qtbot: Any, shell: Any, keys: str, pick: str = "") -> None:
     if pick:
         try:
             qtbot.waitUntil(lambda: pick in keyboard.candidates(), timeout=5000)
-        except Exception:
+        except Exception as error:
             raise AssertionError(
                 f"{pick!r} not in {keyboard.candidates()}, typed {screen.typed()!r}"
-            )
+            ) from error
         keyboard.choose(keyboard.candidates().index(pick))
     qtbot.wait(50)
 
