@@ -52,6 +52,7 @@ bench: $(VENV)/.stamp-installed services
 	$(BIN)/python bench/camera.py
 	set -a && . ./$(SERVICE_ENV) && set +a && $(BIN)/python bench/receipt.py
 	set -a && . ./$(SERVICE_ENV) && set +a && $(BIN)/python bench/fleet.py --db "$$HUB_TEST_PG"
+	set -a && . ./$(SERVICE_ENV) && set +a && $(BIN)/python bench/submit.py
 
 # Re-extract the texts from the code and merge them into each language's catalog.
 catalogs: $(VENV)/.stamp-installed

@@ -63,6 +63,12 @@ def test_receipt_benchmark_prints_its_figures() -> None:
     assert set(figures) == {"receipt_to_cups_ms"}
 
 
+def test_submit_benchmark_prints_its_figures() -> None:
+    figures = _figures([sys.executable, str(BENCH / "submit.py"), "--runs", "1"])
+    assert set(figures) == {"commit_ms", "receipt_printed_ms"}
+    assert 0 < figures["commit_ms"] <= figures["receipt_printed_ms"]
+
+
 def test_fleet_benchmark_prints_its_figures() -> None:
     command = [
         sys.executable,
