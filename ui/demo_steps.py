@@ -38,7 +38,7 @@ def demo_photo(shell: KioskShell, n: int) -> str:
     painter.drawText(image.rect(), Qt.AlignmentFlag.AlignBottom, f"photo {n}")
     painter.end()
     path = shell.visit.folder / f"demo-photo-{n}.jpg"
-    image.save(str(path), b"JPEG")
+    image.save(str(path))  # JPEG, from the name
     return str(path)
 
 

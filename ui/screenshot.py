@@ -31,7 +31,7 @@ def _home(shell: KioskShell) -> None:
 
 def _not_available(shell: KioskShell) -> None:
     shell.start_visit()
-    shell.open_service("file_complaint")
+    shell.open_service("join_mediation")
 
 
 def _help_coming(shell: KioskShell) -> None:
