@@ -210,6 +210,15 @@ class HelpContact(Strict):
     phone: ShortText = ""
 
 
+class UpdatePolicy(Strict):
+    """When the room's kiosks may take a new version: never during a visit, and either at
+    any moment between visits or only in the night window (which may pass midnight)."""
+
+    when: Literal["between_visits", "night"] = "night"
+    night_starts: dt.time = dt.time(2, 0)
+    night_ends: dt.time = dt.time(5, 0)
+
+
 class RoomSettings(Strict):
     """The settings a room's kiosks take from the hub; `version` goes up on each change."""
 
@@ -229,6 +238,7 @@ class RoomSettings(Strict):
     mediation_hours: list[MediationHours] = []
     help_contact: HelpContact = HelpContact()
     version: int = 1
+    updates: UpdatePolicy = UpdatePolicy()
 
 
 class Enrolled(Strict):
