@@ -505,3 +505,136 @@ def test_a_visit_leaves_nothing_personal_in_the_log(qtbot, make_shell, caplog) -
     # ... and nothing that names or identifies the visitor, nor the attendant's PIN.
     for secret in (TEST_PIN, wrong, visit, str(shell.settings.data_dir / "visits" / visit)):
         assert secret not in logged
+
+
+# -- a fresh Debian 12 machine --------------------------------------------------------------
+
+
+def in_root(root: Path, *command: str, timeout: float = 1800) -> subprocess.CompletedProcess[str]:
+    """Run a command in the throw-away root, with /proc, /sys and /dev mounted in a mount
+    namespace of its own (they go away with it)."""
+    script = (
+        'set -e; r="$1"; shift; mount -t proc proc "$r/proc"; mount --rbind /sys "$r/sys";'
+        ' mount --rbind /dev "$r/dev"; exec chroot "$r" "$@"'
+    )
+    return subprocess.run(
+        [
+            "unshare",
+            "--mount",
+            "--propagation",
+            "private",
+            "sh",
+            "-c",
+            script,
+            "sh",
+            str(root),
+            *command,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
+        env={
+            "PATH": "/usr/sbin:/usr/bin:/sbin:/bin",
+            "LANG": "C.UTF-8",
+            "HOME": "/root",
+            # This machine's trust for the package registries (a TLS-inspecting proxy's CA).
+            "PIP_CERT": "/etc/ssl/host-ca-certificates.crt",
+        },
+    )
+
+
+def copy_source(into: Path) -> None:
+    """This checkout's source, without its virtual environment and caches."""
+    ignored = shutil.ignore_patterns(
+        ".venv", ".git", "build", "*.egg-info", "__pycache__", ".*_cache", "*.mo", ".services.env"
+    )
+    shutil.copytree(ROOT, into, ignore=ignored)
+
+
+@pytest.mark.slow
+@pytest.mark.install
+def test_install_kiosk_turns_a_fresh_debian_into_a_kiosk_and_upgrades(tmp_path: Path) -> None:
+    needs("debootstrap")
+    if os.geteuid() != 0:
+        pytest.skip("debootstrap and chroot need root")
+    root = tmp_path / "root"
+    made = subprocess.run(
+        ["debootstrap", "--variant=minbase", "bookworm", str(root), "http://deb.debian.org/debian"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=1200,
+    )
+    assert made.returncode == 0, made.stdout[-2000:] + made.stderr[-2000:]
+    shutil.copy("/etc/resolv.conf", root / "etc" / "resolv.conf")
+    host_ca = os.environ.get("PIP_CERT") or "/etc/ssl/certs/ca-certificates.crt"
+    (root / "etc" / "ssl").mkdir(exist_ok=True)
+    shutil.copy(host_ca, root / "etc" / "ssl" / "host-ca-certificates.crt")
+    # As in any image build: packages' scripts do not start services in the chroot.
+    policy = root / "usr" / "sbin" / "policy-rc.d"
+    policy.write_text("#!/bin/sh\nexit 101\n")
+    policy.chmod(0o755)
+    copy_source(root / "srv" / "kiosk-src")
+
+    first = in_root(root, "/bin/sh", "/srv/kiosk-src/packaging/install-kiosk.sh")
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    assert "The kiosk is installed" in first.stdout
+
+    # The kiosk user: its own group and kiosk-devices, nothing else; no login shell.
+    groups = in_root(root, "id", "-nG", "kiosk").stdout.split()
+    assert sorted(groups) == ["kiosk", "kiosk-devices"]
+    assert in_root(root, "getent", "passwd", "kiosk").stdout.strip().endswith("/usr/sbin/nologin")
+    data = root / "var" / "lib" / "mediation-kiosk"
+    assert data.stat().st_mode & 0o777 == 0o700
+    # Enabled at boot, in the graphical target, with the update timer.
+    etc = root / "etc" / "systemd" / "system"
+    assert (etc / "graphical.target.wants" / "mediation-kiosk.service").exists()
+    assert (etc / "timers.target.wants" / "mediation-kiosk-update.timer").exists()
+    assert os.readlink(etc / "default.target").endswith("graphical.target")
+    assert (root / "etc" / "udev" / "rules.d" / "70-mediation-kiosk.rules").exists()
+    # The installed kiosk runs there, from /opt, with only what the script installed:
+    # it draws a screen in Mandarin (Qt's libraries and the fonts are there).
+    shot = in_root(
+        root,
+        "runuser",
+        "-u",
+        "kiosk",
+        "--",
+        "env",
+        "KIOSK_DATA_DIR=/var/lib/mediation-kiosk",
+        "QT_QPA_PLATFORM=offscreen",
+        "/opt/mediation-kiosk/current/bin/mediation-kiosk",
+        "screenshot",
+        "out_of_service",
+        "--lang",
+        "zh_CN",
+        "--out",
+        "/var/lib/mediation-kiosk/shot.png",
+        timeout=300,
+    )
+    assert shot.returncode == 0, shot.stderr[-3000:]
+    assert (data / "shot.png").stat().st_size > 10_000
+    current = os.readlink(root / "opt" / "mediation-kiosk" / "current")
+
+    # Again, the same source: nothing changes.
+    again = in_root(root, "/bin/sh", "/srv/kiosk-src/packaging/install-kiosk.sh")
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "This version is already in place." in again.stdout
+    # A new version: built beside the current one and staged for the update service.
+    init = root / "srv" / "kiosk-src" / "kiosk" / "__init__.py"
+    init.write_text(init.read_text() + "\n# a new version\n")
+    upgrade = in_root(root, "/bin/sh", "/srv/kiosk-src/packaging/install-kiosk.sh")
+    assert upgrade.returncode == 0, upgrade.stderr[-3000:]
+    opt = root / "opt" / "mediation-kiosk"
+    assert os.readlink(opt / "current") == current
+    pending = os.readlink(opt / "pending")
+    assert pending != current and (opt / pending / "bin" / "mediation-kiosk").exists()
+    status = in_root(
+        root,
+        "/opt/mediation-kiosk/current/bin/python",
+        "-m",
+        "kiosk.updates",
+        "status",
+    )
+    assert f"pending: {Path(pending).name}" in status.stdout, status.stderr
