@@ -56,7 +56,7 @@ def update_policy(data_dir: Path) -> UpdatePolicy:
 
 def in_night_window(policy: UpdatePolicy, now: dt.time) -> bool:
     """True inside the night window; a window like 23:00-04:00 passes midnight."""
-    starts, ends = policy.night_starts, policy.night_ends
+    starts, ends = policy.window()
     if starts <= ends:
         return starts <= now < ends
     return now >= starts or now < ends
@@ -68,9 +68,7 @@ def may_install(data_dir: Path, now: dt.datetime) -> tuple[bool, str]:
         return False, "a visit is in progress"
     policy = update_policy(data_dir)
     if policy.when == "night" and not in_night_window(policy, now.time()):
-        return False, (
-            f"outside the night window {policy.night_starts:%H:%M}-{policy.night_ends:%H:%M}"
-        )
+        return False, (f"outside the night window {policy.night_starts}-{policy.night_ends}")
     return True, "no visit in progress" + (
         " and in the night window" if policy.when == "night" else ""
     )

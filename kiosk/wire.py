@@ -210,13 +210,21 @@ class HelpContact(Strict):
     phone: ShortText = ""
 
 
+ClockTime = Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+
+
 class UpdatePolicy(Strict):
     """When the room's kiosks may take a new version: never during a visit, and either at
     any moment between visits or only in the night window (which may pass midnight)."""
 
     when: Literal["between_visits", "night"] = "night"
-    night_starts: dt.time = dt.time(2, 0)
-    night_ends: dt.time = dt.time(5, 0)
+    # "HH:MM" local time (a JSON "time" would need a UTC offset, which a room does not have).
+    night_starts: ClockTime = "02:00"
+    night_ends: ClockTime = "05:00"
+
+    def window(self) -> tuple[dt.time, dt.time]:
+        """The night window's start and end as times of day."""
+        return dt.time.fromisoformat(self.night_starts), dt.time.fromisoformat(self.night_ends)
 
 
 class RoomSettings(Strict):

@@ -376,11 +376,13 @@ def test_the_crash_screen_shows_out_of_service_and_opens_nothing(qtbot, settings
 
 
 def test_the_night_window_may_pass_midnight() -> None:
-    late = UpdatePolicy(night_starts=dt.time(23, 0), night_ends=dt.time(4, 0))
+    late = UpdatePolicy(night_starts="23:00", night_ends="04:00")
     assert in_night_window(late, dt.time(23, 30)) and in_night_window(late, dt.time(3, 59))
     assert not in_night_window(late, dt.time(4, 0)) and not in_night_window(late, dt.time(12))
     usual = UpdatePolicy()
     assert in_night_window(usual, dt.time(2, 0)) and not in_night_window(usual, dt.time(5, 0))
+    with pytest.raises(ValueError, match="night_ends"):
+        UpdatePolicy(night_ends="24:00")  # the hub refuses what a kiosk could not read
 
 
 def test_an_update_waits_for_the_visit_to_end_and_the_night(make_shell, data_dir: Path) -> None:
@@ -589,8 +591,8 @@ def test_install_kiosk_turns_a_fresh_debian_into_a_kiosk_and_upgrades(tmp_path: 
     assert data.stat().st_mode & 0o777 == 0o700
     # Enabled at boot, in the graphical target, with the update timer.
     etc = root / "etc" / "systemd" / "system"
-    assert (etc / "graphical.target.wants" / "mediation-kiosk.service").exists()
-    assert (etc / "timers.target.wants" / "mediation-kiosk-update.timer").exists()
+    assert (etc / "graphical.target.wants" / "mediation-kiosk.service").is_symlink()
+    assert (etc / "timers.target.wants" / "mediation-kiosk-update.timer").is_symlink()
     assert os.readlink(etc / "default.target").endswith("graphical.target")
     assert (root / "etc" / "udev" / "rules.d" / "70-mediation-kiosk.rules").exists()
     # The installed kiosk runs there, from /opt, with only what the script installed:
