@@ -640,3 +640,34 @@ def test_install_kiosk_turns_a_fresh_debian_into_a_kiosk_and_upgrades(tmp_path: 
         "status",
     )
     assert f"pending: {Path(pending).name}" in status.stdout, status.stderr
+
+
+def test_under_systemd_the_log_lines_carry_the_journal_priority(tmp_path: Path) -> None:
+    program = (
+        "import logging, sys\n"
+        "from kiosk.journal import error_stream_handler\n"
+        "logging.basicConfig(level='INFO', format='%(asctime)s %(message)s',"
+        " handlers=[error_stream_handler()])\n"
+        "log = logging.getLogger('kiosk.test')\n"
+        "log.info('kiosk started'); log.warning('printer: paper out'); log.error('hub refused')\n"
+    )
+    err = tmp_path / "stderr"
+
+    def run(journal: bool) -> list[str]:
+        with err.open("wb") as stream:
+            env = {k: v for k, v in os.environ.items() if k != "JOURNAL_STREAM"}
+            if journal:  # what systemd sets for a unit's journal stream: "device:inode"
+                found = os.fstat(stream.fileno())
+                env["JOURNAL_STREAM"] = f"{found.st_dev}:{found.st_ino}"
+            subprocess.run(
+                [sys.executable, "-c", program], stderr=stream, env=env, cwd=ROOT, check=True
+            )
+        return err.read_text().splitlines()
+
+    assert run(journal=True) == [
+        "<6>kiosk.test: kiosk started",
+        "<4>kiosk.test: printer: paper out",
+        "<3>kiosk.test: hub refused",
+    ]
+    plain = run(journal=False)
+    assert plain[0].endswith(" kiosk started") and not plain[0].startswith("<")

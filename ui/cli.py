@@ -11,6 +11,7 @@ import sys
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
+from kiosk.journal import error_stream_handler
 from kiosk.paths import private_dir
 from kiosk.settings import LANGUAGES, Settings, SettingsError, load
 
@@ -119,7 +120,7 @@ def _start_logging(settings: Settings) -> None:
     logging.basicConfig(
         level=settings.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        handlers=[handler, logging.StreamHandler()],
+        handlers=[handler, error_stream_handler()],  # the journal, under systemd
     )
 
 
