@@ -45,7 +45,7 @@ esac
 root=${HUB_ROOT:-/opt/mediation-hub}
 etc=/etc/mediation-hub
 
-apt_install python3 python3-venv ca-certificates postgresql nginx-light coturn openssl
+apt_install python3 python3-venv ca-certificates systemd postgresql nginx-light coturn openssl
 
 system_user mediation-hub /var/lib/mediation-hub
 install -d -o mediation-hub -g mediation-hub -m 0700 /var/lib/mediation-hub

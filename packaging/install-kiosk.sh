@@ -85,7 +85,8 @@ printf 'kernel.sysrq = 0\n' > /etc/sysctl.d/90-mediation-kiosk.conf
 
 systemctl enable mediation-kiosk.service mediation-kiosk-update.timer
 systemctl set-default graphical.target
-systemctl mask getty@tty1.service autovt@.service
+# No console login and no keyboard reboot: the keys belong to the kiosk alone.
+systemctl mask getty@tty1.service autovt@.service ctrl-alt-del.target
 
 if [ ! -L "$root/current" ]; then
     point "$root" current "$release"

@@ -278,7 +278,7 @@ def kiosk_supervisor(tmp_path: Path, **env: str) -> Supervisor:
     dropin: dict[str, str | list[str]] = {
         "ExecStart": ["", command],
         "Environment": environment,
-        "WatchdogSec": "3",
+        "WatchdogSec": "5",
         "TimeoutStopSec": "4",
         "RestartSec": "0.5",
         "StartLimitIntervalSec": "60",
@@ -310,7 +310,8 @@ def test_a_frozen_kiosk_misses_its_watchdog_pings_and_is_restarted(tmp_path: Pat
         pings = [e for e in supervisor.events if e.what == "watchdog-ping"]
         assert {e.pid for e in pings} == {first}  # the kiosk's own event loop pings
         gaps = [b.at - a.at for a, b in itertools.pairwise(pings)]
-        assert all(1.0 < gap < 2.5 for gap in gaps), gaps  # half of WatchdogSec=3
+        # Half of WatchdogSec=5, give or take a busy machine's scheduling.
+        assert all(1.5 < gap < 4.0 for gap in gaps), gaps
 
         os.kill(first, signal.SIGSTOP)  # the screen freezes
         supervisor.wait_for(lambda e: count(e, kiosk, "ready") == 2, 60, "a restarted kiosk")
@@ -512,26 +513,20 @@ def test_a_visit_leaves_nothing_personal_in_the_log(qtbot, make_shell, caplog) -
 # -- a fresh Debian 12 machine --------------------------------------------------------------
 
 
-def in_root(root: Path, *command: str, timeout: float = 1800) -> subprocess.CompletedProcess[str]:
+def in_root(
+    root: Path, *command: str, timeout: float = 1800, offline: bool = False
+) -> subprocess.CompletedProcess[str]:
     """Run a command in the throw-away root, with /proc, /sys and /dev mounted in a mount
-    namespace of its own (they go away with it)."""
+    namespace of its own (they go away with it); `offline`: in a network namespace of its
+    own too, with loopback alone (servers there meet nothing else on this machine)."""
     script = (
-        'set -e; r="$1"; shift; mount -t proc proc "$r/proc"; mount --rbind /sys "$r/sys";'
+        'set -e; r="$1"; shift; if [ -n "$OFFLINE" ]; then ip link set lo up; fi;'
+        ' mount -t proc proc "$r/proc"; mount --rbind /sys "$r/sys";'
         ' mount --rbind /dev "$r/dev"; exec chroot "$r" "$@"'
     )
+    namespaces = ["--mount", "--propagation", "private"] + (["--net"] if offline else [])
     return subprocess.run(
-        [
-            "unshare",
-            "--mount",
-            "--propagation",
-            "private",
-            "sh",
-            "-c",
-            script,
-            "sh",
-            str(root),
-            *command,
-        ],
+        ["unshare", *namespaces, "sh", "-c", script, "sh", str(root), *command],
         capture_output=True,
         text=True,
         check=False,
@@ -540,23 +535,16 @@ def in_root(root: Path, *command: str, timeout: float = 1800) -> subprocess.Comp
             "PATH": "/usr/sbin:/usr/bin:/sbin:/bin",
             "LANG": "C.UTF-8",
             "HOME": "/root",
+            "OFFLINE": "1" if offline else "",
             # This machine's trust for the package registries (a TLS-inspecting proxy's CA).
             "PIP_CERT": "/etc/ssl/host-ca-certificates.crt",
         },
     )
 
 
-def copy_source(into: Path) -> None:
-    """This checkout's source, without its virtual environment and caches."""
-    ignored = shutil.ignore_patterns(
-        ".venv", ".git", "build", "*.egg-info", "__pycache__", ".*_cache", "*.mo", ".services.env"
-    )
-    shutil.copytree(ROOT, into, ignore=ignored)
-
-
-@pytest.mark.slow
-@pytest.mark.install
-def test_install_kiosk_turns_a_fresh_debian_into_a_kiosk_and_upgrades(tmp_path: Path) -> None:
+def fresh_debian(tmp_path: Path) -> Path:
+    """A minimal Debian 12 root from the Debian registry, with this checkout's source in
+    /srv/kiosk-src."""
     needs("debootstrap")
     if os.geteuid() != 0:
         pytest.skip("debootstrap and chroot need root")
@@ -578,7 +566,21 @@ def test_install_kiosk_turns_a_fresh_debian_into_a_kiosk_and_upgrades(tmp_path: 
     policy.write_text("#!/bin/sh\nexit 101\n")
     policy.chmod(0o755)
     copy_source(root / "srv" / "kiosk-src")
+    return root
 
+
+def copy_source(into: Path) -> None:
+    """This checkout's source, without its virtual environment and caches."""
+    ignored = shutil.ignore_patterns(
+        ".venv", ".git", "build", "*.egg-info", "__pycache__", ".*_cache", "*.mo", ".services.env"
+    )
+    shutil.copytree(ROOT, into, ignore=ignored)
+
+
+@pytest.mark.slow
+@pytest.mark.install
+def test_install_kiosk_turns_a_fresh_debian_into_a_kiosk_and_upgrades(tmp_path: Path) -> None:
+    root = fresh_debian(tmp_path)
     first = in_root(root, "/bin/sh", "/srv/kiosk-src/packaging/install-kiosk.sh")
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     assert "The kiosk is installed" in first.stdout
@@ -595,6 +597,8 @@ def test_install_kiosk_turns_a_fresh_debian_into_a_kiosk_and_upgrades(tmp_path: 
     assert (etc / "timers.target.wants" / "mediation-kiosk-update.timer").is_symlink()
     assert os.readlink(etc / "default.target").endswith("graphical.target")
     assert (root / "etc" / "udev" / "rules.d" / "70-mediation-kiosk.rules").exists()
+    for masked in ("getty@tty1.service", "ctrl-alt-del.target"):
+        assert os.readlink(etc / masked) == "/dev/null"  # no console, no keyboard reboot
     # The installed kiosk runs there, from /opt, with only what the script installed:
     # it draws a screen in Mandarin (Qt's libraries and the fonts are there).
     shot = in_root(
@@ -671,3 +675,65 @@ def test_under_systemd_the_log_lines_carry_the_journal_priority(tmp_path: Path) 
     ]
     plain = run(journal=False)
     assert plain[0].endswith(" kiosk started") and not plain[0].startswith("<")
+
+
+@pytest.mark.slow
+@pytest.mark.install
+def test_install_hub_serves_the_hub_through_nginx_tls_on_postgresql(tmp_path: Path) -> None:
+    root = fresh_debian(tmp_path)
+    install = ("/bin/sh", "/srv/kiosk-src/packaging/install-hub.sh", "--name", "hub.test")
+    first = in_root(root, *install, "--workers", "2")
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    # No systemd in the chroot: PostgreSQL's cluster is made but not running yet.
+    assert "create the role and database mediation_hub later" in first.stdout
+    env_file = root / "etc" / "mediation-hub" / "hub.env"
+    assert env_file.stat().st_mode & 0o777 == 0o640
+    hub_env = dict(line.split("=", 1) for line in env_file.read_text().splitlines())
+    assert hub_env["HUB_DB"].startswith("postgresql+psycopg://mediation_hub:")
+    assert hub_env["HUB_WORKERS"] == "2"
+    unit = Unit.read(root / "etc" / "systemd" / "system" / "mediation-hub.service")
+    command = unit.get("ExecStart").replace("${HUB_WORKERS}", hub_env["HUB_WORKERS"])
+    # The hub as its unit runs it (its user, its command, its environment file), PostgreSQL,
+    # and nginx with the installed site; asked over TLS through nginx; the script run again
+    # while PostgreSQL is up makes the role and the database.
+    script = f"""set -e
+cluster=$(pg_lsclusters -h | awk '{{print $1" "$2}}')
+pg_ctlcluster $cluster start
+/bin/sh /srv/kiosk-src/packaging/install-hub.sh --name hub.test --workers 2
+set -a; . /etc/mediation-hub/hub.env; set +a
+cd /
+runuser -u mediation-hub -- env HUB_DB="$HUB_DB" HUB_DATA_DIR=/var/lib/mediation-hub {command} \
+    > /tmp/hub.log 2>&1 &
+nginx
+turnserver -c /etc/turnserver.conf --log-file /tmp/turn.log --pidfile /tmp/turn.pid -o
+/opt/mediation-hub/current/bin/python - <<'PY'
+import json, ssl, time, urllib.request
+context = ssl.create_default_context(cafile="/etc/ssl/mediation-hub/hub.crt")
+context.check_hostname = False
+deadline = time.monotonic() + 60
+while True:
+    try:
+        request = urllib.request.Request("https://127.0.0.1/openapi.json")
+        with urllib.request.urlopen(request, context=context, timeout=5) as answer:
+            print("openapi", answer.status, json.load(answer)["info"]["title"])
+            break
+    except OSError as error:
+        if time.monotonic() > deadline:
+            raise SystemExit(f"no hub through nginx: {{error}}")
+        time.sleep(0.5)
+import http.client
+plain = http.client.HTTPConnection("127.0.0.1", 80, timeout=5)
+plain.request("GET", "/v1/health", headers={{"Host": "hub.test"}})
+answer = plain.getresponse()
+print("http", answer.status, answer.getheader("Location"))
+PY
+"""
+    served = in_root(root, "/bin/sh", "-c", script, timeout=600, offline=True)
+    hub_log = root / "tmp" / "hub.log"
+    detail = served.stdout[-3000:] + served.stderr[-3000:]
+    detail += hub_log.read_text()[-3000:] if hub_log.exists() else ""
+    assert served.returncode == 0, detail
+    assert "openapi 200 Mediation hub" in served.stdout, detail
+    assert "http 301 https://hub.test/v1/health" in served.stdout, detail  # TLS only
+    # Several worker processes, on PostgreSQL.
+    assert hub_log.read_text().count("Started server process") == 2, detail
