@@ -59,12 +59,15 @@ say "Release: $release"
 if systemd_running; then
     systemctl start postgresql.service
 fi
+# The cluster's port (5432 unless another PostgreSQL held it when the cluster was made).
+pg_port=$(pg_lsclusters -h 2>/dev/null | awk 'NR == 1 { print $3 }')
+pg_port=${pg_port:-5432}
 if [ ! -e "$etc/hub.env" ]; then
     password=$(openssl rand -hex 24)
     turn_secret=$(openssl rand -hex 32)
     umask 077
     cat > "$etc/hub.env" <<ENV
-HUB_DB=postgresql+psycopg://mediation_hub:$password@127.0.0.1:5432/mediation_hub
+HUB_DB=postgresql+psycopg://mediation_hub:$password@127.0.0.1:$pg_port/mediation_hub
 HUB_WORKERS=$workers
 HUB_TURN_URLS=turn:$name:3478?transport=udp,turns:$name:5349?transport=tcp
 HUB_TURN_SECRET=$turn_secret
@@ -73,15 +76,17 @@ ENV
 fi
 chown root:mediation-hub "$etc/hub.env"
 chmod 0640 "$etc/hub.env"
-sed -i "s/^HUB_WORKERS=.*/HUB_WORKERS=$workers/" "$etc/hub.env"
+sed -i -e "s/^HUB_WORKERS=.*/HUB_WORKERS=$workers/" \
+    -e "s|^\(HUB_DB=postgresql+psycopg://mediation_hub:[^@]*@127.0.0.1:\)[0-9]*/|\1$pg_port/|" \
+    "$etc/hub.env"
 password=$(sed -n 's|^HUB_DB=postgresql+psycopg://mediation_hub:\([^@]*\)@.*|\1|p' "$etc/hub.env")
 turn_secret=$(sed -n 's/^HUB_TURN_SECRET=//p' "$etc/hub.env")
 if pg_lsclusters -h 2>/dev/null | grep -q online; then
-    if ! runuser -u postgres -- psql -tAc "SELECT 1 FROM pg_roles WHERE rolname='mediation_hub'" | grep -q 1; then
-        runuser -u postgres -- psql -q -c "CREATE ROLE mediation_hub LOGIN PASSWORD '$password'"
+    if ! runuser -u postgres -- psql -p "$pg_port" -tAc "SELECT 1 FROM pg_roles WHERE rolname='mediation_hub'" | grep -q 1; then
+        runuser -u postgres -- psql -p "$pg_port" -q -c "CREATE ROLE mediation_hub LOGIN PASSWORD '$password'"
     fi
-    if ! runuser -u postgres -- psql -tAc "SELECT 1 FROM pg_database WHERE datname='mediation_hub'" | grep -q 1; then
-        runuser -u postgres -- createdb -O mediation_hub mediation_hub
+    if ! runuser -u postgres -- psql -p "$pg_port" -tAc "SELECT 1 FROM pg_database WHERE datname='mediation_hub'" | grep -q 1; then
+        runuser -u postgres -- createdb -p "$pg_port" -O mediation_hub mediation_hub
     fi
 else
     say "PostgreSQL is not running here: create the role and database mediation_hub later."

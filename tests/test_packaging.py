@@ -558,6 +558,7 @@ def fresh_debian(tmp_path: Path) -> Path:
     )
     assert made.returncode == 0, made.stdout[-2000:] + made.stderr[-2000:]
     shutil.copy("/etc/resolv.conf", root / "etc" / "resolv.conf")
+    (root / "etc" / "hosts").write_text("127.0.0.1 localhost\n::1 localhost\n")  # as the installer
     host_ca = os.environ.get("PIP_CERT") or "/etc/ssl/certs/ca-certificates.crt"
     (root / "etc" / "ssl").mkdir(exist_ok=True)
     shutil.copy(host_ca, root / "etc" / "ssl" / "host-ca-certificates.crt")
@@ -698,14 +699,28 @@ def test_install_hub_serves_the_hub_through_nginx_tls_on_postgresql(tmp_path: Pa
     # while PostgreSQL is up makes the role and the database.
     script = f"""set -e
 cluster=$(pg_lsclusters -h | awk '{{print $1" "$2}}')
+# Whatever happens, nothing started here outlives the test.
+stop_all() {{
+    kill "$hub" 2>/dev/null || true
+    nginx -s stop 2>/dev/null || true
+    kill "$(cat /tmp/turn.pid 2>/dev/null)" 2>/dev/null || true
+    pg_ctlcluster $cluster stop -m fast 2>/dev/null || true
+}}
+hub=""
+trap stop_all EXIT
 pg_ctlcluster $cluster start
 /bin/sh /srv/kiosk-src/packaging/install-hub.sh --name hub.test --workers 2
 set -a; . /etc/mediation-hub/hub.env; set +a
 cd /
 runuser -u mediation-hub -- env HUB_DB="$HUB_DB" HUB_DATA_DIR=/var/lib/mediation-hub {command} \
     > /tmp/hub.log 2>&1 &
+hub=$!
 nginx
-turnserver -c /etc/turnserver.conf --log-file /tmp/turn.log --pidfile /tmp/turn.pid -o
+# Loopback is all this namespace has, and coturn wants its address named then.
+turnserver -c /etc/turnserver.conf --log-file /tmp/turn.log --pidfile /tmp/turn.pid -o \
+    --listening-ip 127.0.0.1
+sleep 1
+kill -0 "$(cat /tmp/turn.pid)" && echo "turn up"
 /opt/mediation-hub/current/bin/python - <<'PY'
 import json, ssl, time, urllib.request
 context = ssl.create_default_context(cafile="/etc/ssl/mediation-hub/hub.crt")
@@ -735,5 +750,6 @@ PY
     assert served.returncode == 0, detail
     assert "openapi 200 Mediation hub" in served.stdout, detail
     assert "http 301 https://hub.test/v1/health" in served.stdout, detail  # TLS only
+    assert "turn up" in served.stdout, detail
     # Several worker processes, on PostgreSQL.
     assert hub_log.read_text().count("Started server process") == 2, detail
