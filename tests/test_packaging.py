@@ -624,10 +624,16 @@ def test_install_kiosk_turns_a_fresh_debian_into_a_kiosk_and_upgrades(tmp_path: 
     assert (data / "shot.png").stat().st_size > 10_000
     current = os.readlink(root / "opt" / "mediation-kiosk" / "current")
 
-    # Again, the same source: nothing changes.
+    # A credential copied in carelessly (root's, readable by all) ...
+    credential = data / "credential.json"
+    credential.write_text('{"secret": "x"}')
+    credential.chmod(0o644)
+    # Again, the same source: nothing changes, but the data is the kiosk user's alone again.
     again = in_root(root, "/bin/sh", "/srv/kiosk-src/packaging/install-kiosk.sh")
     assert again.returncode == 0, again.stderr[-3000:]
     assert "This version is already in place." in again.stdout
+    kiosk_uid = int(in_root(root, "id", "-u", "kiosk").stdout)
+    assert credential.stat().st_mode & 0o777 == 0o600 and credential.stat().st_uid == kiosk_uid
     # A new version: built beside the current one and staged for the update service.
     init = root / "srv" / "kiosk-src" / "kiosk" / "__init__.py"
     init.write_text(init.read_text() + "\n# a new version\n")
