@@ -107,12 +107,15 @@ class Supervisor:
     units: dict[str, Unit]
     socket_path: Path
     base_env: dict[str, str] = field(default_factory=dict)
+    # NOTIFY_SOCKET as the service sees it, when that differs (a service in a chroot).
+    notify_socket: str = ""
     events: list[Event] = field(default_factory=list)
     notifications: list[tuple[float, int, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         self._sock.bind(str(self.socket_path))
+        self.socket_path.chmod(0o777)  # services that run as another user notify too
         self._sock.setsockopt(socket.SOL_SOCKET, SO_PASSCRED, 1)
         self._sock.settimeout(0.05)
         self._lock = threading.Lock()
@@ -228,7 +231,7 @@ class Supervisor:
         watchdog, timeout)."""
         env = dict(self.base_env)
         env.update(unit.environment())
-        env["NOTIFY_SOCKET"] = str(self.socket_path)
+        env["NOTIFY_SOCKET"] = self.notify_socket or str(self.socket_path)
         watchdog = unit.time("WatchdogSec", "0")
         if watchdog:
             env["WATCHDOG_USEC"] = str(int(watchdog * 1_000_000))

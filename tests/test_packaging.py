@@ -623,6 +623,8 @@ def test_install_kiosk_turns_a_fresh_debian_into_a_kiosk_and_upgrades(tmp_path: 
     assert shot.returncode == 0, shot.stderr[-3000:]
     assert (data / "shot.png").stat().st_size > 10_000
     current = os.readlink(root / "opt" / "mediation-kiosk" / "current")
+    # The session itself: cage and the kiosk, pinging the watchdog; frozen, it is restarted.
+    run_kiosk_session(root, tmp_path)
 
     # A credential copied in carelessly (root's, readable by all) ...
     credential = data / "credential.json"
@@ -759,3 +761,66 @@ PY
     assert "turn up" in served.stdout, detail
     # Several worker processes, on PostgreSQL.
     assert hub_log.read_text().count("Started server process") == 2, detail
+
+
+def parent_of(pid: int) -> int:
+    """A process's parent, from /proc."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    return int(stat.rsplit(")", 1)[1].split()[1])
+
+
+def run_kiosk_session(root: Path, tmp_path: Path) -> None:
+    """The installed kiosk session as its unit runs it: cage, then the kiosk from /opt as the
+    kiosk user, with the unit's environment, under the supervisor; cage draws headless (no
+    screen here) and the devices are the demo ones (no camera either)."""
+    wrapper = tmp_path / "in-root.sh"
+    wrapper.write_text(
+        "#!/bin/sh\nset -e\n"
+        f"r={root}\n"
+        'mount -t proc proc "$r/proc"; mount --rbind /sys "$r/sys"; mount --rbind /dev "$r/dev"\n'
+        # chroot execs as the unit's User= and SupplementaryGroups=: cage stays the main pid.
+        'exec chroot --userspec=kiosk:kiosk --groups=kiosk-devices "$r" "$@"\n'
+    )
+    runtime = root / "run" / "kiosk-runtime"
+    runtime.mkdir(mode=0o700)
+    kiosk_uid = int(in_root(root, "id", "-u", "kiosk").stdout)
+    os.chown(runtime, kiosk_uid, kiosk_uid)
+    installed = root / "etc" / "systemd" / "system" / "mediation-kiosk.service"
+    command = Unit.read(installed).get("ExecStart")
+    dropin: dict[str, str | list[str]] = {
+        "ExecStart": ["", f"unshare --mount --propagation private /bin/sh {wrapper} {command}"],
+        "Environment": [
+            "HOME=/var/lib/mediation-kiosk",
+            "XDG_RUNTIME_DIR=/run/kiosk-runtime",  # what pam_systemd makes for the session
+            "WLR_BACKENDS=headless WLR_RENDERER=pixman WLR_LIBINPUT_NO_DEVICES=1",
+            "KIOSK_DEVICES=demo",
+        ],
+        "WatchdogSec": "10",
+        "TimeoutStopSec": "5",
+    }
+    unit = Unit.read(installed, dropin)
+    supervisor = Supervisor(
+        {unit.name: unit},
+        root / "run" / "kiosk-notify.sock",
+        {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8"},
+        notify_socket="/run/kiosk-notify.sock",
+    )
+    name = unit.name
+    try:
+        supervisor.start(name)
+        supervisor.wait_for(lambda e: count(e, name, "ready") == 1, 180, "READY=1")
+        supervisor.wait_for(lambda e: count(e, name, "watchdog-ping") >= 2, 30, "pings")
+        cage = supervisor.pid(name)
+        kiosk = next(e.pid for e in supervisor.events if e.what == "watchdog-ping")
+        # The kiosk is cage's child, the unit's main process is cage: NotifyAccess=all.
+        assert parent_of(kiosk) == cage
+        assert Path(f"/proc/{kiosk}/cmdline").read_bytes().split(b"\0")[1:3] == [
+            b"/opt/mediation-kiosk/current/bin/mediation-kiosk",
+            b"run",
+        ]
+        assert os.stat(f"/proc/{kiosk}").st_uid == kiosk_uid
+        os.kill(kiosk, signal.SIGSTOP)
+        supervisor.wait_for(lambda e: count(e, name, "ready") == 2, 180, "a restarted kiosk")
+        assert count(supervisor.events, name, "watchdog-timeout") == 1
+    finally:
+        supervisor.stop()
