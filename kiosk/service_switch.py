@@ -39,3 +39,16 @@ class ServiceSwitch:
             # Unsure: keep consumers away until the attendant looks.
             log.error("service state file %s is damaged; staying out of service", self._state_file)
             return False
+
+
+class CrashedSwitch(ServiceSwitch):
+    """Out of service while the kiosk keeps failing to start (the `crash_screen` setting);
+    not remembered, so the next good start is in service again as the attendant left it."""
+
+    def __init__(self, state_file: Path) -> None:
+        super().__init__(state_file)
+        self._in_service = False
+
+    def set(self, in_service: bool) -> None:
+        """Refuse: a kiosk that cannot start stays out of service until a technician fixes it."""
+        log.warning("the kiosk runs its out-of-service screen only; it cannot be put in service")

@@ -181,6 +181,13 @@ class Settings:
             + "."
         },
     )
+    crash_screen: bool = field(
+        default=False,
+        metadata={
+            "doc": "Show only the out-of-service screen, with no devices and no hub link: "
+            "what the kiosk falls back to after failing to start again and again."
+        },
+    )
 
     @property
     def demo(self) -> bool:

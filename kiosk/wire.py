@@ -215,6 +215,23 @@ class HelpContact(Strict):
     phone: ShortText = ""
 
 
+ClockTime = Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+
+
+class UpdatePolicy(Strict):
+    """When the room's kiosks may take a new version: never during a visit, and either at
+    any moment between visits or only in the night window (which may pass midnight)."""
+
+    when: Literal["between_visits", "night"] = "night"
+    # "HH:MM" local time (a JSON "time" would need a UTC offset, which a room does not have).
+    night_starts: ClockTime = "02:00"
+    night_ends: ClockTime = "05:00"
+
+    def window(self) -> tuple[dt.time, dt.time]:
+        """The night window's start and end as times of day."""
+        return dt.time.fromisoformat(self.night_starts), dt.time.fromisoformat(self.night_ends)
+
+
 class RoomSettings(Strict):
     """The settings a room's kiosks take from the hub; `version` goes up on each change."""
 
@@ -234,6 +251,7 @@ class RoomSettings(Strict):
     mediation_hours: list[MediationHours] = []
     help_contact: HelpContact = HelpContact()
     version: int = 1
+    updates: UpdatePolicy = UpdatePolicy()
 
 
 class Enrolled(Strict):

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 from kiosk.paths import private_dir
 from kiosk.settings import Settings
 from kiosk.visit import sweep
+from kiosk.watchdog import Watchdog
 from ui.shell import KioskShell
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,8 @@ def open_shell(settings: Settings) -> KioskShell:
     """Make the kiosk window and show it: fullscreen and on top, or in a window."""
     private_dir(settings.data_dir)
     shell = KioskShell(settings)
+    if settings.crash_screen:
+        _crashed(shell)
     if settings.windowed:
         shell.resize(1280, 800)
         shell.show()
@@ -76,7 +79,8 @@ def open_shell(settings: Settings) -> KioskShell:
         shell.showFullScreen()
     # The welcome screen first; then the devices (PortAudio, the voice, the camera take a
     # few hundred milliseconds to open), so the screen is never blank while they start.
-    QTimer.singleShot(FIRST_PAINT_MS, shell, lambda: _open_room(settings, shell))
+    if not settings.crash_screen:  # the devices may be what keeps failing
+        QTimer.singleShot(FIRST_PAINT_MS, shell, lambda: _open_room(settings, shell))
     return shell
 
 
@@ -114,10 +118,13 @@ def run(settings: Settings) -> int:
     from ui.fleet import FleetLink
 
     fleet = FleetLink(settings, shell)
-    fleet.start()
+    if not settings.crash_screen:
+        fleet.start()
+    watchdog = _tell_supervisor(shell)
 
     def stop(number: int, _frame: object) -> None:
         log.info("stopping on signal %d", number)
+        watchdog.stopping()
         # exit(), not quit(): quit() asks the windows to close, and the kiosk window refuses.
         app.exit(0)
 
@@ -140,3 +147,28 @@ def run(settings: Settings) -> int:
     shell.close()
     log.info("kiosk stopped")
     return code
+
+
+def _crashed(shell: KioskShell) -> None:
+    """Nothing but the out-of-service screen: the kiosk kept failing to start."""
+    from kiosk.service_switch import CrashedSwitch
+
+    shell.service = CrashedSwitch(shell.settings.data_dir / "service.json")
+    shell.show_screen("out_of_service")
+    log.error("the kiosk failed to start again and again: showing the out-of-service screen")
+
+
+def _tell_supervisor(shell: KioskShell) -> Watchdog:
+    """READY once the first screen is painted, then WATCHDOG pings from the event loop, so
+    systemd restarts a kiosk whose screen froze (it misses its pings)."""
+    watchdog = Watchdog()
+    if not watchdog.supervised:
+        return watchdog
+    QTimer.singleShot(FIRST_PAINT_MS, shell, watchdog.ready)
+    if watchdog.ping_ms:
+        pings = QTimer(shell)
+        pings.setInterval(watchdog.ping_ms)
+        pings.timeout.connect(watchdog.ping)
+        pings.start()
+        log.info("watchdog pings every %d ms", watchdog.ping_ms)
+    return watchdog

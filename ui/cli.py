@@ -11,6 +11,7 @@ import sys
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
+from kiosk.journal import error_stream_handler
 from kiosk.paths import private_dir
 from kiosk.settings import LANGUAGES, Settings, SettingsError, load
 
@@ -91,7 +92,12 @@ def _run(args: argparse.Namespace) -> int:
         overrides["devices"] = "demo"
     if args.windowed:
         overrides["windowed"] = True
-    settings = load(args.config, overrides=overrides)
+    try:
+        settings = load(args.config, overrides=overrides)
+    except SettingsError:
+        if os.environ.get("KIOSK_CRASH_SCREEN", "").lower() not in {"true", "1", "yes"}:
+            raise
+        settings = _crash_screen_settings()  # a bad setting must not keep the screen dark
     _start_logging(settings)
     if settings.demo and not settings.attendant_pin_hash:
         from kiosk.pins import DEMO_PIN, hash_pin
@@ -114,7 +120,7 @@ def _start_logging(settings: Settings) -> None:
     logging.basicConfig(
         level=settings.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        handlers=[handler, logging.StreamHandler()],
+        handlers=[handler, error_stream_handler()],  # the journal, under systemd
     )
 
 
@@ -174,6 +180,16 @@ def _screenshot(args: argparse.Namespace) -> int:
     width, height = args.size
     screenshot(args.screen, args.lang, args.out, width, height, args.text_size)
     return 0
+
+
+def _crash_screen_settings() -> Settings:
+    """Settings for the out-of-service screen alone when the room's settings cannot be read:
+    every default but the data directory."""
+    logging.getLogger(__name__).error("the settings cannot be read; out of service")
+    data_dir = os.environ.get("KIOSK_DATA_DIR")
+    if data_dir:
+        return Settings(data_dir=Path(data_dir), crash_screen=True)
+    return Settings(crash_screen=True)
 
 
 if __name__ == "__main__":
