@@ -117,7 +117,14 @@ def run(settings: Settings) -> int:
         shell.room.close()
     sweep(settings.visits_dir)
     fleet.stop()
+    shell.staff.close()
     shell.locked = False
     shell.close()
     log.info("kiosk stopped")
+    from ui.staff import RESTART_EXIT
+
+    if code == RESTART_EXIT:
+        # The technician's "restart": the same command again, in this process's place.
+        log.info("restarting")
+        os.execv(sys.executable, [sys.executable, *sys.argv])
     return code

@@ -6,13 +6,18 @@ from ui.screens.attendant_panel import AttendantPanelScreen
 from ui.screens.attendant_unlock import AttendantUnlockScreen
 from ui.screens.attract import AttractScreen
 from ui.screens.base import Screen
+from ui.screens.device_choice import DeviceChoiceScreen
 from ui.screens.help_coming import HelpComingScreen
 from ui.screens.home import HomeScreen
 from ui.screens.idle_warning import IdleWarningScreen
+from ui.screens.kiosk_log import KioskLogScreen
 from ui.screens.not_available import NotAvailableScreen
 from ui.screens.out_of_service import OutOfServiceScreen
 from ui.screens.please_wait import PleaseWaitScreen
 from ui.screens.receipt_code import ReceiptCodeScreen
+from ui.screens.setup import SetupScreen
+from ui.screens.staff_selftest import StaffSelfTestScreen
+from ui.screens.technician_panel import TechnicianPanelScreen
 
 SCREENS: tuple[type[Screen], ...] = (
     AttractScreen,
@@ -25,4 +30,10 @@ SCREENS: tuple[type[Screen], ...] = (
     OutOfServiceScreen,
     AttendantUnlockScreen,
     AttendantPanelScreen,
+    # The room's staff (issue 7).
+    SetupScreen,
+    TechnicianPanelScreen,
+    StaffSelfTestScreen,
+    KioskLogScreen,
+    DeviceChoiceScreen,
 )
