@@ -447,7 +447,9 @@ def test_room_settings_changed_on_the_hub_apply_without_a_restart(
         issued = hub.cli("room-pins", room)
         new_pins = dict(line.split(" PIN: ") for line in issued.stdout.splitlines()[:2])
         qtbot.waitUntil(
-            lambda: shell.room_settings is not None and shell.room_settings.attendant_pin_hash,
+            lambda: (
+                shell.room_settings is not None and bool(shell.room_settings.attendant_pin_hash)
+            ),
             timeout=30_000,
         )
         assert shell.pin_lock.check(new_pins["attendant"]).verdict.value == "accepted"

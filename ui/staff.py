@@ -54,6 +54,11 @@ class StaffDesk(QObject):
         self._watch.setInterval(1000)
         self._watch.timeout.connect(self._note_visit)
         self._watch.start()
+        if settings.demo:
+            from kiosk.pins import DEMO_TECHNICIAN_PIN, hash_pin
+
+            # Few rounds: the demo's PIN is public anyway, and the shell starts at once.
+            self.technician_lock.use_hash(hash_pin(DEMO_TECHNICIAN_PIN, rounds=1000))
         room = load_room(settings.data_dir)
         if room is not None:
             self.use_pins(room)

@@ -123,21 +123,21 @@ class AttendantPanelScreen(Screen):
                 state=self.t(_HUB_WORDS[status.state]), count=status.pending + status.held
             )
         )
+        lines.append(
+            self.t(N_("Room volume: {volume}%.")).format(volume=self.shell.settings.volume)
+        )
         return lines
 
     def retranslate(self) -> None:
         """Set the words from the kiosk's state now."""
         visit = self.shell.visit
         self.heading.setText(self.t(N_("Attendant panel")))
-        volume = self.t(N_("Room volume: {volume}%.")).format(volume=self.shell.settings.volume)
         self.visit.setText(
             self.t(
                 N_("A visitor is using the kiosk.")
                 if visit.begun
                 else N_("No one is using the kiosk.")
             )
-            + " "
-            + volume
         )
         asked = visit.help_requested_at
         self.help_call.setText(
