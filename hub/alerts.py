@@ -95,9 +95,19 @@ class OpenAlert:
     opened_at: str
 
 
-def _open(session: Session, device_id: str, kind: str, subject: str, detail: str) -> None:
+def _open(
+    session: Session,
+    device_id: str,
+    kind: str,
+    subject: str,
+    detail: str,
+    known: dict[str, Alert] | None = None,
+) -> None:
     key = f"{device_id}:{kind}:{subject}"
-    if session.scalar(select(Alert.id).where(Alert.open_key == key)) is not None:
+    if known is not None:
+        if key in known:
+            return
+    elif session.scalar(select(Alert.id).where(Alert.open_key == key)) is not None:
         return
     try:
         with session.begin_nested():
@@ -115,9 +125,18 @@ def _open(session: Session, device_id: str, kind: str, subject: str, detail: str
         pass  # another hub process opened it a moment ago
 
 
-def _close(session: Session, device_id: str, kind: str, subject: str) -> None:
+def _close(
+    session: Session,
+    device_id: str,
+    kind: str,
+    subject: str,
+    known: dict[str, Alert] | None = None,
+) -> None:
     key = f"{device_id}:{kind}:{subject}"
-    alert = session.scalar(select(Alert).where(Alert.open_key == key))
+    if known is not None:
+        alert = known.get(key)
+    else:
+        alert = session.scalar(select(Alert).where(Alert.open_key == key))
     if alert is not None:
         alert.closed_at = utcnow()
         alert.open_key = None
@@ -128,6 +147,14 @@ def record_health(
 ) -> None:
     """Keep each state change in the history; open or close the device alerts it means."""
     now = utcnow()
+    # The kiosk's open alerts in one query: a heartbeat stays cheap for a large fleet.
+    known = {
+        alert.open_key: alert
+        for alert in session.scalars(
+            select(Alert).where(Alert.device_id == device.id, Alert.open_key.is_not(None))
+        )
+        if alert.open_key is not None
+    }
     for name, health in after.items():
         state, detail = str(health.get("state")), str(health.get("detail", ""))
         previous = before.get(name) or {}
@@ -138,13 +165,14 @@ def record_health(
                 )
             )
         if state in ("missing", "failing"):
-            _open(session, device.id, DEVICE_FAILED, name, f"{name} {state}: {detail}".strip())
+            problem = f"{name} {state}: {detail}".strip()
+            _open(session, device.id, DEVICE_FAILED, name, problem, known)
         else:
-            _close(session, device.id, DEVICE_FAILED, name)
+            _close(session, device.id, DEVICE_FAILED, name, known)
     # A device the kiosk no longer reports is no longer a fault of this kiosk.
     for name in set(before) - set(after):
-        _close(session, device.id, DEVICE_FAILED, name)
-    _close(session, device.id, KIOSK_SILENT, "")
+        _close(session, device.id, DEVICE_FAILED, name, known)
+    _close(session, device.id, KIOSK_SILENT, "", known)
 
 
 def is_silent(device: Device, now: dt.datetime) -> bool:
@@ -158,18 +186,20 @@ def is_silent(device: Device, now: dt.datetime) -> bool:
 def sweep(session: Session) -> None:
     """Open an alert for every kiosk that fell silent; close those that beat again."""
     now = utcnow()
+    known = {
+        alert.open_key: alert
+        for alert in session.scalars(
+            select(Alert).where(Alert.kind == KIOSK_SILENT, Alert.open_key.is_not(None))
+        )
+        if alert.open_key is not None
+    }
     for device in session.scalars(select(Device).where(Device.last_seen_at.is_not(None))):
         if is_silent(device, now):
             assert device.last_seen_at is not None
-            _open(
-                session,
-                device.id,
-                KIOSK_SILENT,
-                "",
-                f"no heartbeat since {device.last_seen_at.isoformat(timespec='seconds')}",
-            )
+            since = device.last_seen_at.isoformat(timespec="seconds")
+            _open(session, device.id, KIOSK_SILENT, "", f"no heartbeat since {since}", known)
         else:
-            _close(session, device.id, KIOSK_SILENT, "")
+            _close(session, device.id, KIOSK_SILENT, "", known)
 
 
 _last_sweep = {"at": 0.0}
