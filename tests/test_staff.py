@@ -22,8 +22,9 @@ from kiosk.guidance import Transcript
 from kiosk.hub_client import HubRefused, HubUnavailable
 from kiosk.room import device_config
 from kiosk.staff import LastReceipt, enroll_trouble, log_tail
-from tests.hubs import HubProcess, enroll_code, free_port, running_hub
+from tests.hubs import HubProcess, enroll_code, free_port, hub_cli, running_hub
 from tests.test_shell import corner_taps, on_screen, tap
+from tests.test_tls import tls_hub  # noqa: F401 - a fixture
 from ui.shell import KioskShell
 
 HUB_ROOM = "幸福社区调解室"
@@ -466,3 +467,25 @@ def test_a_corner_knock_on_the_setup_screen_opens_nothing(qtbot, unenrolled: Kio
     unenrolled.resize(1280, 800)
     tap(qtbot, unenrolled, QPoint(640, 400))
     assert unenrolled.current.name == "setup"
+
+
+def test_an_untrusted_certificate_is_told_and_the_pinned_ca_enrolls(
+    qtbot,
+    unenrolled: KioskShell,
+    tls_hub,  # noqa: F811 - the fixture imported above
+) -> None:
+    url, db, cert = tls_hub
+    code = hub_cli("enroll-code", "--room", HUB_ROOM, "--db", db).stdout.splitlines()[0]
+    shell = unenrolled
+    screen = shell.screens["setup"]
+    enroll_on_screen(qtbot, shell, url, code)
+    qtbot.waitUntil(lambda: not screen.busy, timeout=15_000)
+    assert screen.message.text() == shell.translator.gettext(
+        "The hub's certificate is not trusted. Check the address, or the CA file in the settings."
+    )
+    assert load_credential(shell.settings.data_dir) is None
+    # The technician sets the room's CA file; the same code then enrolls (it was not spent).
+    shell.settings = dataclasses.replace(shell.settings, hub_ca_file=str(cert))
+    tap(qtbot, screen.next)
+    qtbot.waitUntil(lambda: shell.current.name == "attract", timeout=15_000)
+    assert load_credential(shell.settings.data_dir) is not None

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QGridLayout
 
+from devices.state import Health
 from kiosk.i18n import N_
 from kiosk.room import DEVICE_LABELS, STATE_LABELS
 from kiosk.sync_status import SyncState
@@ -25,6 +26,17 @@ _HUB_WORDS = {
     SyncState.OFFLINE: N_("cannot be reached"),
     SyncState.LOCKED_OUT: N_("refuses this kiosk"),
 }
+
+
+def _state_words(name: str, health: Health) -> str:
+    """The state's words; for the printer, what the attendant can fix (paper, power)."""
+    if name == "printer" and not health.working:
+        detail = health.detail.lower()
+        if "paper out" in detail:
+            return N_("out of paper")
+        if "offline" in detail:
+            return N_("switched off or not connected")
+    return STATE_LABELS[health.state]
 
 
 class AttendantPanelScreen(Screen):
@@ -107,7 +119,7 @@ class AttendantPanelScreen(Screen):
         # fits the largest text size and the trouble is what the attendant reads first.
         lines = [
             self.t(N_("{device}: {state}")).format(
-                device=self.t(DEVICE_LABELS[name]), state=self.t(STATE_LABELS[health.state])
+                device=self.t(DEVICE_LABELS[name]), state=self.t(_state_words(name, health))
             )
             for name, health in known
             if not health.working
