@@ -15,7 +15,7 @@ from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse
 from fastapi.security import (
     HTTPAuthorizationCredentials,
     HTTPBasic,
@@ -157,6 +157,15 @@ def staff_routes(sessions: sessionmaker[Session]) -> APIRouter:
         with sessions.begin() as db:
             return fleet_view(db)
 
+    @router.get("/console/fleet/logs/{log_id}", include_in_schema=False)
+    def kiosk_log(log_id: int, _staff: Staff) -> PlainTextResponse:
+        """A log a kiosk's technician uploaded, as plain text."""
+        with sessions.begin() as db:
+            record = db.get(KioskLog, log_id)
+            if record is None:
+                raise ProblemError(404, "log-unknown", "No such log", f"No log {log_id}.")
+            return PlainTextResponse(record.text)
+
     @router.get("/console/fleet", response_class=HTMLResponse, include_in_schema=False)
     def fleet_page(_staff: Staff) -> HTMLResponse:
         """The fleet page of the web console."""
@@ -181,6 +190,25 @@ def fleet_view(db: Session) -> dict[str, Any]:
     for row in rows:
         kiosk = asdict(row) | {"help_requests": helps.get(row.device, [])}
         kiosk["history"] = alerts.history(db, row.device, limit=10)
+        kiosk["staff_actions"] = [
+            {"at": a.at.isoformat(timespec="seconds"), "role": a.role, "action": a.action}
+            | {"detail": a.detail}
+            for a in db.scalars(
+                select(AuditRecord)
+                .where(AuditRecord.device_id == row.device)
+                .order_by(AuditRecord.at.desc())
+                .limit(10)
+            )
+        ]
+        kiosk["logs"] = [
+            {"id": log.id, "received_at": log.received_at.isoformat(timespec="seconds")}
+            for log in db.scalars(
+                select(KioskLog)
+                .where(KioskLog.device_id == row.device)
+                .order_by(KioskLog.id.desc())
+                .limit(5)
+            )
+        ]
         rooms.setdefault(row.room, {"room": row.room, "code": "", "kiosks": []})["kiosks"].append(
             kiosk
         )
@@ -200,10 +228,15 @@ th {{ background: #e9eef5; }}
 .good {{ color: #0b5c2b; }}
 </style></head><body>
 <h1>设备状态 Fleet health</h1>
-<p>更新于 Updated {generated} · 每 30 秒刷新 refreshes every 30 s</p>
+<p>更新于 Updated {generated} (UTC) · 每 30 秒刷新 refreshes every 30 s</p>
 {rooms}
 </body></html>
 """
+
+
+def _when(iso: str | None) -> str:
+    """A time as the page shows it: date, hours and minutes (UTC, as the page says)."""
+    return iso[:16].replace("T", " ") if iso else ""
 
 
 def _cell(text: object) -> str:
@@ -222,7 +255,8 @@ def render_fleet(view: dict[str, Any]) -> str:
             "<table><tr><th>自助机 Kiosk</th><th>在线 Online</th><th>设备 Devices</th>"
             "<th>待发送 Outbox</th><th>版本 Version</th><th>上次使用 Last visit</th>"
             "<th>最后联系 Last seen</th><th>警报 Open alerts</th>"
-            "<th>求助 Calls for help</th></tr>"
+            "<th>求助 Calls for help</th><th>最近操作 Staff actions</th>"
+            "<th>日志 Logs</th></tr>"
         )
         for kiosk in room["kiosks"]:
             online = (
@@ -234,11 +268,13 @@ def render_fleet(view: dict[str, Any]) -> str:
                 f"{name}: {health.get('state')}" for name, health in kiosk["health"].items()
             )
             opened = "; ".join(
-                f"{a['subject'] or 'kiosk'} {a['kind']}: {a['detail']} (since {a['opened_at']})"
+                f"{a['detail']} (since {_when(a['opened_at'])})"
+                if a["kind"] == alerts.DEVICE_FAILED
+                else f"silent: {a['detail']}"
                 for a in kiosk["alerts"]
             )
             alert_cell = f'<td class="bad">{html.escape(opened)}</td>' if opened else _cell("-")
-            helps = ", ".join(kiosk["help_requests"])
+            helps = ", ".join(_when(asked) for asked in kiosk["help_requests"])
             help_cell = f'<td class="bad">{html.escape(helps)}</td>' if helps else _cell("-")
             parts.append(
                 "<tr>"
@@ -247,11 +283,28 @@ def render_fleet(view: dict[str, Any]) -> str:
                 + _cell(devices or "-")
                 + _cell(kiosk["outbox_pending"])
                 + _cell(kiosk["kiosk_version"] or "-")
-                + _cell(kiosk["last_visit_at"] or "never")
-                + _cell(kiosk["last_seen_at"] or "never")
+                + _cell(_when(kiosk["last_visit_at"]) or "never")
+                + _cell(_when(kiosk["last_seen_at"]) or "never")
                 + alert_cell
                 + help_cell
+                + _cell(
+                    "; ".join(
+                        f"{_when(a['at'])} {a['role']} {a['action']}"
+                        for a in kiosk["staff_actions"][:3]
+                    )
+                    or "-"
+                )
+                + "<td>"
+                + (
+                    " ".join(
+                        f'<a href="/console/fleet/logs/{log["id"]}">'
+                        f"{html.escape(_when(log['received_at']))}</a>"
+                        for log in kiosk["logs"]
+                    )
+                    or "-"
+                )
+                + "</td>"
                 + "</tr>"
             )
         parts.append("</table>")
-    return _PAGE.format(generated=html.escape(view["generated_at"]), rooms="\n".join(parts))
+    return _PAGE.format(generated=html.escape(_when(view["generated_at"])), rooms="\n".join(parts))

@@ -136,7 +136,7 @@ def test_alerts_open_when_devices_fail_or_kiosks_fall_silent_and_close_on_recove
     # The console's fleet page shows the same, to its users only.
     page = requests.get(hub.url + "/console/fleet", auth=CONSOLE, timeout=10)
     assert page.status_code == 200
-    assert flaky.device_id in page.text and "printer device: printer failing" in page.text
+    assert flaky.device_id in page.text and "printer failing: no paper" in page.text
     assert "幸福社区调解室" in page.text and "离线 offline" in page.text
     view = requests.get(hub.url + "/console/fleet.json", auth=CONSOLE, timeout=10).json()
     rooms = {room["room"]: room for room in view["rooms"]}
@@ -213,6 +213,18 @@ def test_audit_entries_and_calls_for_help_are_kept_once(hub: HubProcess) -> None
     assert wrong.status_code == 401
     log = kiosk.call("POST", "/v1/logs", json={"text": "line one\nline two\n"})
     assert log.status_code == 201 and log.json()["lines"] == 2
+    page = requests.get(hub.url + "/console/fleet.json", auth=CONSOLE, timeout=10).json()
+    mine = next(
+        k for room in page["rooms"] for k in room["kiosks"] if k["device"] == kiosk.device_id
+    )
+    assert [a["action"] for a in mine["staff_actions"]] == ["restart", "reset_visit"]
+    shown = requests.get(
+        hub.url + f"/console/fleet/logs/{mine['logs'][0]['id']}", auth=CONSOLE, timeout=10
+    )
+    assert shown.text == "line one\nline two\n"
+    assert requests.get(hub.url + "/console/fleet/logs/999999", auth=CONSOLE).status_code == 404
+    html_page = requests.get(hub.url + "/console/fleet", auth=CONSOLE, timeout=10).text
+    assert "technician restart" in html_page
 
 
 def test_room_settings_and_pins_change_on_the_hub_and_reach_the_kiosks(hub: HubProcess) -> None:

@@ -121,6 +121,12 @@ def test_a_new_kiosk_is_enrolled_by_typing_and_takes_the_rooms_pins(
     type_pin(qtbot, shell, pins["technician"])
     assert shell.current.name == "technician_panel"
     assert credential.device_id in " ".join(on_screen(shell))
+    # Enrolling again can be given up: the kiosk keeps its enrollment.
+    tap(qtbot, shell.screens["technician_panel"].re_enroll)
+    assert shell.current is screen and screen.step.value == "address"
+    tap(qtbot, screen.cancel)
+    assert shell.current.name == "attract"
+    assert load_credential(shell.settings.data_dir) == credential
 
 
 def test_expired_and_used_codes_are_told_apart(

@@ -126,5 +126,6 @@ def run(settings: Settings) -> int:
     if code == RESTART_EXIT:
         # The technician's "restart": the same command again, in this process's place.
         log.info("restarting")
-        os.execv(sys.executable, [sys.executable, *sys.argv])
+        # orig_argv keeps `-m ui.cli` or the console script exactly as it was started.
+        os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:]])
     return code

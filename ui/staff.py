@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.attendant import PinLock, PinOutcome, PinVerdict
 from kiosk.audit import AuditLog, Role
-from kiosk.enrollment import load_credential, load_room
+from kiosk.enrollment import CREDENTIAL_NAME, load_room
 from kiosk.staff import LastReceipt
 from ui.background import Background
 
@@ -46,7 +46,6 @@ class StaffDesk(QObject):
         self.last_receipt = LastReceipt()
         self.background = Background(self)
         self.last_visit_at: dt.datetime | None = None
-        self.enrolled = load_credential(settings.data_dir) is not None
         # Ends the application so that `run` starts it again (replaced in tests).
         self.restart_application: Callable[[], None] = lambda: QApplication.exit(RESTART_EXIT)
         self._visit_seen: object | None = None
@@ -66,20 +65,26 @@ class StaffDesk(QObject):
     # -- enrollment --------------------------------------------------------------------
 
     @property
+    def enrolled(self) -> bool:
+        """True once the kiosk holds a credential from a hub (the demo's too)."""
+        return (self.shell.settings.data_dir / CREDENTIAL_NAME).is_file()
+
+    @property
     def needs_setup(self) -> bool:
         """True when the kiosk starts in the setup screen: not enrolled, not a demo."""
         return not self.enrolled and not self.shell.settings.demo
 
     def enrolled_now(self, credential: Credential) -> None:
         """The setup screen enrolled the kiosk: take the room's PINs and settings, rest."""
-        self.enrolled = True
         room = load_room(self.shell.settings.data_dir)
         if room is not None:
             self.shell.apply_room(room)
         self.audit.record(
             Role.TECHNICIAN, "enroll", f"{credential.device_id} at {credential.hub_url}"
         )
-        self.shell.show_screen(self.shell._resting_screen())
+        if self.shell.sync is not None:
+            self.shell.sync.wake()  # the first heartbeat now, not in five seconds
+        self.shell.close_attendant()
 
     # -- PINs --------------------------------------------------------------------------
 

@@ -71,8 +71,12 @@ class SetupScreen(Screen):
         self.back.clicked.connect(self.go_back)
         self.next = IconButton("check", "primary")
         self.next.clicked.connect(self.go_on)
+        # Enrolling again from the technician's panel: the old enrollment stands until the
+        # new one succeeds, so the technician may also give up.
+        self.cancel = IconButton("exit", "quiet")
+        self.cancel.clicked.connect(self.give_up)
         self.action_row = QHBoxLayout()
-        for button in (self.delete, self.scan, self.back, self.next):
+        for button in (self.delete, self.scan, self.back, self.cancel, self.next):
             self.action_row.addWidget(button, 1)
         self.column.addWidget(self.heading)
         self.column.addWidget(self.field)
@@ -106,6 +110,12 @@ class SetupScreen(Screen):
         self.step = Step.ADDRESS
         self.message_id = ""
         self.retranslate()
+
+    def give_up(self) -> None:
+        """Leave the setup screen of a kiosk that is enrolled already."""
+        self.stop_scan()
+        if self.shell.staff.enrolled:
+            self.shell.close_attendant()
 
     def go_on(self) -> None:
         """Next: from the address to the code; from the code, enroll."""
@@ -195,6 +205,7 @@ class SetupScreen(Screen):
         log.info("enrolled on the screen as %s", credential.device_id)
         self.code = ""
         self.message_id = ""
+        self.step = Step.ADDRESS  # enrolling again starts from the hub's address, kept
         self.shell.staff.enrolled_now(credential)
 
     def _failed(self, error: BaseException) -> None:
@@ -238,6 +249,8 @@ class SetupScreen(Screen):
         self.scan.setVisible(not address_step)
         self.back.set_text(self.t(N_("Back")))
         self.back.setVisible(not address_step)
+        self.cancel.set_text(self.t(N_("Cancel")))
+        self.cancel.setVisible(address_step and self.shell.staff.enrolled)
         self.next.set_text(self.t(N_("Next") if address_step else N_("Enroll")))
 
     def apply_theme(self, theme: Theme) -> None:
