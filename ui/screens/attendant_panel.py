@@ -85,8 +85,10 @@ class AttendantPanelScreen(Screen):
             self.louder,
             self.close_panel,
         )
+        # Three a row: seven buttons and the devices' lines fit a small screen at the
+        # largest text size.
         for index, button in enumerate(buttons):
-            self.grid.addWidget(button, index // 2, index % 2)
+            self.grid.addWidget(button, index // 3, index % 3)
         self.column.addLayout(self.grid)
         self.column.addStretch(1)
 
@@ -162,7 +164,7 @@ class AttendantPanelScreen(Screen):
         self.reset.set_text(self.t(N_("Reset this visit")))
         self.reset.setVisible(visit.begun)
         minutes = self.shell.staff.last_receipt.minutes_left()
-        self.reprint.set_text(self.t(N_("Reprint the receipt")))
+        self.reprint.set_text(self.t(N_("Reprint receipt")))
         self.reprint.setVisible(minutes > 0 and self.shell.room is not None)
         self.service.set_text(
             self.t(N_("Put out of service") if self.shell.in_service else N_("Back in service"))

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout
 
 from kiosk.audit import Role
 from kiosk.i18n import N_
+from kiosk.room import DEVICE_LABELS
 from ui.screens.base import Nav, Screen, text
 from ui.theme import Theme
 from ui.widgets.buttons import IconButton
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: What the verdicts call each check.
+CHECK_LABELS = DEVICE_LABELS | {"storage": N_("Storage"), "hub": N_("Hub")}
 #: How long the microphone meter listens each time it is opened.
 LISTEN_SECONDS = 60.0
 TONE_SECONDS = 1.5
@@ -168,8 +171,19 @@ class StaffSelfTestScreen(Screen):
         self.retranslate()
         self.shell.staff.background.run(test.run, self._checked, self._check_failed)
 
+    def _camera_back(self) -> None:
+        # The self-test's camera check stops the camera when it is done; the room's
+        # presence sensor and this screen's picture need it running again.
+        room = self.shell.room
+        if room is not None:
+            try:
+                room.devices.camera.start()
+            except Exception as error:  # the panel's device list shows the camera's state
+                log.warning("the camera did not start again after the self-test: %s", error)
+
     def _checked(self, results: list[CheckResult]) -> None:
         self.running = False
+        self._camera_back()
         self.results = results
         failed = [r for r in results if r.required and not r.ok]
         self.shell.staff.record(
@@ -183,6 +197,7 @@ class StaffSelfTestScreen(Screen):
 
     def _check_failed(self, error: BaseException) -> None:
         self.running = False
+        self._camera_back()
         log.error("the self-test could not run: %s", error)
         self._say(N_("The self-test could not run. Read the log."))
 
@@ -203,7 +218,14 @@ class StaffSelfTestScreen(Screen):
         elif self.results:
             passed, failed = self.t(N_("passed")), self.t(N_("failed"))
             self.verdict.setText(
-                "\n".join(f"{r.name}: {passed if r.ok else failed}" for r in self.results)
+                "\n".join(
+                    self.t(N_("{device}: {state}")).format(
+                        device=self.t(CHECK_LABELS.get(r.name, r.name)),
+                        # What failed, in the driver's words, short: for the technician.
+                        state=passed if r.ok else f"{failed} ({r.detail[:60]})",
+                    )
+                    for r in self.results
+                )
             )
         else:
             self.verdict.setText(self.t(N_("Speak: the meter shows what the microphone hears.")))
