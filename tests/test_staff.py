@@ -470,12 +470,22 @@ def test_room_settings_changed_on_the_hub_apply_without_a_restart(
         link.stop()
 
 
-def test_a_corner_knock_on_the_setup_screen_opens_nothing(qtbot, unenrolled: KioskShell) -> None:
-    corner_taps(qtbot, unenrolled)
-    assert unenrolled.current.name == "setup"
-    unenrolled.resize(1280, 800)
-    tap(qtbot, unenrolled, QPoint(640, 400))
-    assert unenrolled.current.name == "setup"
+def test_the_setup_screen_waits_for_its_technician(qtbot, unenrolled: KioskShell) -> None:
+    from kiosk.idle import IdleWatch
+    from tests.test_shell import Clock
+
+    shell = unenrolled
+    corner_taps(qtbot, shell)  # no PIN keypad before the kiosk has PINs
+    assert shell.current.name == "setup"
+    tap(qtbot, shell, QPoint(640, 400))
+    assert shell.current.name == "setup"
+    shell.screens["setup"].keyboard.type_text("HUB.EXAMPLE.ORG")
+    clock = Clock()
+    shell.idle = IdleWatch(shell.settings.idle_seconds, shell.settings.idle_warning_seconds, clock)
+    clock.now += 3600  # an hour until the technician comes back: no "are you still there?"
+    qtbot.wait(1200)
+    assert shell.current.name == "setup"
+    assert shell.screens["setup"].address == "hub.example.org"
 
 
 def test_an_untrusted_certificate_is_told_and_the_pinned_ca_enrolls(

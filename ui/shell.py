@@ -388,6 +388,8 @@ class KioskShell(QWidget):
 
     def _tick(self) -> None:
         self._presence()
+        if self.staff.needs_setup and self.current.name == "setup":
+            return  # a kiosk not yet set up has no visit to clear, and waits for its technician
         if not self.visit.begun and self.current.consumer:
             return  # nobody's visit is on screen: nothing to clear
         state = self.idle.state()
