@@ -411,7 +411,26 @@ def test_the_audit_log_and_calls_for_help_reach_the_hub(
         )
         helps = f"SELECT count(*) FROM help_requests WHERE device_id = '{device}'"
         qtbot.waitUntil(lambda: hub_rows(hub, helps) == [(1,)], timeout=20_000)
-        assert shell.staff.audit.waiting() == 0
+        qtbot.waitUntil(lambda: shell.staff.audit.waiting() == 0, timeout=10_000)
+        # The technician sends the log to the hub from the screen.
+        from kiosk.pins import hash_pin
+
+        logs = settings.data_dir / "logs"
+        logs.mkdir(exist_ok=True)
+        (logs / "kiosk.log").write_text("10:00 INFO one\n10:01 WARNING printer failing\n")
+        shell.staff.technician_lock.use_hash(hash_pin("135790", rounds=1000))
+        corner_taps(qtbot, shell)
+        tap(qtbot, shell.screens["attendant_unlock"].level)
+        type_pin(qtbot, shell, "135790")
+        tap(qtbot, shell.screens["technician_panel"].log)
+        log_screen = shell.screens["kiosk_log"]
+        tap(qtbot, log_screen.send)
+        qtbot.waitUntil(
+            lambda: log_screen.message.text() == shell.translator.gettext("The hub has the log."),
+            timeout=15_000,
+        )
+        uploaded = hub_rows(hub, f"SELECT text FROM kiosk_logs WHERE device_id = '{device}'")
+        assert uploaded == [("10:00 INFO one\n10:01 WARNING printer failing",)]
         # The hub heard of the visit with the heartbeat.
         qtbot.waitUntil(
             lambda: (
