@@ -100,6 +100,9 @@ def _attendant_panel(shell: KioskShell) -> None:
     shell.start_visit()
     shell.visit.help_requested_at = DEMO_HELP_TIME
     shell.room = _RoomAsShown()  # type: ignore[assignment]
+    from devices.receipt import self_test_receipt
+
+    shell.staff.last_receipt.keep(self_test_receipt())  # a receipt printed a moment ago
     shell.open_attendant()
     # The picture of the panel, whatever PIN this kiosk has.
     shell.show_screen("attendant_panel")

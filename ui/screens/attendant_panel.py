@@ -85,12 +85,27 @@ class AttendantPanelScreen(Screen):
             self.louder,
             self.close_panel,
         )
-        # Three a row: seven buttons and the devices' lines fit a small screen at the
-        # largest text size.
+        self.buttons = buttons
         for index, button in enumerate(buttons):
             self.grid.addWidget(button, index // 3, index % 3)
         self.column.addLayout(self.grid)
         self.column.addStretch(1)
+
+    def _lay_out(self) -> None:
+        # Three a row, the ones on offer only, with no holes: seven buttons and the
+        # devices' lines fit a small screen at the largest text size.
+        offered = {
+            self.reset: self.shell.visit.begun,
+            self.reprint: self.shell.staff.last_receipt.minutes_left() > 0
+            and self.shell.room is not None,
+        }
+        for button in self.buttons:
+            self.grid.removeWidget(button)
+        shown = [button for button in self.buttons if offered.get(button, True)]
+        for index, button in enumerate(shown):
+            self.grid.addWidget(button, index // 3, index % 3)
+        for button in self.buttons:
+            button.setVisible(offered.get(button, True))
 
     def _reprint(self) -> None:
         self.shell.staff.reprint()
@@ -162,10 +177,7 @@ class AttendantPanelScreen(Screen):
         self.help_call.setVisible(asked is not None)
         self.device_states.setText("\n".join(self.device_lines()))
         self.reset.set_text(self.t(N_("Reset this visit")))
-        self.reset.setVisible(visit.begun)
-        minutes = self.shell.staff.last_receipt.minutes_left()
         self.reprint.set_text(self.t(N_("Reprint receipt")))
-        self.reprint.setVisible(minutes > 0 and self.shell.room is not None)
         self.service.set_text(
             self.t(N_("Put out of service") if self.shell.in_service else N_("Back in service"))
         )
@@ -173,3 +185,4 @@ class AttendantPanelScreen(Screen):
         self.quieter.set_text(self.t(N_("Quieter")))
         self.louder.set_text(self.t(N_("Louder")))
         self.close_panel.set_text(self.t(N_("Close the panel")))
+        self._lay_out()
