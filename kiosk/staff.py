@@ -166,16 +166,20 @@ def printer_choices(settings: Settings) -> list[Choice]:
 _LINE = re.compile(r"^\s*([a-z_]+)\s*=")
 
 
-def save_choice(data_dir: Path, name: str, value: str) -> Path:
-    """Set one setting in the data folder's kiosk.toml (kept for the next start)."""
+def save_choice(data_dir: Path, name: str, value: str | int) -> Path:
+    """Set one setting in the data folder's kiosk.toml (kept for the next start); the
+    value as TOML: a whole number bare, text quoted."""
     path = data_dir / CONFIG_NAME
     private_dir(data_dir)
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:
         lines = []
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    wanted = f'{name} = "{escaped}"'
+    if isinstance(value, int):
+        wanted = f"{name} = {value}"
+    else:
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+        wanted = f'{name} = "{escaped}"'
     for index, line in enumerate(lines):
         match = _LINE.match(line)
         if match and match[1] == name:

@@ -153,7 +153,7 @@ class StaffDesk(QObject):
         if volume == settings.volume:
             return
         self.shell.settings = dataclasses.replace(settings, volume=volume)
-        save_choice(settings.data_dir, "volume", str(volume))
+        save_choice(settings.data_dir, "volume", volume)
         if not self.shell.visit.begun:
             self.shell.visit.presentation.volume = volume
         self.audit.record(self.role, "room_volume", f"{volume}%")
