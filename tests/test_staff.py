@@ -349,6 +349,15 @@ def test_the_technicians_tools(qtbot, make_shell, tmp_path: Path) -> None:
     kept = load(shell.settings.data_dir / "kiosk.toml", environ={})
     assert kept.speaker == choice.chosen["speaker"]
     tap(qtbot, choice.back)
+    # Settings: the next allowed value, kept for the next start.
+    tap(qtbot, panel.settings)
+    kiosk_settings = shell.screens["kiosk_settings"]
+    tap(qtbot, kiosk_settings.buttons["text_size"])
+    tap(qtbot, kiosk_settings.buttons["language"])
+    kept = load(shell.settings.data_dir / "kiosk.toml", environ={})
+    assert (kept.text_size, kept.language) == (2, "en")
+    assert any("重新启动" in t or "restart" in t for t in on_screen(shell))
+    tap(qtbot, kiosk_settings.back)
     # Restart: the application is asked to end and start again.
     asked: list[bool] = []
     shell.staff.restart_application = lambda: asked.append(True)

@@ -215,6 +215,12 @@ def _device_choice(shell: KioskShell) -> None:
     shell.show_screen("device_choice")
 
 
+def _kiosk_settings(shell: KioskShell) -> None:
+    shell.open_attendant()
+    shell.staff.switch_level()
+    shell.show_screen("kiosk_settings")
+
+
 DEMOS.update(
     {
         "setup": _setup,
@@ -222,5 +228,6 @@ DEMOS.update(
         "staff_selftest": _staff_selftest,
         "kiosk_log": _kiosk_log,
         "device_choice": _device_choice,
+        "kiosk_settings": _kiosk_settings,
     }
 )

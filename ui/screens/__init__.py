@@ -11,6 +11,7 @@ from ui.screens.help_coming import HelpComingScreen
 from ui.screens.home import HomeScreen
 from ui.screens.idle_warning import IdleWarningScreen
 from ui.screens.kiosk_log import KioskLogScreen
+from ui.screens.kiosk_settings import KioskSettingsScreen
 from ui.screens.not_available import NotAvailableScreen
 from ui.screens.out_of_service import OutOfServiceScreen
 from ui.screens.please_wait import PleaseWaitScreen
@@ -36,4 +37,5 @@ SCREENS: tuple[type[Screen], ...] = (
     StaffSelfTestScreen,
     KioskLogScreen,
     DeviceChoiceScreen,
+    KioskSettingsScreen,
 )

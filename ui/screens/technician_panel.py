@@ -22,7 +22,9 @@ class TechnicianPanelScreen(Screen):
     """Where the technician goes after the technician PIN."""
 
     name = "technician_panel"
-    description = "Technician panel: attendant tasks, self-test, devices, log, re-enroll, restart"
+    description = (
+        "Technician panel: attendant tasks, self-test, devices, settings, log, re-enroll, restart"
+    )
     header = False
     nav = Nav.NONE
     consumer = False
@@ -38,6 +40,8 @@ class TechnicianPanelScreen(Screen):
         self.selftest.clicked.connect(lambda: shell.show_screen("staff_selftest"))
         self.devices = IconButton("kiosk", "quiet")
         self.devices.clicked.connect(lambda: shell.show_screen("device_choice"))
+        self.settings = IconButton("text_size", "quiet")
+        self.settings.clicked.connect(lambda: shell.show_screen("kiosk_settings"))
         self.log = IconButton("complaint", "quiet")
         self.log.clicked.connect(lambda: shell.show_screen("kiosk_log"))
         self.re_enroll = IconButton("lock", "quiet")
@@ -51,6 +55,7 @@ class TechnicianPanelScreen(Screen):
             self.attendant,
             self.selftest,
             self.devices,
+            self.settings,
             self.log,
             self.re_enroll,
             self.restart,
@@ -87,6 +92,7 @@ class TechnicianPanelScreen(Screen):
         self.attendant.set_text(self.t(N_("Attendant tasks")))
         self.selftest.set_text(self.t(N_("Self-test")))
         self.devices.set_text(self.t(N_("Devices")))
+        self.settings.set_text(self.t(N_("Settings")))
         self.log.set_text(self.t(N_("Log")))
         self.re_enroll.set_text(self.t(N_("Enroll again")))
         self.restart.set_text(self.t(N_("Restart")))
