@@ -8,6 +8,7 @@ notice the same failure at once still open it once.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from hub.store import Base, Device, UtcDateTime, utcnow
+
+log = logging.getLogger(__name__)
 
 #: A kiosk is silent after this many heartbeats missed in a row.
 MISSED_BEATS = 3
@@ -122,7 +125,8 @@ def _open(
                 )
             )
     except IntegrityError:
-        pass  # another hub process opened it a moment ago
+        return  # another hub process opened it a moment ago
+    log.warning("alert opened for kiosk %s: %s", device_id, detail)
 
 
 def _close(
@@ -140,6 +144,7 @@ def _close(
     if alert is not None:
         alert.closed_at = utcnow()
         alert.open_key = None
+        log.info("alert closed for kiosk %s: %s %s recovered", device_id, kind, subject)
 
 
 def record_health(
