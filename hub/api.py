@@ -14,6 +14,7 @@ from sqlalchemy.orm import sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from hub import cases, fleet, problems
+from hub.fleet_api import staff_routes
 from hub.migrate import upgrade
 from hub.problems import ProblemError, documented
 from hub.status_page import public_pages
@@ -208,4 +209,5 @@ def create_app(db_url: str, migrate: bool = True) -> FastAPI:
             return cases.look_up_case(db, number)
 
     app.include_router(public_pages(sessions))
+    app.include_router(staff_routes(sessions))
     return app

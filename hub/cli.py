@@ -32,6 +32,23 @@ def parser() -> argparse.ArgumentParser:
     revoke = commands.add_parser("revoke", help="lock out one kiosk")
     revoke.add_argument("device")
     revoke.add_argument("--db", help=db_help)
+    room_settings = commands.add_parser(
+        "room-settings", help="show or change a room's settings (kiosks take them within a minute)"
+    )
+    room_settings.add_argument("room", help="the room's name or code (R0001)")
+    room_settings.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a setting to change; VALUE is JSON, or plain text (repeatable)",
+    )
+    room_settings.add_argument("--db", help=db_help)
+    room_pins = commands.add_parser(
+        "room-pins", help="issue new attendant and technician PINs for a room"
+    )
+    room_pins.add_argument("room", help="the room's name or code (R0001)")
+    room_pins.add_argument("--db", help=db_help)
     return top
 
 
@@ -47,6 +64,13 @@ def main(argv: list[str] | None = None) -> int:
         return _enroll_code(url, args.room, args.valid_hours)
     if args.command == "devices":
         return _devices(url, args.json)
+    if args.command in ("room-settings", "room-pins"):
+        from hub.room_commands import room_pins, room_settings
+
+        made = _sessions(url)
+        if args.command == "room-pins":
+            return room_pins(made, args.room)
+        return room_settings(made, args.room, args.set)
     return _revoke(url, args.device)
 
 
@@ -98,12 +122,23 @@ def _enroll_code(url: str, room: str, valid_hours: int) -> int:
 def _devices(url: str, as_json: bool) -> int:
     from hub import fleet
 
-    with _sessions(url)() as session:
+    with _sessions(url).begin() as session:  # the list notes kiosks that fell silent
         rows = fleet.list_devices(session)
     if as_json:
         print(json.dumps([asdict(row) for row in rows], ensure_ascii=False, indent=2))
         return 0
-    header = ("DEVICE", "ROOM", "STATE", "LAST SEEN", "OUTBOX", "DEVICES NOT READY")
+    header = (
+        "DEVICE",
+        "ROOM",
+        "STATE",
+        "LAST SEEN",
+        "OUTBOX",
+        "DEVICES NOT READY",
+        "ONLINE",
+        "VERSION",
+        "LAST VISIT",
+        "ALERTS",
+    )
     lines = [header]
     for row in rows:
         faults = [
@@ -119,6 +154,10 @@ def _devices(url: str, as_json: bool) -> int:
                 row.last_seen_at or "never",
                 str(row.outbox_pending),
                 ",".join(faults) or "-",
+                "yes" if row.online else "no",
+                row.kiosk_version or "-",
+                row.last_visit_at or "never",
+                str(len(row.alerts)),
             )
         )
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]

@@ -6,12 +6,13 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from hub import alerts
 from hub.problems import ProblemError
 from hub.store import Device, EnrollmentCode, Room, utcnow
 from kiosk.wire import (
@@ -190,10 +191,17 @@ def device_for(session: Session, authorization: str | None) -> Device:
 def heartbeat(session: Session, device: Device, beat: Heartbeat) -> HeartbeatReply:
     """Record that the kiosk is alive, how its devices are and its outbox backlog."""
     device.last_seen_at = utcnow()
+    before = dict(device.health)
     device.health = {
         report.name: {"state": report.state.value, "detail": report.detail}
         for report in beat.devices
     }
+    if beat.heartbeat_seconds is not None:
+        device.heartbeat_seconds = beat.heartbeat_seconds
+    if beat.last_visit_at is not None:
+        device.last_visit_at = beat.last_visit_at
+    alerts.record_health(session, device, before, device.health)
+    alerts.sweep_now_and_then(session)
     device.outbox_pending = beat.outbox_pending
     if beat.kiosk_version:
         device.kiosk_version = beat.kiosk_version
@@ -213,10 +221,17 @@ class DeviceRow:
     outbox_pending: int
     health: dict[str, Any]
     kiosk_version: str
+    online: bool = False
+    last_visit_at: str | None = None
+    heartbeat_seconds: int = 30
+    alerts: list[dict[str, str]] = field(default_factory=list)
 
 
 def list_devices(session: Session) -> list[DeviceRow]:
-    """Every enrolled device, by room and number."""
+    """Every enrolled device, by room and number, with its open alerts."""
+    alerts.sweep(session)
+    opened = alerts.open_alerts(session)
+    now = utcnow()
     rows = session.execute(
         select(Device, Room.name).join(Room, Room.id == Device.room_id).order_by(Device.id)
     )
@@ -232,6 +247,14 @@ def list_devices(session: Session) -> list[DeviceRow]:
             outbox_pending=device.outbox_pending,
             health=dict(device.health),
             kiosk_version=device.kiosk_version,
+            online=device.last_seen_at is not None
+            and not device.revoked
+            and not alerts.is_silent(device, now),
+            last_visit_at=device.last_visit_at.isoformat(timespec="seconds")
+            if device.last_visit_at
+            else None,
+            heartbeat_seconds=device.heartbeat_seconds,
+            alerts=[asdict(alert) for alert in opened.get(device.id, [])],
         )
         for device, room_name in rows
     ]

@@ -94,6 +94,9 @@ class Device(Base):
     last_seen_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True)
     health: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     outbox_pending: Mapped[int] = mapped_column(Integer, default=0)
+    # Fleet health (migration 0003): how often the kiosk beats, and its last visit.
+    heartbeat_seconds: Mapped[int] = mapped_column(Integer, default=30)
+    last_visit_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
 class Complaint(Base):

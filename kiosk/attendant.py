@@ -75,6 +75,10 @@ class PinLock:
         self._clock = clock
         self._wrong, self._locked_until = self._read()
 
+    def use_hash(self, pin_hash: str) -> None:
+        """Check against another PIN from now on (the hub issued the room a new one)."""
+        self._pin_hash = pin_hash
+
     def status(self) -> PinOutcome:
         """Whether a PIN may be tried now, without trying one."""
         if not self._pin_hash:

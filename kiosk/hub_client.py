@@ -18,6 +18,8 @@ from kiosk.wire import (
     API_PREFIX,
     AttachmentRef,
     AttachmentStored,
+    AuditBatch,
+    AuditReceived,
     CaseLookup,
     ComplaintBody,
     ComplaintFiled,
@@ -25,6 +27,10 @@ from kiosk.wire import (
     Enrollment,
     Heartbeat,
     HeartbeatReply,
+    HelpRequest,
+    HelpRequestReceived,
+    LogReceived,
+    LogUpload,
     RoomSettings,
 )
 
@@ -119,6 +125,26 @@ class HubClient:
     def case(self, number: str) -> CaseLookup:
         """A case's status and next step, by case or receipt number."""
         return _parse(CaseLookup, self._call("GET", f"/cases/{number}"))
+
+    def post_audit(self, batch: AuditBatch) -> AuditReceived:
+        """Send audit entries (each kept once on the hub, however often sent)."""
+        answer = self._call("POST", "/audit", json=batch.model_dump(mode="json"))
+        return _parse(AuditReceived, answer)
+
+    def post_help_request(self, request: HelpRequest) -> HelpRequestReceived:
+        """Tell the hub a consumer called for help."""
+        answer = self._call("POST", "/help-requests", json=request.model_dump(mode="json"))
+        return _parse(HelpRequestReceived, answer)
+
+    def upload_log(self, text: str) -> LogReceived:
+        """Send the kiosk's log to the hub, for a technician far away."""
+        answer = self._call(
+            "POST",
+            "/logs",
+            json=LogUpload(text=text).model_dump(),
+            timeout=self.upload_timeout,
+        )
+        return _parse(LogReceived, answer)
 
     def _call(
         self,

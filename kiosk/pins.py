@@ -17,6 +17,8 @@ import sys
 PIN_LENGTH = 6
 # Demo mode's attendant PIN when none is set; printed in the log and the README.
 DEMO_PIN = "123456"
+# Demo mode's technician PIN when the hub has issued none (a public PIN: a demo has no secrets).
+DEMO_TECHNICIAN_PIN = "654321"
 # A 6-digit PIN has only a million values: the lock-out after wrong tries is the real
 # defence, so the rounds only need to make an offline guess slow, not the check itself.
 ROUNDS = 600_000

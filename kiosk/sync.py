@@ -14,7 +14,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -58,6 +58,8 @@ class SyncWorker:
         on_status: Callable[[SyncStatus], None] | None = None,
         on_room: Callable[[RoomSettings], None] | None = None,
         rng: random.Random | None = None,
+        also_send: Sequence[Callable[[HubClient], None]] = (),
+        last_visit: Callable[[], dt.datetime | None] = lambda: None,
     ) -> None:
         self.outbox = outbox
         self.data_dir = data_dir
@@ -70,6 +72,9 @@ class SyncWorker:
         self.on_status = on_status
         self.on_room = on_room
         self.rng = rng or random.Random()
+        # More to send after the complaints (the staff's audit log, calls for help).
+        self.also_send = tuple(also_send)
+        self.last_visit = last_visit
         self._failures = 0
         self._retry_at = 0.0
         self._next_heartbeat = 0.0
@@ -116,6 +121,8 @@ class SyncWorker:
                 self._beat(client)
                 self._next_heartbeat = now + self.heartbeat_seconds
             self._send_all(client)
+            for send in self.also_send:
+                send(client)
         except HubUnavailable as error:
             self._failures += 1
             delay = backoff_delay(self._failures, self.rng, self.retry_base, self.retry_cap)
@@ -176,6 +183,8 @@ class SyncWorker:
                 ],
                 outbox_pending=counts.pending + counts.held,
                 sent_at=dt.datetime.now(dt.UTC),
+                heartbeat_seconds=max(1, round(self.heartbeat_seconds)),
+                last_visit_at=self.last_visit(),
             )
         )
         room = load_room(self.data_dir)

@@ -252,6 +252,12 @@ class RoomSettings(Strict):
     help_contact: HelpContact = HelpContact()
     version: int = 1
     updates: UpdatePolicy = UpdatePolicy()
+    #: The room's staff PINs as hashes (`kiosk.pins` form), issued by `mediation-hub
+    #: room-pins`; the plain PINs never leave the hub's command line.
+    attendant_pin_hash: ShortText = ""
+    technician_pin_hash: ShortText = ""
+    #: The room's default volume in percent; None leaves the kiosk's own setting.
+    volume: int | None = Field(default=None, ge=0, le=100)
 
 
 class Enrolled(Strict):
@@ -293,6 +299,10 @@ class Heartbeat(Strict):
     devices: list[DeviceReport] = Field(default=[], max_length=30)
     outbox_pending: int = Field(default=0, ge=0, le=1_000_000)
     sent_at: dt.datetime
+    #: How often this kiosk beats, so the hub knows when three have been missed.
+    heartbeat_seconds: int | None = Field(default=None, ge=1, le=3600)
+    #: When the last consumer's visit began on this kiosk (no one's data, just the time).
+    last_visit_at: dt.datetime | None = None
 
 
 class HeartbeatReply(Strict):
@@ -318,3 +328,57 @@ def normalise_enroll_code(text: str) -> str:
     """An enrollment code as the hub stores it: upper case, 4-4-4 with hyphens, O read as 0."""
     plain = _CODE_ALPHABET.sub("", text.upper().replace("O", "0").replace("I", "1"))
     return "-".join(plain[i : i + 4] for i in range(0, len(plain), 4))
+
+
+# -- the room's staff: audit log, calls for help, the kiosk's log ------------------------
+
+UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+
+
+class AuditEntry(Strict):
+    """One thing an attendant or technician did on the kiosk; `uuid` makes it once only."""
+
+    uuid: Annotated[str, StringConstraints(pattern=UUID_PATTERN)]
+    at: dt.datetime
+    role: Literal["attendant", "technician"]
+    action: Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,40}$")]
+    detail: ShortText = ""
+
+
+class AuditBatch(Strict):
+    """Audit entries the kiosk has not yet seen the hub take."""
+
+    entries: list[AuditEntry] = Field(min_length=1, max_length=200)
+
+
+class AuditReceived(Strict):
+    """How many of the batch's entries the hub holds (new or from an earlier try)."""
+
+    received: int
+
+
+class HelpRequest(Strict):
+    """A consumer pressed "call for help"; `uuid` makes it once only."""
+
+    uuid: Annotated[str, StringConstraints(pattern=UUID_PATTERN)]
+    asked_at: dt.datetime
+
+
+class HelpRequestReceived(Strict):
+    """The hub holds the call for help."""
+
+    uuid: str
+    received_at: dt.datetime
+
+
+class LogUpload(Strict):
+    """The kiosk's log, sent by a technician from the kiosk's screen."""
+
+    text: Annotated[str, StringConstraints(max_length=2_000_000)]
+
+
+class LogReceived(Strict):
+    """The hub holds the log."""
+
+    id: int
+    lines: int

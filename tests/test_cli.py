@@ -182,3 +182,36 @@ def test_hub_commands_share_one_database_from_db_or_hub_db(tmp_path: Path) -> No
     missing = hub("revoke", "R0001K1", "--db", db)
     assert missing.returncode == 1 and "no device R0001K1" in missing.stderr
     assert hub("enroll-code", "--room", "x", "--valid-hours", "0", "--db", db).returncode == 2
+
+
+def test_restart_runs_the_kiosk_again_in_the_same_process(tmp_path: Path) -> None:
+    """The technician's "Restart" (and SIGHUP) ends the application with RESTART_EXIT;
+    `run` then starts the same command again in its place."""
+    data = tmp_path / "kiosk"
+    process = subprocess.Popen(
+        [KIOSK, "run", "--demo"],
+        env=_env(data),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    log = data / "logs" / "kiosk.log"
+
+    def started() -> int:
+        return log.read_text().count("kiosk started") if log.is_file() else 0
+
+    try:
+        deadline = time.monotonic() + 30
+        while started() < 1 or "demo kiosk enrolled as" not in log.read_text():
+            assert time.monotonic() < deadline and process.poll() is None
+            time.sleep(0.1)
+        process.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 40
+        while started() < 2:
+            assert time.monotonic() < deadline, log.read_text()[-2000:]
+            assert process.poll() is None, "the kiosk ended instead of restarting"
+            time.sleep(0.1)
+        text = log.read_text()
+        assert "restarting" in text and text.index("restarting") < text.rindex("kiosk started")
+    finally:
+        process.terminate()
+        process.wait(30)

@@ -40,6 +40,9 @@ OPERATIONS = [
     "GET /v1/complaints/{complaint_id}",
     "GET /v1/cases/{number}",
     "GET /status/{number}",
+    "POST /v1/audit",
+    "POST /v1/help-requests",
+    "POST /v1/logs",
 ]
 
 

@@ -81,7 +81,7 @@ def test_with_no_sound_the_kiosk_shows_a_calm_notice_and_carries_on(qtbot, open_
     shell.open_attendant()
     shell.show_screen("attendant_panel")
     states = shell.screens["attendant_panel"].device_states.text()
-    assert "Speaker: not connected" in states and "Printer: not working" in states
+    assert "Speaker: not connected" in states and "Printer: out of paper" in states
     assert "Camera: not connected" in states  # this shell never started its camera
 
 

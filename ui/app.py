@@ -131,6 +131,13 @@ def run(settings: Settings) -> int:
     # Python sees the signal at the shell's next half-second tick.
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    from ui.staff import RESTART_EXIT
+
+    def restart(_number: int, _frame: object) -> None:
+        log.info("restart asked by SIGHUP")
+        app.exit(RESTART_EXIT)  # the same way as the technician panel's "Restart"
+
+    signal.signal(signal.SIGHUP, restart)
     log.info(
         "kiosk started (%s devices, %s)",
         settings.devices,
@@ -143,9 +150,15 @@ def run(settings: Settings) -> int:
         shell.room.close()
     sweep(settings.visits_dir)
     fleet.stop()
+    shell.staff.close()
     shell.locked = False
     shell.close()
     log.info("kiosk stopped")
+    if code == RESTART_EXIT:
+        # The technician's "restart": the same command again, in this process's place.
+        log.info("restarting")
+        # orig_argv keeps `-m ui.cli` or the console script exactly as it was started.
+        os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:]])
     return code
 
 

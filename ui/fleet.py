@@ -24,6 +24,8 @@ from ui.shell import KioskShell
 
 log = logging.getLogger(__name__)
 
+SETTINGS_POLL_SECONDS = 60
+
 
 def _device_health(shell: KioskShell) -> dict[str, DeviceHealth]:
     """The room's devices as the heartbeat reports them (read on the sync thread; the
@@ -52,12 +54,16 @@ class FleetLink(QObject):
             self.outbox,
             settings.data_dir,
             client_for=lambda c: HubClient(c.hub_url, c.secret, verify=verify),
-            heartbeat_seconds=settings.heartbeat_seconds,
+            # The room's settings ride on the heartbeat: at least once a minute, so a
+            # change on the hub reaches the kiosk within a minute.
+            heartbeat_seconds=min(settings.heartbeat_seconds, SETTINGS_POLL_SECONDS),
             retry_cap_seconds=settings.sync_retry_cap_seconds,
             kiosk_version=__version__,
             device_health=lambda: _device_health(shell),
             on_status=self.status_changed.emit,
             on_room=self.room_changed.emit,
+            also_send=(shell.staff.audit.send,),
+            last_visit=lambda: shell.staff.last_visit_at,
         )
         self.status_changed.connect(shell.show_sync)
         self.room_changed.connect(shell.apply_room)

@@ -101,6 +101,9 @@ def _attendant_panel(shell: KioskShell) -> None:
     shell.start_visit()
     shell.visit.help_requested_at = DEMO_HELP_TIME
     shell.room = _RoomAsShown()  # type: ignore[assignment]
+    from devices.receipt import self_test_receipt
+
+    shell.staff.last_receipt.keep(self_test_receipt())  # a receipt printed a moment ago
     shell.open_attendant()
     # The picture of the panel, whatever PIN this kiosk has.
     shell.show_screen("attendant_panel")
@@ -178,3 +181,66 @@ def screenshot(
         shell.deleteLater()
         if not image.save(str(out), "PNG"):
             raise OSError(f"cannot write {out}")
+
+
+# -- the room's staff (issue 7) --------------------------------------------------------
+
+
+def _setup(shell: KioskShell) -> None:
+    from ui.screens.setup import SetupScreen
+
+    shell.show_screen("setup")
+    screen = shell.screens["setup"]
+    assert isinstance(screen, SetupScreen)
+    screen.keyboard.type_text("hub.example.org")
+    screen.go_on()
+    screen.keyboard.type_text("7K2M-9QXD-4T")
+
+
+def _technician_panel(shell: KioskShell) -> None:
+    shell.room = _RoomAsShown()  # type: ignore[assignment]
+    shell.open_attendant()
+    shell.staff.switch_level()
+    shell.show_screen("technician_panel")
+
+
+def _staff_selftest(shell: KioskShell) -> None:
+    shell.open_attendant()
+    shell.show_screen("staff_selftest")
+
+
+def _kiosk_log(shell: KioskShell) -> None:
+    logs = shell.settings.data_dir / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    (logs / "kiosk.log").write_text(
+        "2026-11-28 10:31:02 INFO ui.app: kiosk started (demo devices, fullscreen)\n"
+        "2026-11-28 10:31:04 WARNING ui.room: printer failing: paper out\n"
+        "2026-11-28 10:32:40 INFO kiosk.sync: room settings now at version 3\n"
+    )
+    shell.open_attendant()
+    shell.staff.switch_level()
+    shell.show_screen("kiosk_log")
+
+
+def _device_choice(shell: KioskShell) -> None:
+    shell.open_attendant()
+    shell.staff.switch_level()
+    shell.show_screen("device_choice")
+
+
+def _kiosk_settings(shell: KioskShell) -> None:
+    shell.open_attendant()
+    shell.staff.switch_level()
+    shell.show_screen("kiosk_settings")
+
+
+DEMOS.update(
+    {
+        "setup": _setup,
+        "technician_panel": _technician_panel,
+        "staff_selftest": _staff_selftest,
+        "kiosk_log": _kiosk_log,
+        "device_choice": _device_choice,
+        "kiosk_settings": _kiosk_settings,
+    }
+)

@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, QObject, QPoint, QSize, QTimer
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import QApplication, QLayout, QStackedWidget, QVBoxLayout, QWidget
 
-from kiosk.attendant import CornerKnock, PinLock, PinOutcome, PinVerdict
+from kiosk.attendant import CornerKnock, PinLock, PinOutcome
 from kiosk.desk import KioskDesk
 from kiosk.guidance import Guide, Speech, Transcript
 from kiosk.i18n import LANGUAGE_NAMES, Translator
@@ -28,6 +28,7 @@ from kiosk.visit import Presentation, Visit, sweep
 from ui.background import Background
 from ui.screens import SCREENS
 from ui.screens.base import Nav, Screen
+from ui.staff import StaffDesk
 from ui.theme import Theme, scale_for
 from ui.widgets.bars import BottomBar, Header
 from ui.widgets.device_notice import DeviceNotice
@@ -100,6 +101,8 @@ class KioskShell(QWidget):
         )
         sweep(settings.visits_dir)
         self.visit = self._new_visit()
+        # The room's staff: the technician's PIN, the audit log, the receipt to reprint.
+        self.staff = StaffDesk(self)
         self.translator = Translator(self.visit.presentation.language)
         self.theme = Theme(self.visit.presentation.text_size)
         self._styled: Theme | None = None  # the theme the style sheet was last built from
@@ -200,6 +203,9 @@ class KioskShell(QWidget):
             help_phone=room.help_contact.phone or self.settings.help_phone,
         )
         self.room_settings = room
+        if room.volume is not None:
+            self.settings = dataclasses.replace(self.settings, volume=room.volume)
+        self.staff.use_pins(room)
         for screen in self.screens.values():
             screen.retranslate()
 
@@ -365,7 +371,10 @@ class KioskShell(QWidget):
 
     def call_for_help(self) -> None:
         """The red button: ask for a member of staff."""
+        asked = self.visit.help_requested_at
         self.open_service("ask_for_help")
+        if asked is None and self.visit.help_requested_at is not None:
+            self.staff.help_called(self.visit.help_requested_at)
 
     # -- the attendant's moves ---------------------------------------------------------
 
@@ -381,11 +390,8 @@ class KioskShell(QWidget):
         self.show_screen("attendant_unlock")
 
     def try_pin(self, pin: str) -> PinOutcome:
-        """Check an attendant PIN; the right one opens the panel."""
-        outcome = self.pin_lock.check(pin)
-        if outcome.verdict is PinVerdict.ACCEPTED:
-            self.show_screen("attendant_panel")
-        return outcome
+        """Check a PIN of the level the keypad asks for; the right one opens its panel."""
+        return self.staff.try_pin(pin)
 
     def close_attendant(self) -> None:
         """Back to the consumer's screen as it was."""
@@ -436,12 +442,16 @@ class KioskShell(QWidget):
         )
 
     def _resting_screen(self) -> str:
+        if self.staff.needs_setup:
+            return "setup"
         return "attract" if self.in_service else "out_of_service"
 
     # -- idle --------------------------------------------------------------------------
 
     def _tick(self) -> None:
         self._presence()
+        if self.staff.needs_setup and self.current.name == "setup":
+            return  # a kiosk not yet set up has no visit to clear, and waits for its technician
         if not self.visit.begun and self.current.consumer:
             return  # nobody's visit is on screen: nothing to clear
         state = self.idle.state()
@@ -465,6 +475,7 @@ class KioskShell(QWidget):
     def offer_receipt(self, receipt: Receipt) -> None:
         """Print the receipt; when the printer cannot, show it as a QR code instead."""
         fields = {"number": receipt.number, "status_url": receipt.status_url}
+        self.staff.last_receipt.keep(receipt)  # the attendant may reprint it for 10 minutes
         visit = self.visit  # the printer may answer after this visit has ended
 
         def on_screen(_reason: str = "") -> None:

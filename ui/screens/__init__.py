@@ -10,9 +10,12 @@ from ui.screens.case_lookup import CaseLookupScreen
 from ui.screens.case_status import CaseStatusScreen
 from ui.screens.choice import ChoiceScreen
 from ui.screens.complaint_filed import ComplaintFiledScreen
+from ui.screens.device_choice import DeviceChoiceScreen
 from ui.screens.help_coming import HelpComingScreen
 from ui.screens.home import HomeScreen
 from ui.screens.idle_warning import IdleWarningScreen
+from ui.screens.kiosk_log import KioskLogScreen
+from ui.screens.kiosk_settings import KioskSettingsScreen
 from ui.screens.not_available import NotAvailableScreen
 from ui.screens.number_entry import NumberEntryScreen
 from ui.screens.out_of_service import OutOfServiceScreen
@@ -22,6 +25,9 @@ from ui.screens.privacy import PrivacyScreen
 from ui.screens.receipt_code import ReceiptCodeScreen
 from ui.screens.recording import RecordingScreen
 from ui.screens.review import ReviewScreen
+from ui.screens.setup import SetupScreen
+from ui.screens.staff_selftest import StaffSelfTestScreen
+from ui.screens.technician_panel import TechnicianPanelScreen
 from ui.screens.text_entry import TextEntryScreen
 
 SCREENS: tuple[type[Screen], ...] = (
@@ -45,4 +51,11 @@ SCREENS: tuple[type[Screen], ...] = (
     OutOfServiceScreen,
     AttendantUnlockScreen,
     AttendantPanelScreen,
+    # The room's staff (issue 7).
+    SetupScreen,
+    TechnicianPanelScreen,
+    StaffSelfTestScreen,
+    KioskLogScreen,
+    DeviceChoiceScreen,
+    KioskSettingsScreen,
 )

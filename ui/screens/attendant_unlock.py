@@ -1,4 +1,5 @@
-"""The attendant's PIN keypad, reached by five taps in the top-left corner."""
+"""The staff's PIN keypad, reached by five taps in the top-left corner: the attendant's PIN,
+or (one tap on "Technician") the technician's; each level has its own lock."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
 from kiosk.attendant import PinOutcome, PinVerdict
+from kiosk.audit import Role
 from kiosk.i18n import N_
 from kiosk.pins import PIN_LENGTH
 from ui.screens.base import Nav, Screen, text
@@ -39,12 +41,15 @@ class AttendantUnlockScreen(Screen):
         self.keypad.erase.connect(self.erase_digit)
         self.cancel = IconButton("exit", "quiet")
         self.cancel.clicked.connect(shell.close_attendant)
+        self.level = IconButton("lock", "quiet")
+        self.level.clicked.connect(self.switch_level)
         words = QVBoxLayout()
         words.addStretch(1)
         words.addWidget(self.heading)
         words.addWidget(self.dots)
         words.addWidget(self.message)
         words.addStretch(1)
+        words.addWidget(self.level)
         words.addWidget(self.cancel)
         self.words = words
         row = QHBoxLayout()
@@ -52,10 +57,18 @@ class AttendantUnlockScreen(Screen):
         row.addWidget(self.keypad)
         self.column.addLayout(row, 1)
 
+    def switch_level(self) -> None:
+        """Ask for the other level's PIN (attendant or technician)."""
+        self.shell.staff.switch_level()
+        self.pin = ""
+        self.outcome = None
+        self.retranslate()
+
     def add_digit(self, digit: str) -> None:
         """One more digit; the sixth checks the PIN."""
-        if self.shell.pin_lock.status().verdict is PinVerdict.LOCKED:
-            self.outcome = self.shell.pin_lock.status()
+        lock = self.shell.staff.lock
+        if lock.status().verdict is PinVerdict.LOCKED:
+            self.outcome = lock.status()
         elif len(self.pin) < PIN_LENGTH:
             self.pin += digit
             if len(self.pin) == PIN_LENGTH:
@@ -74,20 +87,33 @@ class AttendantUnlockScreen(Screen):
         """Forget the digits and the last verdict."""
         self.pin = ""
         self.outcome = None
+        self.shell.staff.role = Role.ATTENDANT
         super().clear()
 
     def retranslate(self) -> None:
         """Set the words, the dots for the digits typed, and the last verdict."""
-        self.heading.setText(self.t(N_("Attendant: enter your 6-digit PIN")))
+        technician = self.shell.staff.role is Role.TECHNICIAN
+        self.heading.setText(
+            self.t(
+                N_("Technician: enter your 6-digit PIN")
+                if technician
+                else N_("Attendant: enter your 6-digit PIN")
+            )
+        )
+        self.level.set_text(self.t(N_("Attendant") if technician else N_("Technician")))
         self.dots.setText(" ".join("●" if i < len(self.pin) else "○" for i in range(PIN_LENGTH)))
         self.keypad.retranslate(self.shell.translator)
         self.cancel.set_text(self.t(N_("Cancel")))
         self.message.setText(self._verdict_words())
 
     def _verdict_words(self) -> str:
-        outcome = self.outcome or self.shell.pin_lock.status()
+        outcome = self.outcome or self.shell.staff.lock.status()
         t = self.shell.translator
         if outcome.verdict is PinVerdict.NO_PIN_SET:
+            if self.shell.staff.role is Role.TECHNICIAN:
+                return t.gettext(
+                    N_("No technician PIN is set on this kiosk. Ask the hub to issue one.")
+                )
             return t.gettext(
                 N_("No attendant PIN is set on this kiosk. Ask the technician to set one.")
             )
