@@ -16,7 +16,9 @@ DEB_PACKAGES_HUB := postgresql openssl
 # The room's devices: speech, sound (PortAudio over a PulseAudio null sink) and printing.
 DEB_PACKAGES_DEVICES := espeak-ng libportaudio2 libsndfile1 pulseaudio pulseaudio-utils \
 	libasound2-plugins cups cups-client cups-bsd printer-driver-cups-pdf poppler-utils
-DEB_PACKAGES := $(DEB_PACKAGES_SHELL) $(DEB_PACKAGES_HUB) $(DEB_PACKAGES_DEVICES)
+# The mediator console's browser, which the call's end-to-end test and benchmark drive.
+DEB_PACKAGES_CALL := chromium
+DEB_PACKAGES := $(DEB_PACKAGES_SHELL) $(DEB_PACKAGES_HUB) $(DEB_PACKAGES_DEVICES) $(DEB_PACKAGES_CALL)
 
 # Services the tests use: each script in tools/services starts one (idempotent) and prints
 # `NAME=value` lines that the test run exports.
@@ -52,6 +54,7 @@ bench: $(VENV)/.stamp-installed services
 	$(BIN)/python bench/camera.py
 	set -a && . ./$(SERVICE_ENV) && set +a && $(BIN)/python bench/receipt.py
 	set -a && . ./$(SERVICE_ENV) && set +a && $(BIN)/python bench/fleet.py --db "$$HUB_TEST_PG"
+	set -a && . ./$(SERVICE_ENV) && set +a && $(BIN)/python bench/call.py
 
 # Re-extract the texts from the code and merge them into each language's catalog.
 catalogs: $(VENV)/.stamp-installed

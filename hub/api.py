@@ -208,4 +208,7 @@ def create_app(db_url: str, migrate: bool = True) -> FastAPI:
             return cases.look_up_case(db, number)
 
     app.include_router(public_pages(sessions))
+    from hub.mediation_console import install_mediation
+
+    install_mediation(app, engine, sessions)
     return app

@@ -32,6 +32,12 @@ def parser() -> argparse.ArgumentParser:
     revoke = commands.add_parser("revoke", help="lock out one kiosk")
     revoke.add_argument("device")
     revoke.add_argument("--db", help=db_help)
+    staff = commands.add_parser(
+        "add-staff", help="add a console login (the password is read from standard input)"
+    )
+    staff.add_argument("username")
+    staff.add_argument("--role", required=True, choices=("mediator", "supervisor"))
+    staff.add_argument("--db", help=db_help)
     return top
 
 
@@ -47,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
         return _enroll_code(url, args.room, args.valid_hours)
     if args.command == "devices":
         return _devices(url, args.json)
+    if args.command == "add-staff":
+        return _add_staff(url, args.username, args.role)
     return _revoke(url, args.device)
 
 
@@ -138,6 +146,21 @@ def _revoke(url: str, device: str) -> int:
         print(f"revoke: no device {device}.", file=sys.stderr)
         return 1
     print(f"Device {device} is revoked: the hub refuses it from now on.")
+    return 0
+
+
+def _add_staff(url: str, username: str, role: str) -> int:
+    from hub.accounts import add_staff
+
+    # One line from standard input: never a command-line argument, which `ps` shows.
+    password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        with _sessions(url).begin() as session:
+            add_staff(session, username.strip(), password, role)
+    except ValueError as error:
+        print(f"add-staff: {error}.", file=sys.stderr)
+        return 2
+    print(f"Staff {username.strip()} can log in to the console as {role}.")
     return 0
 
 
