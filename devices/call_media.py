@@ -38,7 +38,7 @@ def camera_track(camera: Camera, size: tuple[int, int], fps: int = 30) -> Any:
     from aiortc import MediaStreamTrack
     from av import VideoFrame
 
-    class CameraTrack(MediaStreamTrack):  # type: ignore[misc]
+    class CameraTrack(MediaStreamTrack):
         """Sends the camera's newest picture at a steady frame rate."""
 
         kind = "video"
@@ -58,7 +58,7 @@ def camera_track(camera: Camera, size: tuple[int, int], fps: int = 30) -> Any:
             if wait > 0:
                 await asyncio.sleep(wait)
             picture = camera.latest()
-            image = self._black if picture is None else picture.image
+            image: Any = self._black if picture is None else picture.image
             if image.shape[1] != size[0] or image.shape[0] != size[1]:
                 image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
             frame = VideoFrame.from_ndarray(image, format="bgr24")
@@ -101,7 +101,9 @@ class CallAudio(ABC):
         channels = len(frame.layout.channels)
         mono = samples.reshape(-1, channels).mean(axis=1) if channels > 1 else samples.ravel()
         if frame.sample_rate != AUDIO_RATE:  # aiortc's Opus decoder gives 48 kHz already
-            positions = np.linspace(0, len(mono) - 1, round(len(mono) * AUDIO_RATE / frame.sample_rate))
+            positions = np.linspace(
+                0, len(mono) - 1, round(len(mono) * AUDIO_RATE / frame.sample_rate)
+            )
             mono = np.interp(positions, np.arange(len(mono)), mono)
         block = (mono / 32768.0).astype(np.float32)
         with self._lock:
@@ -134,7 +136,8 @@ class CallAudio(ABC):
         if frames:
             loudest = float(np.sqrt(np.mean(out**2)))
         self.heard_level = max(loudest, self.heard_level * 0.9)
-        return np.clip(out * self.volume, -1.0, 1.0)
+        mixed: np.ndarray[Any, Any] = np.clip(out * self.volume, -1.0, 1.0)
+        return mixed
 
 
 def _audio_track(source: asyncio.Queue[np.ndarray[Any, Any]]) -> Any:
@@ -142,7 +145,7 @@ def _audio_track(source: asyncio.Queue[np.ndarray[Any, Any]]) -> Any:
     from aiortc import MediaStreamTrack
     from av import AudioFrame
 
-    class MicrophoneTrack(MediaStreamTrack):  # type: ignore[misc]
+    class MicrophoneTrack(MediaStreamTrack):
         """The room's microphone, 48 kHz mono, 20 ms a frame."""
 
         kind = "audio"

@@ -15,7 +15,6 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Literal
-
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Depends, Request, Response

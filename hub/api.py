@@ -14,6 +14,7 @@ from sqlalchemy.orm import sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from hub import cases, fleet, problems
+from hub.mediation_console import install_mediation
 from hub.migrate import upgrade
 from hub.problems import ProblemError, documented
 from hub.status_page import public_pages
@@ -208,7 +209,5 @@ def create_app(db_url: str, migrate: bool = True) -> FastAPI:
             return cases.look_up_case(db, number)
 
     app.include_router(public_pages(sessions))
-    from hub.mediation_console import install_mediation
-
     install_mediation(app, engine, sessions)
     return app

@@ -271,7 +271,7 @@ def kiosk_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter:
     return router
 
 
-def console_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter:
+def console_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter:  # noqa: PLR0915 - one route each
     """The mediator console's API (logged-in staff only; not part of the kiosk contract)."""
     router = APIRouter(prefix="/console/api", include_in_schema=False)
 

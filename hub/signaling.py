@@ -108,7 +108,9 @@ class PostgresBroker(Broker):
             row = Signal(room=room, body=message, created_at=utcnow())
             db.add(row)
             db.flush()
-            db.execute(text("SELECT pg_notify(:channel, :id)"), {"channel": PG_CHANNEL, "id": str(row.id)})
+            db.execute(
+                text("SELECT pg_notify(:channel, :id)"), {"channel": PG_CHANNEL, "id": str(row.id)}
+            )
             if row.id % 200 == 0:
                 db.execute(delete(Signal).where(Signal.created_at < utcnow() - KEEP_SIGNALS))
 

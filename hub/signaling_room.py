@@ -31,14 +31,12 @@ from kiosk.wire import API_PREFIX, MediationState
 log = logging.getLogger(__name__)
 
 #: What a party may send; anything else is dropped.
-RELAYED = frozenset(
-    {"offer", "answer", "candidate", "restart", "mute", "notice", "end", "leave"}
-)
+RELAYED = frozenset({"offer", "answer", "candidate", "restart", "mute", "notice", "end", "leave"})
 MAX_MESSAGE = 64 * 1024
 CLOSE_REFUSED = 4403
 
 
-def signaling_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter:
+def signaling_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter:  # noqa: PLR0915 - one route each
     """The `/v1/mediations/{id}/signal` WebSocket."""
     router = APIRouter()
 

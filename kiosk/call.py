@@ -349,9 +349,7 @@ class MediationCall:
             connection.addTrack(self._relay.subscribe(source, buffered=False))
         answer = await connection.createAnswer()
         await connection.setLocalDescription(answer)
-        await self._send(
-            {"type": "answer", "to": sender, "sdp": connection.localDescription.sdp}
-        )
+        await self._send({"type": "answer", "to": sender, "sdp": connection.localDescription.sdp})
         self.listener.parties_changed({k: p.role for k, p in self.parties.items()})
 
     async def _watch_video(self, sender: str, party: Party, track: Any) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from kiosk.call_journey import JoinMediation
 from kiosk.i18n import N_
 from kiosk.journeys import Answer, Journey, ShowScreen, StepHandler, StepResult
 from kiosk.visit import Visit
@@ -101,7 +102,7 @@ SERVICES: tuple[Service, ...] = (
         JOIN_MEDIATION,
         N_("Talk to the mediator by video"),
         "video",
-        _not_yet("join_mediation", JOIN_MEDIATION),
+        JoinMediation,
     ),
     Service(
         "check_case",
