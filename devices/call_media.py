@@ -14,6 +14,7 @@ import threading
 import time
 from abc import ABC, abstractmethod
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -81,11 +82,23 @@ class CallAudio(ABC):
         self._lock = threading.Lock()
         self._parties: dict[str, deque[np.ndarray[Any, Any]]] = {}
         self.volume = 1.0
-        self.heard_level = 0.0  # the loudest party's level in the last block, 0..1
+        self._listeners: list[tuple[asyncio.AbstractEventLoop, asyncio.Queue[Any]]] = []
+        self.heard_level = 0.0  # the others' level at the speaker, decaying, 0..1
+        self.loudest_heard = 0.0  # the highest level played in this call
 
-    @abstractmethod
     def microphone_track(self) -> Any:
-        """The room's microphone as an aiortc audio track (48 kHz mono)."""
+        """A new aiortc audio track of the room's microphone (48 kHz mono), one for each
+        party: each connection encodes its own copy. Call on the call's loop."""
+        queue: asyncio.Queue[np.ndarray[Any, Any]] = asyncio.Queue()
+        listener = (asyncio.get_running_loop(), queue)
+        self._listeners.append(listener)
+        return _audio_track(queue, lambda: self._listeners.remove(listener))
+
+    def captured(self, block: np.ndarray[Any, Any]) -> None:
+        """A block of the microphone (any thread): to every party's track."""
+        for loop, queue in list(self._listeners):
+            if not loop.is_closed():
+                loop.call_soon_threadsafe(queue.put_nowait, block)
 
     @abstractmethod
     def start(self) -> None:
@@ -136,11 +149,12 @@ class CallAudio(ABC):
         if frames:
             loudest = float(np.sqrt(np.mean(out**2)))
         self.heard_level = max(loudest, self.heard_level * 0.9)
+        self.loudest_heard = max(self.loudest_heard, loudest)
         mixed: np.ndarray[Any, Any] = np.clip(out * self.volume, -1.0, 1.0)
         return mixed
 
 
-def _audio_track(source: asyncio.Queue[np.ndarray[Any, Any]]) -> Any:
+def _audio_track(source: asyncio.Queue[np.ndarray[Any, Any]], stopped: Callable[[], None]) -> Any:
     """An aiortc audio track that sends 20 ms blocks from a queue (silence when it runs dry)."""
     from aiortc import MediaStreamTrack
     from av import AudioFrame
@@ -154,6 +168,11 @@ def _audio_track(source: asyncio.Queue[np.ndarray[Any, Any]]) -> Any:
             super().__init__()
             self._start: float | None = None
             self._count = 0
+
+        def stop(self) -> None:
+            if self.readyState != "ended":
+                stopped()  # no more blocks for a party that is gone
+            super().stop()
 
         async def recv(self) -> Any:
             if self._start is None:
@@ -184,23 +203,13 @@ class PortAudioCallAudio(CallAudio):
         self.microphone = microphone or None
         self.speaker = speaker or None
         self._streams: list[Any] = []
-        self._captured: asyncio.Queue[np.ndarray[Any, Any]] | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-
-    def microphone_track(self) -> Any:
-        """The microphone as a track; call on the call's loop."""
-        self._loop = asyncio.get_running_loop()
-        self._captured = asyncio.Queue()
-        return _audio_track(self._captured)
 
     def start(self) -> None:
         """Open both streams (48 kHz mono, 20 ms blocks)."""
         import sounddevice
 
         def captured(block: Any, _frames: int, _time: Any, _status: Any) -> None:
-            loop, queue = self._loop, self._captured
-            if loop is not None and queue is not None:
-                loop.call_soon_threadsafe(queue.put_nowait, block[:, 0].copy())
+            self.captured(block[:, 0].copy())
 
         def play(out: Any, frames: int, _time: Any, _status: Any) -> None:
             out[:, 0] = self.mix(frames)
@@ -247,14 +256,6 @@ class FileCallAudio(CallAudio):
         self.source = source
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._captured: asyncio.Queue[np.ndarray[Any, Any]] | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-
-    def microphone_track(self) -> Any:
-        """The sound file, looped, as a track; call on the call's loop."""
-        self._loop = asyncio.get_running_loop()
-        self._captured = asyncio.Queue()
-        return _audio_track(self._captured)
 
     def start(self) -> None:
         """Start the file's clock."""
@@ -270,9 +271,7 @@ class FileCallAudio(CallAudio):
                 count += 1
                 block = np.resize(np.roll(samples, -at)[:FRAME_SAMPLES], FRAME_SAMPLES)
                 at = (at + FRAME_SAMPLES) % max(len(samples), 1)
-                loop, queue = self._loop, self._captured
-                if loop is not None and queue is not None and not loop.is_closed():
-                    loop.call_soon_threadsafe(queue.put_nowait, block)
+                self.captured(block)
                 self.mix(FRAME_SAMPLES)
                 self._stop.wait(max(0.0, started + count * 0.02 - time.monotonic()))
 

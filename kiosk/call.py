@@ -89,6 +89,7 @@ class Party:
     last_frame_at: float = 0.0
     restart_asked_at: float = 0.0
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    tracks: list[Any] = field(default_factory=list)
 
 
 class MediationCall:
@@ -120,9 +121,6 @@ class MediationCall:
         self._thread: threading.Thread | None = None
         self._socket: Any = None
         self._main: asyncio.Task[None] | None = None
-        self._relay: Any = None
-        self._camera: Any = None
-        self._microphone: Any = None
 
     # -- from the UI thread ------------------------------------------------------------
 
@@ -232,11 +230,6 @@ class MediationCall:
             watchdog.cancel()
 
     async def _media_ready(self) -> None:
-        from aiortc.contrib.media import MediaRelay
-
-        self._relay = MediaRelay()
-        self._camera = self._make_camera_track()
-        self._microphone = self.audio.microphone_track()
         await asyncio.to_thread(self.audio.start)
 
     async def _signal_until_done(self) -> None:
@@ -344,9 +337,15 @@ class MediationCall:
                 await self._ask_restart(sender, party)
 
         await connection.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="offer"))
+        # Each party gets tracks of its own: one encoder each, never one frame shared by two.
         for transceiver in connection.getTransceivers():
-            source = self._camera if transceiver.kind == "video" else self._microphone
-            connection.addTrack(self._relay.subscribe(source, buffered=False))
+            track = (
+                self._make_camera_track()
+                if transceiver.kind == "video"
+                else self.audio.microphone_track()
+            )
+            party.tracks.append(track)
+            connection.addTrack(track)
         answer = await connection.createAnswer()
         await connection.setLocalDescription(answer)
         await self._send({"type": "answer", "to": sender, "sdp": connection.localDescription.sdp})
@@ -414,6 +413,8 @@ class MediationCall:
             return
         for task in party.tasks:
             task.cancel()
+        for track in party.tracks:
+            track.stop()
         with contextlib.suppress(Exception):
             await party.connection.close()
         if not quietly:
@@ -444,8 +445,5 @@ class MediationCall:
         if socket is not None:
             with contextlib.suppress(Exception):
                 await socket.close()
-        for track in (self._camera, self._microphone):
-            if track is not None:
-                track.stop()
         with contextlib.suppress(Exception):
             await asyncio.to_thread(self.audio.close)

@@ -73,20 +73,18 @@ def allow_loopback_candidates() -> None:
     aioice.ice.get_host_addresses = with_loopback
 
 
-def enrolled_kiosk(hub: HubProcess) -> HubClient:
-    """A kiosk enrolled on the hub, as a hub client with its credential."""
-    client = HubClient(hub.url)
-    enrolled = client.enroll(enroll_code(hub))
-    client.credential = enrolled.credential
-    client.device_id = enrolled.device_id  # type: ignore[attr-defined]
-    return client
+def enrolled_kiosk(hub: HubProcess, data_dir: Path) -> tuple[HubClient, str]:
+    """A kiosk enrolled on the hub (its credential in `data_dir`): its client and device id."""
+    from kiosk.enrollment import enroll
+
+    credential = enroll(data_dir, HubClient(hub.url), enroll_code(hub))
+    return HubClient(hub.url, credential.secret), credential.device_id
 
 
-def file_case(client: HubClient, sequence: int = 1) -> tuple[str, str]:
+def file_case(client: HubClient, device: str, sequence: int = 1) -> tuple[str, str]:
     """File a complaint from the kiosk; its (case number, receipt number)."""
     import uuid
 
-    device: str = client.device_id  # type: ignore[attr-defined]
     receipt = receipt_number(device, dt.date(2026, 11, 28), sequence)
     fields: dict[str, Any] = complaint_fields(sequence)
     body = ComplaintBody.model_validate(

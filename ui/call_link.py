@@ -73,9 +73,10 @@ class CallLink(QObject):
         hub = HubClient(credential.hub_url, credential.secret, verify=verify)
         camera = self.room.devices.camera
         size = VIDEO_SIZES[video_size(self.settings.call_video)]
+        # The demo plays its recorded voice, unless a real microphone is named.
         audio = (
             FileCallAudio(media_dir() / "demo-voice.ogg")
-            if self.settings.devices == "demo"
+            if self.settings.devices == "demo" and not self.settings.microphone
             else PortAudioCallAudio(self.settings.microphone, self.settings.speaker)
         )
         audio.volume = self.settings.volume / 100
