@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QVBoxLayout
 
 from kiosk.call_journey import outcome_lines
 from kiosk.i18n import N_
@@ -36,26 +37,31 @@ class CallOutcomeScreen(Screen):
         self.heading = text("heading")
         self.case = text("title")
         self.lines = text()
-        self.ask = text("title")
-        self.thanks = text()
+        self.ask = text()
         self.faces: dict[int, QPushButton] = {}
-        row = QHBoxLayout()
-        row.addStretch(1)
+        rating = QVBoxLayout()
+        rating.addWidget(self.ask)
         for score, _face, _words in FACES:
             button = QPushButton()
             button.setProperty("role", "key")
-            button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
             button.clicked.connect(lambda _=False, score=score: self.rate(score))
-            row.addWidget(button)
+            rating.addWidget(button)
             self.faces[score] = button
-        row.addStretch(1)
+        rating.addStretch(1)
+        self.rating = rating
+        record = QVBoxLayout()
+        record.addWidget(self.case)
+        record.addWidget(self.lines)
+        record.addStretch(1)
+        self.lines.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.case.setAlignment(Qt.AlignmentFlag.AlignLeft)
+        row = QHBoxLayout()
+        row.addLayout(record, 3)
+        row.addLayout(rating, 2)
         self.row = row
-        self.column.addStretch(1)
-        for widget in (self.heading, self.case, self.lines, self.ask):
-            self.column.addWidget(widget)
-        self.column.addLayout(row)
-        self.column.addWidget(self.thanks)
-        self.column.addStretch(1)
+        self.column.addWidget(self.heading)
+        self.column.addLayout(row, 1)
 
     def show_outcome(self, case_number: str, outcome: MediationOutcome) -> None:
         """The mediator's record of the call."""
@@ -91,16 +97,18 @@ class CallOutcomeScreen(Screen):
         )
         lines = outcome_lines(t, self.outcome) if self.outcome is not None else []
         self.lines.setText("\n".join(f"{label}: {value}" for label, value in lines))
-        self.ask.setText(self.t(N_("How satisfied are you with the mediation?")))
+        # After the tap, the thanks take the question's place.
+        ask = N_("Are you satisfied?")
+        self.ask.setText(self.t(THANKS if self.rated is not None else ask))
         for score, face, words in FACES:
-            chosen = "✔ " if self.rated == score else ""
-            self.faces[score].setText(f"{chosen}{face}\n{self.t(words)}")
+            chosen = " ✔" if self.rated == score else ""
+            self.faces[score].setText(f"{face}  {self.t(words)}{chosen}")
             self.faces[score].setAccessibleName(self.t(words))
-        self.thanks.setText(self.t(THANKS) if self.rated is not None else "")
 
     def apply_theme(self, theme: Theme) -> None:
         """Big faces, apart by the gap."""
         super().apply_theme(theme)
         for button in self.faces.values():
-            button.setMinimumSize(round(theme.target_px * 2.4), round(theme.target_px * 1.6))
+            button.setMinimumHeight(theme.target_px)
+        self.rating.setSpacing(max(16, theme.gap_px))
         self.row.setSpacing(theme.gap_px * 2)
