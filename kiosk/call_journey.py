@@ -68,7 +68,8 @@ def waiting_words(t: Translator, position: int, wait_s: int) -> str:
         then = t.gettext(N_("The mediator will be with you in about a minute."))
     else:
         then = t.gettext(N_("The mediator will be with you in about {minutes} minutes."))
-    return " ".join((first, then.format(minutes=minutes)))
+    space = " " if t.language == "en" else ""  # Mandarin runs sentences together
+    return space.join((first, then.format(minutes=minutes)))
 
 
 def outcome_lines(t: Translator, outcome: MediationOutcome) -> list[tuple[str, str]]:
