@@ -119,3 +119,36 @@ def test_the_waiting_room_follows_the_queue_and_leaving_asks_first(
     assert not shell.idle.held
     mediation_id = shell.screens["waiting_room"].ticket.mediation_id
     assert client.mediation(mediation_id).state == "left"
+
+
+def test_a_receipts_qr_code_held_up_joins_the_queue(
+    qtbot: Any, make_shell: Any, hub: HubProcess, data_dir: Path, tmp_path: Path
+) -> None:
+    import dataclasses
+
+    from devices.camera import FakeCamera
+    from devices.registry import open_devices
+    from kiosk.receipts import status_url
+    from kiosk.room import device_config
+    from tools.demo_media import qr_frames, write_video
+    from ui.room import RoomLink
+
+    client, device = enrolled_kiosk(hub, data_dir)
+    case, receipt = file_case(client, device, 9)
+    video = tmp_path / "receipt-qr.mp4"
+    write_video(video, qr_frames(status_url(hub.url, receipt)) * 10)
+    shell = make_shell(speech=Transcript())
+    devices = open_devices(device_config(shell.settings))
+    room = RoomLink(dataclasses.replace(devices, camera=FakeCamera(video)))
+    room.devices.camera.start()
+    shell.room = room
+    try:
+        tap(qtbot, shell.screens["attract"].start)
+        tap(qtbot, shell.screens["home"].cards["join_mediation"])
+        waiting = shell.screens["waiting_room"]
+        wait_for(qtbot, lambda: shell.current is waiting and waiting.ticket is not None, 15)
+        assert waiting.ticket.case_number == case  # the receipt's number found its case
+        assert shell.screens["case_entry"].scanner is None  # no scanning off screen
+    finally:
+        shell.mediation.end()
+        room.close()

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
+from devices.qr import QrScanner
 from kiosk.call_journey import ENTER_NUMBER, WRONG_NUMBER, case_number_from_digits, shown_digits
 from kiosk.i18n import N_
+from kiosk.scanned import ScannedKind, understand
 from ui.screens.base import Nav, Screen, text
 from ui.theme import Theme
 from ui.widgets.buttons import IconButton
@@ -20,7 +24,11 @@ MAX_DIGITS = 12
 
 
 class CaseEntryScreen(Screen):
-    """Ten digits on a large keypad, then 'join the mediation'."""
+    """Ten digits on a large keypad, then 'join the mediation'; or a receipt's QR code held
+    up to the camera, read while the screen shows."""
+
+    # A code read on the scanner's thread, handed to the UI thread (a queued signal).
+    code_read = Signal(str)
 
     name = "case_entry"
     description = "Join my mediation: type the case number (or show the receipt's QR code)"
@@ -51,6 +59,8 @@ class CaseEntryScreen(Screen):
         row.addLayout(words, 1)
         row.addWidget(self.keypad)
         self.column.addLayout(row, 1)
+        self.scanner: QrScanner | None = None
+        self.code_read.connect(self.take_code)
 
     def add_digit(self, digit: str) -> None:
         """One more digit of the case number."""
@@ -71,6 +81,29 @@ class CaseEntryScreen(Screen):
             self.show_error(WRONG_NUMBER)
             return
         self.shell.join_mediation(number)
+
+    def take_code(self, text: str) -> None:
+        """A QR code was read: a receipt or case number joins the queue at once."""
+        found = understand(text)
+        if self.shell.current is not self or found is None:
+            return
+        if found.kind in (ScannedKind.RECEIPT, ScannedKind.CASE):
+            self.shell.join_mediation(found.value)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        """Look for a receipt's QR code while the screen shows."""
+        super().showEvent(event)
+        room = self.shell.room
+        if room is not None and self.scanner is None:
+            self.scanner = QrScanner(room.devices.camera)
+            self.scanner.start(self.code_read.emit)
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt's name
+        """Stop looking."""
+        super().hideEvent(event)
+        scanner, self.scanner = self.scanner, None
+        if scanner is not None:
+            scanner.stop()
 
     def show_error(self, message: str) -> None:
         """Show and say why the number did not work, with what to do."""
