@@ -174,6 +174,7 @@ def test_the_room_meets_the_mediator_and_the_merchant(
         assert shell.current is in_call and shell.mediation.state is CallState.IN_CALL
         assert shell.idle.held
         assert "视频调解已接通" in said()
+        wait_for(lambda: in_call.own.painted > 3, qtbot, 5, "the room's own picture")
 
         # Both sides decode video, and audio flows both ways: the browser's beeps play on the
         # room speaker, the room microphone hears them, and the browser hears the room.

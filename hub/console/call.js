@@ -57,6 +57,7 @@ class MediationRoom {
         break;
       case "left":
         this.drop(message.from);
+        if (this.events.message) this.events.message(message);
         break;
       case "mute":
         if (this.events.muted) this.events.muted(message.from, message.role, message.muted);

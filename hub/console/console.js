@@ -77,6 +77,13 @@ async function takeNext() {
     muted: (peer, role, isMuted) => {
       $("call-state").textContent = `${role}: ${isMuted ? "静音 muted" : "开麦 unmuted"}`;
     },
+    message: (message) => {
+      if (message.type === "notice" && message.what === "cannot_hear") {
+        $("call-state").textContent = "调解室听不见，请检查麦克风或说大声些。The room cannot hear you.";
+      } else if (message.type === "joined") {
+        $("call-state").textContent = `${message.role}: 已加入 joined`;
+      }
+    },
   });
   window.mediationRoom = room;
   await room.connect();

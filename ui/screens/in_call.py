@@ -6,6 +6,8 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout
 
 from kiosk.call import CallState
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
 ASK_END = N_("Do you want to end the call with the mediator?")
 CANNOT_HEAR_SENT = N_("We told the mediator that you cannot hear. Please wait a moment.")
 ATTENDANT_CALLED = N_("The attendant has been called and will come to you.")
+OWN_PICTURE_MS = 100
 #: Seconds without a face in the picture before the hint.
 AWAY_S = 4.0
 
@@ -54,23 +57,20 @@ class InCallScreen(Screen):
         self.end = IconButton("exit", "quiet", stacked=True)
         self.confirm_end = IconButton("exit", stacked=True)
         self.keep = IconButton("check", "quiet", stacked=True)
-        self.louder.clicked.connect(lambda: shell.change_call_volume(10))
-        self.softer.clicked.connect(lambda: shell.change_call_volume(-10))
-        self.cannot_hear.clicked.connect(self.tell_cannot_hear)
-        self.attendant.clicked.connect(self.call_attendant)
-        self.end.clicked.connect(self.ask_end)
-        self.confirm_end.clicked.connect(shell.leave_mediation)
-        self.keep.clicked.connect(self.keep_talking)
+        self._connect_buttons(shell)
 
+        self.own_name = text()
         pictures = QGridLayout()
-        pictures.addWidget(self.mediator, 0, 0, 2, 1)
+        pictures.addWidget(self.mediator, 0, 0, 3, 1)
+        pictures.addWidget(self.mediator_name, 3, 0)
         pictures.addWidget(self.merchant, 0, 1)
-        pictures.addWidget(self.own, 1, 1)
+        pictures.addWidget(self.merchant_name, 1, 1)
+        pictures.addWidget(self.own, 2, 1)
+        pictures.addWidget(self.own_name, 3, 1)
         pictures.setColumnStretch(0, 3)
         pictures.setColumnStretch(1, 1)
-        names = QHBoxLayout()
-        names.addWidget(self.mediator_name, 3)
-        names.addWidget(self.merchant_name, 1)
+        pictures.setRowStretch(0, 1)
+        pictures.setRowStretch(2, 1)
         buttons = QHBoxLayout()
         for button in (
             self.softer,
@@ -86,10 +86,23 @@ class InCallScreen(Screen):
         self.pictures = pictures
         column = QVBoxLayout()
         column.addLayout(pictures, 1)
-        column.addLayout(names)
         column.addWidget(self.status)
         column.addLayout(buttons)
         self.column.addLayout(column, 1)
+        # The room's own picture, small, about ten times a second while the screen shows.
+        self._own_timer = QTimer(self)
+        self._own_timer.setInterval(OWN_PICTURE_MS)
+        self._own_timer.timeout.connect(self._own_picture)
+        self._own_number = -1
+
+    def _connect_buttons(self, shell: KioskShell) -> None:
+        self.louder.clicked.connect(lambda: shell.change_call_volume(10))
+        self.softer.clicked.connect(lambda: shell.change_call_volume(-10))
+        self.cannot_hear.clicked.connect(self.tell_cannot_hear)
+        self.attendant.clicked.connect(self.call_attendant)
+        self.end.clicked.connect(self.ask_end)
+        self.confirm_end.clicked.connect(shell.leave_mediation)
+        self.keep.clicked.connect(self.keep_talking)
 
     # -- what the call says ------------------------------------------------------------
 
@@ -122,6 +135,26 @@ class InCallScreen(Screen):
     def show_own(self, frame: Any) -> None:
         """The room's own picture, small."""
         self.own.show_frame(frame)
+
+    def _own_picture(self) -> None:
+        room = self.shell.room
+        picture = room.devices.camera.latest() if room is not None else None
+        if picture is None or picture.number == self._own_number:
+            return
+        import cv2
+
+        self._own_number = picture.number
+        self.show_own(cv2.cvtColor(picture.image, cv2.COLOR_BGR2BGRA))
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        """Show the room's own picture while the call shows."""
+        super().showEvent(event)
+        self._own_timer.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt's name
+        """Stop copying the own picture."""
+        super().hideEvent(event)
+        self._own_timer.stop()
 
     # -- the consumer's moves ----------------------------------------------------------
 
@@ -196,8 +229,8 @@ class InCallScreen(Screen):
             status = N_("Connecting to the mediator…")
         self.status.setText(self.t(status))
         self.mediator_name.setText(self.t(N_("Mediator")))
-        has_merchant = "merchant" in self.roles.values()
-        self.merchant_name.setText(self.t(N_("Merchant")) if has_merchant else self.t(N_("You")))
+        self.merchant_name.setText(self.t(N_("Merchant")))
+        self.own_name.setText(self.t(N_("You")))
         self.softer.set_text(self.t(N_("Softer")))
         self.louder.set_text(self.t(N_("Louder")))
         self.cannot_hear.set_text(self.t(N_("I can't hear")))
