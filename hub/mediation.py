@@ -245,28 +245,30 @@ def kiosk_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter:
         with sessions.begin() as db:
             return ticket(db, own_mediation(db, device, mediation_id))
 
-    @router.delete("/{mediation_id}", status_code=204, responses=auth)
-    async def leave(mediation_id: MediationId, device: Kiosk) -> Response:
-        """Leave the queue (or the call)."""
+    @router.delete("/{mediation_id}", responses=auth)
+    async def leave(mediation_id: MediationId, device: Kiosk) -> MediationTicket:
+        """Leave the queue (or the call); the answer is the mediation as it stands now."""
 
-        def work() -> None:
+        def work() -> MediationTicket:
             with sessions.begin() as db:
                 mediation = own_mediation(db, device, mediation_id)
                 if mediation.state in (MediationState.WAITING, MediationState.IN_CALL):
                     mediation.state = MediationState.LEFT
                     mediation.ended_at = utcnow()
+                return ticket(db, mediation)
 
-        await run_in_threadpool(work)
+        left = await run_in_threadpool(work)
         await broker.publish(QUEUE_CHANNEL, {"type": "queue-changed"})
         await broker.publish(mediation_id, {"type": "left-queue"})
-        return Response(status_code=204)
+        return left
 
-    @router.put("/{mediation_id}/rating", status_code=204, responses=auth)
-    def rate(mediation_id: MediationId, rating: Rating, device: Kiosk) -> Response:
+    @router.put("/{mediation_id}/rating", responses=auth)
+    def rate(mediation_id: MediationId, rating: Rating, device: Kiosk) -> MediationTicket:
         """The consumer's satisfaction with the mediation, one tap."""
         with sessions.begin() as db:
-            own_mediation(db, device, mediation_id).rating = rating.score
-        return Response(status_code=204)
+            mediation = own_mediation(db, device, mediation_id)
+            mediation.rating = rating.score
+            return ticket(db, mediation)
 
     return router
 

@@ -205,7 +205,10 @@ def test_every_home_menu_entry_has_a_journey_that_says_what_it_can_do(visit: Vis
         "check_case",
         "ask_for_help",
     ]
-    for entry in SERVICES[:3]:
+    joining = JourneyRun(service("join_mediation").journey(visit)).start()
+    assert isinstance(joining, ShowScreen) and joining.screen == "case_entry"
+    assert "case number" in joining.prompt
+    for entry in (s for s in SERVICES[:3] if s.name != "join_mediation"):
         result = JourneyRun(entry.journey(visit)).start()
         assert isinstance(result, ShowScreen)
         assert result.screen == "not_available"
