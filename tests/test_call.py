@@ -266,7 +266,9 @@ def test_the_room_meets_the_mediator_and_the_merchant(
         assert "调解结束了" in said() and TERMS in said()
         assert not shell.idle.held  # the visit ends after the call, by "finish" or idleness
         printed = shell.settings.data_dir / "printed"
-        wait_for(lambda: any(printed.glob("*.pdf")), qtbot, 15, "the printout")
+        # The printer says when the job is done (a PDF half written is not yet printed).
+        wait_for(lambda: shell.mediation.printed, qtbot, 15, "the printout")
+        assert len(list(printed.glob("*.pdf"))) == 1
         pdf = subprocess.run(
             ["pdftotext", str(next(printed.glob("*.pdf"))), "-"],
             capture_output=True,

@@ -4,6 +4,7 @@ says reaches the UI thread, and the UI thread never waits on the network."""
 from __future__ import annotations
 
 import logging
+import threading
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
@@ -29,6 +30,7 @@ class CallLink(QObject):
     frame = Signal(str, str, object)  # party, role, BGRA array
     parties = Signal(object)  # party -> role
     outcome_recorded = Signal(object)  # MediationOutcome
+    _frame_ready = Signal(str)  # party: its newest picture waits in `_newest`
 
     def __init__(self, settings: Settings, room: RoomLink, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -37,6 +39,9 @@ class CallLink(QObject):
         self.call: MediationCall | None = None
         self.outcome: MediationOutcome | None = None
         self.ticket: MediationTicket | None = None
+        self._lock = threading.Lock()
+        self._newest: dict[str, tuple[str, Any]] = {}
+        self._frame_ready.connect(self._deliver)
 
     # The CallListener: called on the call's thread; each emit is queued to the UI thread.
     def call_state(self, state: CallState, problem: JoinProblem | None) -> None:
@@ -49,8 +54,19 @@ class CallLink(QObject):
         self.queue_moved.emit(ticket)
 
     def video_frame(self, party: str, role: str, image: Any) -> None:
-        """A party's picture."""
-        self.frame.emit(party, role, image)
+        """A party's picture: only the newest waits for the UI thread, so a slow UI skips
+        pictures instead of queueing them."""
+        with self._lock:
+            waiting = party in self._newest
+            self._newest[party] = (role, image)
+        if not waiting:
+            self._frame_ready.emit(party)
+
+    def _deliver(self, party: str) -> None:
+        with self._lock:
+            newest = self._newest.pop(party, None)
+        if newest is not None:
+            self.frame.emit(party, newest[0], newest[1])
 
     def parties_changed(self, parties: dict[str, str]) -> None:
         """Who is in the call."""
