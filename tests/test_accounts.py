@@ -48,7 +48,7 @@ def test_add_staff_reads_the_password_from_stdin_and_roles_guard_routes(tmp_path
 
     with warnings.catch_warnings():
         # Starlette's test client warns, on import, about its own use of httpx.
-        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore")
         from fastapi.testclient import TestClient
 
     app = create_app(db)
