@@ -79,6 +79,9 @@ class CallListener(Protocol):
     def outcome(self, outcome: MediationOutcome) -> None:
         """The mediator recorded the outcome."""
 
+    def party_muted(self, role: str, muted: bool) -> None:
+        """A party turned its microphone off (or on again)."""
+
 
 @dataclass
 class Party:
@@ -300,6 +303,8 @@ class MediationCall:
             await self._drop(sender)
         elif kind == "outcome":
             self._finish(MediationOutcome.model_validate(message["outcome"]))
+        elif kind == "mute":
+            self.listener.party_muted(str(message.get("role", "")), bool(message.get("muted")))
 
     def _queue(self, ticket: MediationTicket) -> None:
         self.ticket = ticket

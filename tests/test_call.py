@@ -193,6 +193,10 @@ def test_the_room_meets_the_mediator_and_the_merchant(
         )
         call = shell.mediation.link.call
         assert call.audio.loudest_heard > 0.01, "the mediator's voice never reached the speaker"
+        mediator.click("#mute")  # the kiosk says why the mediator went quiet
+        wait_for(lambda: "调解员暂时关了麦克风" in on_screen(shell), qtbot, 5, "the mute")
+        mediator.click("#mute")
+        wait_for(lambda: "调解员暂时关了麦克风" not in on_screen(shell), qtbot, 5, "unmute")
 
         # The merchant joins with the one-time link; everyone sees everyone.
         mediator.click("#invite")

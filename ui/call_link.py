@@ -30,6 +30,7 @@ class CallLink(QObject):
     frame = Signal(str, str, object)  # party, role, BGRA array
     parties = Signal(object)  # party -> role
     outcome_recorded = Signal(object)  # MediationOutcome
+    muted = Signal(str, bool)  # role, muted
     _frame_ready = Signal(str)  # party: its newest picture waits in `_newest`
 
     def __init__(self, settings: Settings, room: RoomLink, parent: QObject | None = None) -> None:
@@ -138,3 +139,6 @@ class _Listener:
 
     def outcome(self, outcome: MediationOutcome) -> None:
         self.link.outcome_of(outcome)
+
+    def party_muted(self, role: str, muted: bool) -> None:
+        self.link.muted.emit(role, muted)

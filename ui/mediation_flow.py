@@ -75,6 +75,7 @@ class MediationFlow(QObject):
         link.frame.connect(self._frame)
         link.parties.connect(self._in_call().show_parties)
         link.outcome_recorded.connect(self._outcome)
+        link.muted.connect(self._in_call().show_muted)
         self.link = link
         self.state = CallState.JOINING
         shell.idle.hold(IN_MEDIATION)

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 ASK_END = N_("Do you want to end the call with the mediator?")
 CANNOT_HEAR_SENT = N_("We told the mediator that you cannot hear. Please wait a moment.")
+MEDIATOR_MUTED = N_("The mediator has turned their microphone off for a moment.")
 ATTENDANT_CALLED = N_("The attendant has been called and will come to you.")
 OWN_PICTURE_MS = 100
 #: Seconds without a face in the picture before the hint.
@@ -130,6 +131,15 @@ class InCallScreen(Screen):
             self.note = ""
         self.retranslate()
         if self.note and before is not state and self.shell.current is self:
+            self.shell.say(self.t(self.note))
+
+    def show_muted(self, role: str, muted: bool) -> None:
+        """A party turned its microphone off: say so, so silence is not taken for a fault."""
+        if role != "mediator":
+            return
+        self.note = MEDIATOR_MUTED if muted else ""
+        self.retranslate()
+        if muted and self.shell.current is self:
             self.shell.say(self.t(self.note))
 
     def show_own(self, frame: Any) -> None:
