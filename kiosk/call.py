@@ -285,6 +285,8 @@ class MediationCall:
             return  # still away: try the signaling again
         if ticket.outcome is not None:
             self._finish(ticket.outcome)
+        elif ticket.state in ("left", "ended"):
+            self._set_state(CallState.LEFT)  # closed on the hub meanwhile: nothing to rejoin
 
     async def _on_message(self, message: dict[str, Any]) -> None:
         kind = message.get("type")
@@ -293,6 +295,10 @@ class MediationCall:
             ticket = message.get("ticket")
             if ticket:
                 self._queue(MediationTicket.model_validate(ticket))
+            # Back after the signaling was lost: the kiosk has a new peer id, so the others
+            # are asked to offer again (the kiosk only answers).
+            for other in message.get("peers", []):
+                await self._send({"type": "restart", "to": other["peer"]})
         elif kind == "queue":
             self._queue(MediationTicket.model_validate(message["ticket"]))
         elif kind == "called":
