@@ -167,6 +167,8 @@ def test_the_room_meets_the_mediator_and_the_merchant(
         mediator.fill("input[name=password]", MEDIATOR[1])
         mediator.click("#login")
         mediator.wait_for_selector(f"#queue tbody tr >> text={case_number}")
+        # The queue says what each case is about.
+        assert "瓶装饮料里有一只苍蝇" in mediator.inner_text("#queue tbody")
         mediator.click("#take-next")
         mediator.wait_for_selector("#fields >> text=瓶装饮料")
         in_call = shell.screens["in_call"]

@@ -31,8 +31,8 @@ async function refreshQueue() {
   for (const row of rows) {
     const tr = document.createElement("tr");
     tr.dataset.mediation = row.mediation_id;
-    const body = (row.complaint || {}).body || {};
-    const summary = [body.category, (body.facts || "").slice(0, 40)].filter(Boolean).join(": ");
+    const told = (row.complaint || {}).body || {};
+    const summary = [told.category, (told.facts || "").slice(0, 40)].filter(Boolean).join(": ");
     for (const cell of [row.position || "-", row.case_number, summary, row.device_id,
       row.state === "waiting" ? "等候 waiting" : "通话中 in call (" + row.taken_by + ")",
       minutesSince(row.joined_at)]) {
