@@ -12,6 +12,7 @@ from devices.receipt import OUTCOME_TITLE, OutcomeSlip
 from kiosk.i18n import N_, Translator
 from kiosk.journeys import Answer, Journey, ShowScreen, StepHandler, StepResult
 from kiosk.receipts import status_url
+from kiosk.visit import Visit
 from kiosk.wire import CASE_PATTERN, MediationOutcome, OutcomeResult
 
 CASE_DIGITS = 10  # 2026-000123: the year, then six digits
@@ -97,6 +98,11 @@ class JoinMediation(Journey):
 
     name = "join_mediation"
     first_step = "case_number"
+
+    def __init__(self, visit: Visit, desk: object = None) -> None:
+        # The desk (outbox, hub, room) that other journeys take is not needed here: the
+        # shell joins the queue; taking it keeps one signature for every home-menu entry.
+        super().__init__(visit)
 
     def steps(self) -> Mapping[str, StepHandler]:
         """The one step: the case number."""
