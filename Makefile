@@ -19,8 +19,10 @@ DEB_PACKAGES_DEVICES := espeak-ng libportaudio2 libsndfile1 pulseaudio pulseaudi
 # Packaging's checks: systemd-analyze (verify, security), shellcheck, the kiosk session's
 # compositor and the hub's nginx and coturn (their configurations are tried), debootstrap.
 DEB_PACKAGES_PACKAGING := systemd shellcheck cage nginx-light coturn debootstrap
+# The mediator console's browser, which the call's end-to-end test and benchmark drive.
+DEB_PACKAGES_CALL := chromium
 DEB_PACKAGES := $(DEB_PACKAGES_SHELL) $(DEB_PACKAGES_HUB) $(DEB_PACKAGES_DEVICES) \
-	$(DEB_PACKAGES_PACKAGING)
+	$(DEB_PACKAGES_PACKAGING) $(DEB_PACKAGES_CALL)
 
 # Services the tests use: each script in tools/services starts one (idempotent) and prints
 # `NAME=value` lines that the test run exports.
@@ -62,6 +64,7 @@ bench: $(VENV)/.stamp-installed services
 	set -a && . ./$(SERVICE_ENV) && set +a && $(BIN)/python bench/receipt.py
 	set -a && . ./$(SERVICE_ENV) && set +a && $(BIN)/python bench/fleet.py --db "$$HUB_TEST_PG"
 	set -a && . ./$(SERVICE_ENV) && set +a && $(BIN)/python bench/submit.py
+	set -a && . ./$(SERVICE_ENV) && set +a && $(BIN)/python bench/call.py
 
 # Re-extract the texts from the code and merge them into each language's catalog.
 catalogs: $(VENV)/.stamp-installed

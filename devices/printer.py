@@ -24,6 +24,7 @@ from devices.receipt import (
     ROOM,
     SCAN,
     WHEN,
+    OutcomeSlip,
     Receipt,
     Words,
     untranslated,
@@ -160,6 +161,8 @@ class EscPosPrinter(ReceiptPrinter):
 
     def print_receipt(self, receipt: Receipt, words: Words = untranslated) -> str:
         """Text lines in GBK, the QR code as a centred image, then cut."""
+        if isinstance(receipt, OutcomeSlip):
+            return self.print_image(receipt, words)  # the outcome's layout, as one bitmap
         import qrcode
 
         with self._lock:

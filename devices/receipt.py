@@ -57,3 +57,23 @@ def self_test_receipt(room: str = "") -> Receipt:
         status_url="https://example.invalid/status/TEST-0000",
         title=TEST_PAGE,
     )
+
+
+OUTCOME_TITLE = N_("Mediation outcome")
+CASE = N_("Case number")
+RESULT = N_("Result")
+TERMS = N_("Agreed terms")
+NEXT_STEP = N_("Next step")
+NEW_TIME = N_("New time")
+SCAN_CASE = N_("Scan this code to see your case")
+
+
+@dataclass(frozen=True)
+class OutcomeSlip(Receipt):
+    """The printout after a mediation: the case, the result, the agreed terms, the next step
+    and a QR code to the case. `number` is the case number; `result` a message id."""
+
+    result: str = ""
+    terms: str = ""
+    next_step: str = ""
+    new_time: str = ""

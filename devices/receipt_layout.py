@@ -18,7 +18,23 @@ from PySide6.QtGui import (
     QPdfWriter,
 )
 
-from devices.receipt import KEEP, NAME, NUMBER, ROOM, SCAN, WHEN, Receipt, Words
+from devices.receipt import (
+    CASE,
+    KEEP,
+    NAME,
+    NEW_TIME,
+    NEXT_STEP,
+    NUMBER,
+    RESULT,
+    ROOM,
+    SCAN,
+    SCAN_CASE,
+    TERMS,
+    WHEN,
+    OutcomeSlip,
+    Receipt,
+    Words,
+)
 
 FONT_FAMILIES = ["Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei", "DejaVu Sans"]
 MARGIN_MM = 3.0
@@ -104,6 +120,8 @@ class _Layout:
 
 
 def _lay_out(painter: QPainter, receipt: Receipt, words: Words, paper_mm: int, draw: bool) -> float:
+    if isinstance(receipt, OutcomeSlip):
+        return _lay_out_outcome(painter, receipt, words, paper_mm, draw)
     layout = _Layout(painter, PRINTABLE_MM[paper_mm] + 2 * MARGIN_MM, draw)
     big = 5.0 if paper_mm == 58 else 6.0  # the values: about 14-17 pt
     small = 3.2 if paper_mm == 58 else 3.6  # the labels: about 9-10 pt
@@ -186,3 +204,41 @@ def _paint(
     scale = dpi / 25.4 / UNITS_PER_MM
     painter.scale(scale, scale)
     _lay_out(painter, receipt, words, paper_mm, draw=True)
+
+
+def _lay_out_outcome(
+    painter: QPainter, slip: OutcomeSlip, words: Words, paper_mm: int, draw: bool
+) -> float:
+    """The mediation outcome's printout: the same paper, fonts and QR code as the receipt."""
+    layout = _Layout(painter, PRINTABLE_MM[paper_mm] + 2 * MARGIN_MM, draw)
+    big = 5.0 if paper_mm == 58 else 6.0
+    small = 3.2 if paper_mm == 58 else 3.6
+    zh, en = words(slip.title)
+    layout.text(zh, big, bold=True, gap_mm=0.3)
+    layout.text(en, small)
+    layout.rule()
+    zh_result, en_result = words(slip.result)
+    for label, value, size in (
+        (CASE, slip.number, big),
+        (ROOM, slip.room, small + 0.6),
+        (WHEN, slip.when.strftime("%Y-%m-%d %H:%M"), small + 0.6),
+        (RESULT, f"{zh_result}\n{en_result}", small + 0.6),
+        (TERMS, slip.terms, small + 0.6),
+        (NEW_TIME, slip.new_time, small + 0.6),
+        (NEXT_STEP, slip.next_step, small + 0.6),
+    ):
+        if not value:
+            continue
+        zh, en = words(label)
+        layout.text(f"{zh} {en}", small, gap_mm=0.2)
+        for line in value.split("\n"):
+            layout.text(line, size, bold=size == big, gap_mm=0.4)
+        layout.y += UNITS_PER_MM
+    layout.rule()
+    layout.qr(slip.status_url, 36.0 if paper_mm == 58 else 44.0)
+    zh, en = words(SCAN_CASE)
+    layout.text(zh, small + 0.6, bold=True, gap_mm=0.3)
+    layout.text(en, small)
+    zh, en = words(KEEP)
+    layout.text(f"{zh} · {en}", small, gap_mm=0)
+    return layout.y + MARGIN_MM * UNITS_PER_MM

@@ -10,11 +10,13 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Path, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from hub import cases, fleet, problems
 from hub.fleet_api import staff_routes
+from hub.mediation_console import install_mediation
 from hub.migrate import upgrade
 from hub.problems import ProblemError, documented
 from hub.status_page import public_pages
@@ -208,6 +210,15 @@ def create_app(db_url: str, migrate: bool = True) -> FastAPI:
         with sessions.begin() as db:
             return cases.look_up_case(db, number)
 
+    _install_pages_and_consoles(app, engine, sessions)
+    return app
+
+
+def _install_pages_and_consoles(
+    app: FastAPI, engine: Engine, sessions: sessionmaker[Session]
+) -> None:
+    """The public status pages, the staff's fleet console and the mediation (queue,
+    signaling, mediator console)."""
     app.include_router(public_pages(sessions))
     app.include_router(staff_routes(sessions))
-    return app
+    install_mediation(app, engine, sessions)

@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import sys
+from collections.abc import Callable
 from dataclasses import asdict
 
 from sqlalchemy.orm import sessionmaker
@@ -49,6 +50,12 @@ def parser() -> argparse.ArgumentParser:
     )
     room_pins.add_argument("room", help="the room's name or code (R0001)")
     room_pins.add_argument("--db", help=db_help)
+    staff = commands.add_parser(
+        "add-staff", help="add a console login (the password is read from standard input)"
+    )
+    staff.add_argument("username")
+    staff.add_argument("--role", required=True, choices=("mediator", "supervisor"))
+    staff.add_argument("--db", help=db_help)
     return top
 
 
@@ -58,20 +65,25 @@ def main(argv: list[str] | None = None) -> int:
     from hub.store import default_db_url
 
     url = args.db or default_db_url()
-    if args.command == "serve":
-        return _serve(url, args.host, args.port)
-    if args.command == "enroll-code":
-        return _enroll_code(url, args.room, args.valid_hours)
-    if args.command == "devices":
-        return _devices(url, args.json)
-    if args.command in ("room-settings", "room-pins"):
-        from hub.room_commands import room_pins, room_settings
+    commands: dict[str, Callable[[], int]] = {
+        "serve": lambda: _serve(url, args.host, args.port),
+        "enroll-code": lambda: _enroll_code(url, args.room, args.valid_hours),
+        "devices": lambda: _devices(url, args.json),
+        "room-settings": lambda: _room_command(url, args),
+        "room-pins": lambda: _room_command(url, args),
+        "add-staff": lambda: _add_staff(url, args.username, args.role),
+        "revoke": lambda: _revoke(url, args.device),
+    }
+    return commands[args.command]()
 
-        made = _sessions(url)
-        if args.command == "room-pins":
-            return room_pins(made, args.room)
-        return room_settings(made, args.room, args.set)
-    return _revoke(url, args.device)
+
+def _room_command(url: str, args: argparse.Namespace) -> int:
+    from hub.room_commands import room_pins, room_settings
+
+    made = _sessions(url)
+    if args.command == "room-pins":
+        return room_pins(made, args.room)
+    return room_settings(made, args.room, args.set)
 
 
 def _sessions(url: str) -> sessionmaker:  # type: ignore[type-arg]
@@ -177,6 +189,21 @@ def _revoke(url: str, device: str) -> int:
         print(f"revoke: no device {device}.", file=sys.stderr)
         return 1
     print(f"Device {device} is revoked: the hub refuses it from now on.")
+    return 0
+
+
+def _add_staff(url: str, username: str, role: str) -> int:
+    from hub.accounts import add_staff
+
+    # One line from standard input: never a command-line argument, which `ps` shows.
+    password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        with _sessions(url).begin() as session:
+            add_staff(session, username.strip(), password, role)
+    except ValueError as error:
+        print(f"add-staff: {error}.", file=sys.stderr)
+        return 2
+    print(f"Staff {username.strip()} can log in to the console as {role}.")
     return 0
 
 

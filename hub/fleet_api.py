@@ -1,31 +1,24 @@
 """The hub's routes for the rooms' staff and for fleet health: the kiosks' audit log,
 calls for help and log uploads; and the fleet page of the web console.
 
-The console's routes all depend on `console_access`, the one gate to the console's fleet
-pages (HTTP Basic against HUB_CONSOLE_USER / HUB_CONSOLE_PASSWORD for now; refuses
-everything while those are unset).
+The console's fleet pages all depend on `console_access`: a supervisor logged in to the
+hub's console (`mediation-hub add-staff NAME --role supervisor`, then /console/login).
 """
 
 from __future__ import annotations
 
 import html
-import os
-import secrets
 from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse
-from fastapi.security import (
-    HTTPAuthorizationCredentials,
-    HTTPBasic,
-    HTTPBasicCredentials,
-    HTTPBearer,
-)
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from hub import alerts, fleet
+from hub.accounts import StaffMember, current_staff
 from hub.alerts import AuditRecord, HelpCall, KioskLog
 from hub.problems import ProblemError, documented
 from hub.store import Device, Room, utcnow
@@ -40,41 +33,14 @@ from kiosk.wire import (
 )
 
 _bearer = HTTPBearer(auto_error=False, description="The kiosk's credential from enrollment")
-_basic = HTTPBasic(auto_error=False, realm="mediation hub console")
-USER_ENV = "HUB_CONSOLE_USER"
-PASSWORD_ENV = "HUB_CONSOLE_PASSWORD"
 #: Calls for help older than this no longer show as waiting on the fleet page.
 HELP_SHOWN_HOURS = 12
 
 
-def console_access(
-    credentials: Annotated[HTTPBasicCredentials | None, Depends(_basic)],
-) -> str:
-    """The console user, checked against HUB_CONSOLE_USER/HUB_CONSOLE_PASSWORD (401/403)."""
-    user, password = os.environ.get(USER_ENV, ""), os.environ.get(PASSWORD_ENV, "")
-    if not user or not password:
-        raise ProblemError(
-            403,
-            "console-closed",
-            "Console closed",
-            f"The console is closed until {USER_ENV} and {PASSWORD_ENV} are set on the hub.",
-        )
-    given_user = credentials.username if credentials else ""
-    given_password = credentials.password if credentials else ""
-    right_user = secrets.compare_digest(given_user.encode(), user.encode())
-    right_password = secrets.compare_digest(given_password.encode(), password.encode())
-    if not (right_user and right_password):
-        raise ProblemError(
-            401,
-            "console-login",
-            "Log in to the console",
-            "The console needs its user name and password.",
-            {"WWW-Authenticate": 'Basic realm="mediation hub console"'},
-        )
-    return user
+#: The one gate to the fleet pages: a supervisor's console login.
+console_access = current_staff(required_role="supervisor")
 
-
-Staff = Annotated[str, Depends(console_access)]
+Staff = Annotated[StaffMember, Depends(console_access)]
 
 
 def _kiosk(

@@ -31,6 +31,8 @@ from kiosk.wire import (
     HelpRequestReceived,
     LogReceived,
     LogUpload,
+    MediationRequest,
+    MediationTicket,
     RoomSettings,
 )
 
@@ -145,6 +147,23 @@ class HubClient:
             timeout=self.upload_timeout,
         )
         return _parse(LogReceived, answer)
+
+    def join_mediation(self, number: str) -> MediationTicket:
+        """Join the mediation queue for a case (by case or receipt number)."""
+        body = MediationRequest(number=number).model_dump()
+        return _parse(MediationTicket, self._call("POST", "/mediations", json=body))
+
+    def mediation(self, mediation_id: str) -> MediationTicket:
+        """The kiosk's place in the queue now, or the outcome once recorded."""
+        return _parse(MediationTicket, self._call("GET", f"/mediations/{mediation_id}"))
+
+    def leave_mediation(self, mediation_id: str) -> None:
+        """Leave the mediation queue (or the call)."""
+        self._call("DELETE", f"/mediations/{mediation_id}")
+
+    def rate_mediation(self, mediation_id: str, score: int) -> None:
+        """The consumer's satisfaction with the mediation (1..3)."""
+        self._call("PUT", f"/mediations/{mediation_id}/rating", json={"score": score})
 
     def _call(
         self,

@@ -1,8 +1,4 @@
-"""What a consumer can come to do at the kiosk: the home menu and the journey behind each entry.
-
-Services that later work fills in run an honest journey that says the service is not
-available on this kiosk yet, rather than a flow that pretends.
-"""
+"""What a consumer can come to do at the kiosk: the home menu and the journey behind each entry."""
 
 from __future__ import annotations
 
@@ -12,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from kiosk.call_journey import JoinMediation
 from kiosk.case_journey import CaseDesk, CheckMyCase
 from kiosk.complaint_journey import ComplaintDesk, FileComplaint
 from kiosk.i18n import N_
@@ -34,31 +31,6 @@ class Service:
     explanation: str
     icon: str
     journey: Callable[[Visit, Desk], Journey]
-
-
-class NotAvailableYet(Journey):
-    """A service this kiosk does not offer yet: say so plainly and offer help."""
-
-    first_step = "not_available"
-
-    def __init__(self, visit: Visit, name: str, title: str) -> None:
-        super().__init__(visit)
-        self.name = name
-        self.title = title
-
-    def steps(self) -> Mapping[str, StepHandler]:
-        """The one step: the honest notice."""
-        return {"not_available": self._notice}
-
-    def _notice(self, answer: Answer | None) -> StepResult:
-        return ShowScreen(
-            step="not_available",
-            screen="not_available",
-            prompt=N_(
-                "This service is not available on this kiosk yet. Please go back, or call for help."
-            ),
-            fields={"service": self.title},
-        )
 
 
 class AskForHelp(Journey):
@@ -86,10 +58,6 @@ class AskForHelp(Journey):
         )
 
 
-def _not_yet(name: str, title: str) -> Callable[[Visit, Desk], Journey]:
-    return lambda visit, _desk: NotAvailableYet(visit, name, title)
-
-
 FILE_COMPLAINT = N_("File a complaint")
 JOIN_MEDIATION = N_("Join my mediation")
 CHECK_CASE = N_("Check my case")
@@ -108,7 +76,7 @@ SERVICES: tuple[Service, ...] = (
         JOIN_MEDIATION,
         N_("Talk to the mediator by video"),
         "video",
-        _not_yet("join_mediation", JOIN_MEDIATION),
+        JoinMediation,
     ),
     Service(
         "check_case",

@@ -188,6 +188,14 @@ class Settings:
             "what the kiosk falls back to after failing to start again and again."
         },
     )
+    call_video: str = field(
+        default="auto",
+        metadata={
+            "doc": "The picture the kiosk sends in a mediation call: '720p' (1280x720), "
+            "'480p' (640x480), or 'auto' (720p on a machine with 4 cores or more).",
+            "allowed": ("auto", "720p", "480p"),
+        },
+    )
 
     @property
     def demo(self) -> bool:

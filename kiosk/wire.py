@@ -382,3 +382,60 @@ class LogReceived(Strict):
 
     id: int
     lines: int
+
+
+# -- The mediation call (the queue and the outcome) ---------------------------------------
+
+MEDIATION_ID_PATTERN = r"^[0-9a-f]{32}$"
+
+
+class MediationState(enum.StrEnum):
+    """Where a kiosk's place in the mediation queue stands."""
+
+    WAITING = "waiting"
+    IN_CALL = "in_call"
+    ENDED = "ended"
+    LEFT = "left"
+
+
+class OutcomeResult(enum.StrEnum):
+    """How a mediation ended, as the mediator records it."""
+
+    SETTLED = "settled"
+    NOT_SETTLED = "not_settled"
+    ADJOURNED = "adjourned"
+
+
+class IceServer(Strict):
+    """A STUN or TURN server the call may use (coturn in production)."""
+
+    urls: list[Annotated[str, StringConstraints(max_length=200)]] = Field(max_length=8)
+    username: ShortText = ""
+    credential: ShortText = ""
+
+
+class MediationRequest(Strict):
+    """A kiosk asks to join the mediation queue for a case (case or receipt number)."""
+
+    number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=4, max_length=40)]
+
+
+class MediationOutcome(Strict):
+    """What the mediator recorded at the end of the call."""
+
+    result: OutcomeResult
+    terms: Text = ""
+    next_step: Text = ""
+    new_time: dt.datetime | None = None
+
+
+class MediationTicket(Strict):
+    """The kiosk's place in the queue: its position, the expected wait and the call's setup."""
+
+    mediation_id: Annotated[str, StringConstraints(pattern=MEDIATION_ID_PATTERN)]
+    case_number: str
+    state: MediationState
+    position: int = Field(ge=0)
+    expected_wait_s: int = Field(ge=0)
+    ice_servers: list[IceServer] = []
+    outcome: MediationOutcome | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -85,3 +86,18 @@ def test_fleet_benchmark_prints_its_figures() -> None:
     assert figures["kiosks"] == 20
     assert figures["failed_requests"] == 0
     assert figures["requests_per_s"] > 0 and 0 < figures["p50_ms"] <= figures["p99_ms"]
+
+
+@pytest.mark.skipif(
+    shutil.which("chromium") is None or os.geteuid() != 0,
+    reason="needs Debian's chromium, and root for a network namespace (unshare -n)",
+)
+def test_call_benchmark_prints_its_figures() -> None:
+    figures = _figures([sys.executable, str(BENCH / "call.py"), "--seconds", "2"])
+    assert set(figures) == {
+        "join_s",
+        "fps_720p",
+        "latency_p95_ms",
+        "kiosk_cpu_pct",
+        "browser_cpu_pct",
+    }

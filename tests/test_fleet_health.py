@@ -10,13 +10,13 @@ import os
 import time
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 
 from kiosk.pins import pin_matches
+from tests.calls import add_mediator, login_cookie
 from tests.hubs import (
     PG_ENV,
     HubProcess,
@@ -41,20 +41,22 @@ def hub(
         if not os.environ.get(PG_ENV):
             pytest.skip(f"{PG_ENV} is not set: run through `make test`, which starts PostgreSQL")
         db = fresh_pg_database(os.environ[PG_ENV])
-    saved = {k: os.environ.get(k) for k in ("HUB_CONSOLE_USER", "HUB_CONSOLE_PASSWORD")}
-    os.environ["HUB_CONSOLE_USER"], os.environ["HUB_CONSOLE_PASSWORD"] = CONSOLE
-    try:
-        process = start_hub(db, tmp / "hub.log")
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    process = start_hub(db, tmp / "hub.log")
+    add_mediator(process, CONSOLE, role="supervisor")
     yield process
     process.stop()
     if request.param == "postgresql":
         drop_pg_database(db)
+
+
+_logins: dict[str, dict[str, str]] = {}
+
+
+def console(hub: HubProcess) -> dict[str, str]:
+    """The supervisor's console login (its session cookie), once per hub."""
+    if hub.url not in _logins:
+        _logins[hub.url] = {"hub_staff": login_cookie(hub.url, CONSOLE)}
+    return _logins[hub.url]
 
 
 class SimulatedKiosk:
@@ -136,11 +138,11 @@ def test_alerts_open_when_devices_fail_or_kiosks_fall_silent_and_close_on_recove
     assert quiet_line.rstrip().endswith(" 1") and " no " in quiet_line
 
     # The console's fleet page shows the same, to its users only.
-    page = requests.get(hub.url + "/console/fleet", auth=CONSOLE, timeout=10)
+    page = requests.get(hub.url + "/console/fleet", cookies=console(hub), timeout=10)
     assert page.status_code == 200
     assert flaky.device_id in page.text and "printer failing: no paper" in page.text
     assert "幸福社区调解室" in page.text and "离线 offline" in page.text
-    view = requests.get(hub.url + "/console/fleet.json", auth=CONSOLE, timeout=10).json()
+    view = requests.get(hub.url + "/console/fleet.json", cookies=console(hub), timeout=10).json()
     rooms = {room["room"]: room for room in view["rooms"]}
     kiosks = {k["device"]: k for k in rooms["和平里调解室"]["kiosks"]}
     assert kiosks[flaky.device_id]["history"][0]["state"] == "failing"
@@ -150,30 +152,28 @@ def test_alerts_open_when_devices_fail_or_kiosks_fall_silent_and_close_on_recove
     rows = listed(hub)
     assert rows[flaky.device_id]["alerts"] == [] and rows[quiet.device_id]["alerts"] == []
     assert rows[quiet.device_id]["online"]
-    view = requests.get(hub.url + "/console/fleet.json", auth=CONSOLE, timeout=10).json()
+    view = requests.get(hub.url + "/console/fleet.json", cookies=console(hub), timeout=10).json()
     kiosks = {k["device"]: k for room in view["rooms"] for k in room["kiosks"]}
     states = [(h["name"], h["state"]) for h in kiosks[flaky.device_id]["history"]]
     # Newest first: the printer recovered, after it failed, after it first reported.
     assert states[:2] == [("printer", "ready"), ("printer", "failing")]
 
 
-def test_the_console_is_for_its_users_only(hub: HubProcess, tmp_path: Path) -> None:
-    for auth in (None, ("supervisor", "wrong"), ("someone", CONSOLE[1])):
-        answer = requests.get(hub.url + "/console/fleet", auth=auth, timeout=10)
-        assert answer.status_code == 401
-        assert answer.headers["WWW-Authenticate"].startswith("Basic")
-        assert "console-login" in answer.json()["type"]
-    assert requests.get(hub.url + "/console/fleet.json", timeout=10).status_code == 401
-
-
-def test_a_console_without_users_refuses_everyone(tmp_path: Path) -> None:
-    os.environ.pop("HUB_CONSOLE_USER", None)
-    process = start_hub(f"sqlite:///{tmp_path / 'hub.sqlite3'}", tmp_path / "hub.log")
-    try:
-        answer = requests.get(process.url + "/console/fleet", auth=CONSOLE, timeout=10)
-        assert answer.status_code == 403 and "console-closed" in answer.json()["type"]
-    finally:
-        process.stop()
+def test_the_console_is_for_its_supervisors_only(hub: HubProcess) -> None:
+    for page in ("/console/fleet", "/console/fleet.json"):
+        answer = requests.get(hub.url + page, timeout=10)
+        assert answer.status_code == 401 and "login-needed" in answer.json()["type"]
+    add_mediator(hub, ("mediator-wang", "mediator-pass-1"))
+    mediator = {"hub_staff": login_cookie(hub.url, ("mediator-wang", "mediator-pass-1"))}
+    answer = requests.get(hub.url + "/console/fleet", cookies=mediator, timeout=10)
+    assert answer.status_code == 403 and "role-needed" in answer.json()["type"]
+    wrong = requests.post(
+        hub.url + "/console/login",
+        data={"username": CONSOLE[0], "password": "wrong-password"},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert "hub_staff" not in wrong.cookies
 
 
 def test_audit_entries_and_calls_for_help_are_kept_once(hub: HubProcess) -> None:
@@ -201,7 +201,7 @@ def test_audit_entries_and_calls_for_help_are_kept_once(hub: HubProcess) -> None
     again = kiosk.call("POST", "/v1/help-requests", json=asked)
     assert first.status_code == again.status_code == 200
     assert first.json() == again.json()
-    page = requests.get(hub.url + "/console/fleet.json", auth=CONSOLE, timeout=10).json()
+    page = requests.get(hub.url + "/console/fleet.json", cookies=console(hub), timeout=10).json()
     mine = next(
         k for room in page["rooms"] for k in room["kiosks"] if k["device"] == kiosk.device_id
     )
@@ -215,17 +215,20 @@ def test_audit_entries_and_calls_for_help_are_kept_once(hub: HubProcess) -> None
     assert wrong.status_code == 401
     log = kiosk.call("POST", "/v1/logs", json={"text": "line one\nline two\n"})
     assert log.status_code == 201 and log.json()["lines"] == 2
-    page = requests.get(hub.url + "/console/fleet.json", auth=CONSOLE, timeout=10).json()
+    page = requests.get(hub.url + "/console/fleet.json", cookies=console(hub), timeout=10).json()
     mine = next(
         k for room in page["rooms"] for k in room["kiosks"] if k["device"] == kiosk.device_id
     )
     assert [a["action"] for a in mine["staff_actions"]] == ["restart", "reset_visit"]
     shown = requests.get(
-        hub.url + f"/console/fleet/logs/{mine['logs'][0]['id']}", auth=CONSOLE, timeout=10
+        hub.url + f"/console/fleet/logs/{mine['logs'][0]['id']}", cookies=console(hub), timeout=10
     )
     assert shown.text == "line one\nline two\n"
-    assert requests.get(hub.url + "/console/fleet/logs/999999", auth=CONSOLE).status_code == 404
-    html_page = requests.get(hub.url + "/console/fleet", auth=CONSOLE, timeout=10).text
+    assert (
+        requests.get(hub.url + "/console/fleet/logs/999999", cookies=console(hub)).status_code
+        == 404
+    )
+    html_page = requests.get(hub.url + "/console/fleet", cookies=console(hub), timeout=10).text
     assert "technician restart" in html_page
 
 

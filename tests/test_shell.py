@@ -68,7 +68,12 @@ def test_a_consumer_taps_through_every_entry_point_and_back(qtbot, shell, speech
     assert shell.visit.begun
     assert said(speech) == "您要办理什么？请点下面的大按钮。"
     home = shell.screens["home"]
-    for entry in SERVICES[:3]:
+    tap(qtbot, home.cards["join_mediation"])
+    assert shell.current.name == "case_entry"
+    assert said(speech).startswith("请用数字键输入您的案件号")
+    tap(qtbot, shell.bottom.back)
+    assert shell.current.name == "home"
+    for entry in (s for s in SERVICES[:3] if s.name != "join_mediation"):
         tap(qtbot, home.cards[entry.name])
         assert shell.current.name == "not_available"
         shown = on_screen(shell)
@@ -119,14 +124,14 @@ def test_language_switch_keeps_the_screen_and_everything_entered(qtbot, shell, s
     tap(qtbot, shell.header.help)
     asked = shell.visit.help_requested_at
     tap(qtbot, shell.bottom.back)
-    tap(qtbot, shell.screens["home"].cards["join_mediation"])
+    tap(qtbot, shell.screens["home"].cards["check_case"])
     shell.visit.answers["file_complaint"] = {"merchant": {"name": "好又多超市"}}
     assert shell.header.language.text_label().text() == "English"
 
     tap(qtbot, shell.header.language)
     assert shell.current.name == "not_available"
     shown = on_screen(shell)
-    assert "Join my mediation" in shown
+    assert "Check my case" in shown
     assert "This service is not available on this kiosk yet." in shown
     assert "Volume 80%" in shown
     assert "中文" in shown

@@ -6,12 +6,14 @@ import tempfile
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from devices.state import DeviceState, Health
 from kiosk.i18n import N_
 from kiosk.journeys import ShowProgress, ShowScreen
 from kiosk.pins import DEMO_PIN, hash_pin
 from kiosk.settings import Settings
+from kiosk.wire import MediationOutcome, MediationState, MediationTicket, OutcomeResult
 from ui.app import application
 from ui.demo_steps import STEP_DEMOS
 from ui.screens import SCREENS
@@ -27,11 +29,6 @@ def _attract(shell: KioskShell) -> None:
 
 def _home(shell: KioskShell) -> None:
     shell.start_visit()
-
-
-def _not_available(shell: KioskShell) -> None:
-    shell.start_visit()
-    shell.open_service("join_mediation")
 
 
 def _help_coming(shell: KioskShell) -> None:
@@ -112,7 +109,6 @@ def _attendant_panel(shell: KioskShell) -> None:
 DEMOS: dict[str, Callable[[KioskShell], None]] = {
     "attract": _attract,
     "home": _home,
-    "not_available": _not_available,
     "help_coming": _help_coming,
     "please_wait": _please_wait,
     "receipt_code": _receipt_code,
@@ -123,6 +119,69 @@ DEMOS: dict[str, Callable[[KioskShell], None]] = {
 }
 
 
+def _case_entry(shell: KioskShell) -> None:
+    shell.start_visit()
+    shell.open_service("join_mediation")
+    screen = shell.screens["case_entry"]
+    for digit in "2026000":
+        screen.add_digit(digit)  # type: ignore[attr-defined]
+
+
+def _demo_ticket() -> MediationTicket:
+    return MediationTicket(
+        mediation_id="0" * 32,
+        case_number="2026-000123",
+        state=MediationState.WAITING,
+        position=2,
+        expected_wait_s=300,
+    )
+
+
+def _waiting_room(shell: KioskShell) -> None:
+    shell.start_visit()
+    shell.show_screen("waiting_room")
+    shell.screens["waiting_room"].show_ticket(_demo_ticket())  # type: ignore[attr-defined]
+
+
+def _picture(width: int, height: int, tint: tuple[int, int, int]) -> Any:
+    """A calm gradient in place of a person's picture (a screenshot shows nobody)."""
+    import numpy as np
+
+    ramp = np.linspace(0.4, 1.0, width, dtype=np.float32)[None, :, None]
+    colour = np.array([*tint, 255], np.float32)[None, None, :]
+    return np.ascontiguousarray(np.broadcast_to(ramp * colour, (height, width, 4)).astype(np.uint8))
+
+
+def _in_call(shell: KioskShell) -> None:
+    from kiosk.call import CallState
+
+    shell.start_visit()
+    screen = shell.screens["in_call"]
+    screen.show_parties({"mediator-1": "mediator", "merchant-1": "merchant"})  # type: ignore[attr-defined]
+    screen.show_state(CallState.IN_CALL)  # type: ignore[attr-defined]
+    screen.show_frame("mediator-1", "mediator", _picture(1280, 720, (120, 90, 60)))  # type: ignore[attr-defined]
+    screen.show_frame("merchant-1", "merchant", _picture(640, 480, (60, 100, 80)))  # type: ignore[attr-defined]
+    screen.show_own(_picture(640, 480, (90, 90, 90)))  # type: ignore[attr-defined]
+    shell.show_screen("in_call")
+
+
+def _call_outcome(shell: KioskShell) -> None:
+    shell.start_visit()
+    outcome = MediationOutcome(
+        result=OutcomeResult.SETTLED,
+        terms="商家退款 35 元并书面道歉。",
+        next_step="商家 3 个工作日内退款。",
+    )
+    shell.screens["call_outcome"].show_outcome("2026-000123", outcome)  # type: ignore[attr-defined]
+    shell.show_screen("call_outcome")
+
+
+DEMOS.update(
+    case_entry=_case_entry,
+    waiting_room=_waiting_room,
+    in_call=_in_call,
+    call_outcome=_call_outcome,
+)
 DEMOS.update({name: demo for name, (_screen, _about, demo) in STEP_DEMOS.items()})
 #: The screen each demo shows (a step's demo shows the screen that renders it).
 DEMO_SCREENS: dict[str, str] = {name: name for name in DEMOS} | {

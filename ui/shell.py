@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QSize, QTimer
@@ -137,6 +138,9 @@ class KioskShell(QWidget):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
+        from ui.mediation_flow import MediationFlow
+
+        self.mediation = MediationFlow(self)
 
     def _stack_up(self) -> None:
         """Header, device notice, the screens and the bottom bar, top to bottom."""
@@ -421,6 +425,7 @@ class KioskShell(QWidget):
     def wipe_visit(self, show: bool = True) -> None:
         """End the visit: nothing of it stays on screen, in memory or on disk."""
         self.guide.end_visit()
+        self.mediation.end()
         self.visit.wipe()
         self.idle.reset()
         self._runs.clear()
@@ -646,3 +651,24 @@ class KioskShell(QWidget):
         # on the idle reset watches it, so the next person starts from the defaults.
         self.visit.begin()
         self.idle.touch()
+
+    # -- the mediation call ------------------------------------------------------------
+
+    def join_mediation(self, case_number: str) -> None:
+        """Join the mediation queue for this case (after filing, or with the case number)."""
+        self.mediation.join(case_number)
+
+    def leave_mediation(self) -> None:
+        """The consumer confirmed leaving the queue or the call."""
+        self.mediation.leave()
+
+    def change_call_volume(self, step: int) -> None:
+        """Louder or softer in the call: the others' voices and the guide's, for this visit."""
+        self.change_volume(step)
+        self.mediation.set_volume(self.visit.presentation.volume)
+
+    def ask_attendant_in_call(self) -> None:
+        """Ask for the attendant without leaving the call."""
+        if self.visit.help_requested_at is None:
+            self.visit.help_requested_at = datetime.now()
+            log.warning("visit %s asks for help during the call", self.visit.id[:8])

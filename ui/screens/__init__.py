@@ -6,6 +6,8 @@ from ui.screens.attendant_panel import AttendantPanelScreen
 from ui.screens.attendant_unlock import AttendantUnlockScreen
 from ui.screens.attract import AttractScreen
 from ui.screens.base import Screen
+from ui.screens.call_outcome import CallOutcomeScreen
+from ui.screens.case_entry import CaseEntryScreen
 from ui.screens.case_lookup import CaseLookupScreen
 from ui.screens.case_status import CaseStatusScreen
 from ui.screens.choice import ChoiceScreen
@@ -14,9 +16,9 @@ from ui.screens.device_choice import DeviceChoiceScreen
 from ui.screens.help_coming import HelpComingScreen
 from ui.screens.home import HomeScreen
 from ui.screens.idle_warning import IdleWarningScreen
+from ui.screens.in_call import InCallScreen
 from ui.screens.kiosk_log import KioskLogScreen
 from ui.screens.kiosk_settings import KioskSettingsScreen
-from ui.screens.not_available import NotAvailableScreen
 from ui.screens.number_entry import NumberEntryScreen
 from ui.screens.out_of_service import OutOfServiceScreen
 from ui.screens.photos import PhotosScreen
@@ -29,11 +31,11 @@ from ui.screens.setup import SetupScreen
 from ui.screens.staff_selftest import StaffSelfTestScreen
 from ui.screens.technician_panel import TechnicianPanelScreen
 from ui.screens.text_entry import TextEntryScreen
+from ui.screens.waiting_room import WaitingRoomScreen
 
 SCREENS: tuple[type[Screen], ...] = (
     AttractScreen,
     HomeScreen,
-    NotAvailableScreen,
     HelpComingScreen,
     ChoiceScreen,
     TextEntryScreen,
@@ -58,4 +60,8 @@ SCREENS: tuple[type[Screen], ...] = (
     KioskLogScreen,
     DeviceChoiceScreen,
     KioskSettingsScreen,
+    CaseEntryScreen,
+    WaitingRoomScreen,
+    InCallScreen,
+    CallOutcomeScreen,
 )

@@ -1,0 +1,184 @@
+// The browser's side of a mediation room: a small mesh of RTCPeerConnections, one per other
+// party, signalled through the hub's WebSocket. A newcomer offers to everyone already there.
+// Offers and answers carry every candidate (gathering finishes first), so the kiosk (aiortc)
+// needs no trickle. When a party asks for a restart (its media stalled), the offerer
+// renegotiates that party with a fresh connection: a new ICE session, in the same call.
+"use strict";
+
+const ROLE_NAMES = { room: "调解室 Room", mediator: "调解员 Mediator", merchant: "商家 Merchant" };
+
+class MediationRoom {
+  constructor(signalUrl, localStream, events) {
+    this.signalUrl = signalUrl;
+    this.local = localStream;
+    this.events = events || {};
+    this.peers = new Map(); // peer id -> { pc, role, video }
+    this.iceServers = [];
+    this.me = null;
+    this.closed = false;
+  }
+
+  connect() {
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(this.signalUrl);
+      this.socket = socket;
+      socket.onmessage = (event) => this.onMessage(JSON.parse(event.data), resolve);
+      socket.onclose = (event) => {
+        if (!this.me) reject(new Error("refused: " + event.code));
+        if (this.events.closed) this.events.closed(event.code);
+      };
+    });
+  }
+
+  send(message) {
+    if (this.socket && this.socket.readyState === WebSocket.OPEN) {
+      this.socket.send(JSON.stringify(message));
+    }
+  }
+
+  async onMessage(message, welcomed) {
+    switch (message.type) {
+      case "welcome":
+        this.me = message.peer;
+        this.iceServers = message.ice_servers || [];
+        for (const other of message.peers) await this.offerTo(other.peer, other.role);
+        welcomed(message);
+        break;
+      case "offer":
+        await this.answer(message);
+        break;
+      case "answer": {
+        const entry = this.peers.get(message.from);
+        if (entry) await entry.pc.setRemoteDescription({ type: "answer", sdp: message.sdp });
+        break;
+      }
+      case "restart":
+        await this.offerTo(message.from, message.role);
+        break;
+      case "left":
+        this.drop(message.from);
+        if (this.events.message) this.events.message(message);
+        break;
+      case "mute":
+        if (this.events.muted) this.events.muted(message.from, message.role, message.muted);
+        break;
+      default:
+        if (this.events.message) this.events.message(message);
+    }
+  }
+
+  makePeer(peer, role) {
+    this.drop(peer);
+    const pc = new RTCPeerConnection({ iceServers: this.iceServers });
+    const entry = { pc, role, video: this.videoFor(peer, role) };
+    this.peers.set(peer, entry);
+    for (const track of this.local.getTracks()) pc.addTrack(track, this.local);
+    pc.ontrack = (event) => {
+      const stream = event.streams[0] || new MediaStream([event.track]);
+      if (entry.video.srcObject !== stream) entry.video.srcObject = stream;
+    };
+    pc.onconnectionstatechange = () => {
+      if (this.events.state) this.events.state(peer, role, pc.connectionState);
+    };
+    return entry;
+  }
+
+  videoFor(peer, role) {
+    const figure = document.createElement("figure");
+    figure.dataset.peer = peer;
+    figure.dataset.role = role;
+    const video = document.createElement("video");
+    video.autoplay = true;
+    video.playsInline = true;
+    const caption = document.createElement("figcaption");
+    caption.textContent = ROLE_NAMES[role] || role;
+    figure.append(video, caption);
+    document.getElementById("videos").append(figure);
+    return video;
+  }
+
+  async offerTo(peer, role) {
+    const { pc } = this.makePeer(peer, role);
+    await pc.setLocalDescription(await pc.createOffer());
+    await gathered(pc);
+    this.send({ type: "offer", to: peer, sdp: pc.localDescription.sdp });
+  }
+
+  async answer(message) {
+    const { pc } = this.makePeer(message.from, message.role);
+    await pc.setRemoteDescription({ type: "offer", sdp: message.sdp });
+    await pc.setLocalDescription(await pc.createAnswer());
+    await gathered(pc);
+    this.send({ type: "answer", to: message.from, sdp: pc.localDescription.sdp });
+  }
+
+  drop(peer) {
+    const entry = this.peers.get(peer);
+    if (!entry) return;
+    entry.pc.close();
+    this.peers.delete(peer);
+    entry.video.parentElement.remove();
+  }
+
+  setMuted(muted) {
+    for (const track of this.local.getAudioTracks()) track.enabled = !muted;
+    this.send({ type: "mute", muted });
+  }
+
+  leave() {
+    this.closed = true;
+    this.send({ type: "leave" });
+    for (const peer of [...this.peers.keys()]) this.drop(peer);
+    if (this.socket) this.socket.close();
+  }
+
+  // What the tests and the benchmark read: for each party, video frames decoded and the
+  // energy of the audio heard from it.
+  async stats() {
+    const out = {};
+    for (const [peer, entry] of this.peers) {
+      const report = await entry.pc.getStats();
+      const row = { role: entry.role, state: entry.pc.connectionState, framesDecoded: 0,
+        audioEnergy: 0, audioPackets: 0, framesPerSecond: 0, frameWidth: 0 };
+      report.forEach((s) => {
+        if (s.type === "inbound-rtp" && s.kind === "video") {
+          row.framesDecoded = s.framesDecoded || 0;
+          row.framesPerSecond = s.framesPerSecond || 0;
+          row.frameWidth = s.frameWidth || 0;
+        }
+        if (s.type === "inbound-rtp" && s.kind === "audio") {
+          row.audioEnergy = s.totalAudioEnergy || 0;
+          row.audioPackets = s.packetsReceived || 0;
+        }
+      });
+      out[peer] = row;
+    }
+    return out;
+  }
+}
+
+function gathered(pc) {
+  if (pc.iceGatheringState === "complete") return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      if (pc.iceGatheringState === "complete") {
+        pc.removeEventListener("icegatheringstatechange", done);
+        resolve();
+      }
+    };
+    pc.addEventListener("icegatheringstatechange", done);
+    setTimeout(resolve, 2000); // a slow STUN server must not hold the call up
+  });
+}
+
+function signalUrl(mediationId, query) {
+  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+  return `${scheme}//${location.host}/v1/mediations/${mediationId}/signal${query || ""}`;
+}
+
+async function localMedia() {
+  return navigator.mediaDevices.getUserMedia({
+    video: { width: 1280, height: 720, frameRate: 30 },
+    audio: true,
+  });
+}

@@ -1,0 +1,142 @@
+// The mediator's console: the queue, the case, the call, the merchant's link, the outcome.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+let room = null;
+let current = null;
+let muted = false;
+
+async function api(method, path, body) {
+  const response = await fetch("/console/api" + path, {
+    method,
+    headers: body ? { "Content-Type": "application/json" } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (response.status === 401) { location.href = "/console/login"; throw new Error("login"); }
+  if (!response.ok) throw new Error((await response.json()).detail || response.statusText);
+  return response.json();
+}
+
+function minutesSince(iso) {
+  return Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 60000)) + " min";
+}
+
+async function refreshQueue() {
+  const rows = await api("GET", "/queue");
+  const body = $("queue").querySelector("tbody");
+  body.replaceChildren();
+  const waiting = rows.filter((r) => r.state === "waiting");
+  $("queue-empty").hidden = waiting.length > 0;
+  $("take-next").disabled = waiting.length === 0 || current !== null;
+  for (const row of rows) {
+    const tr = document.createElement("tr");
+    tr.dataset.mediation = row.mediation_id;
+    const told = (row.complaint || {}).body || {};
+    const summary = [told.category, (told.facts || "").slice(0, 40)].filter(Boolean).join(": ");
+    for (const cell of [row.position || "-", row.case_number, summary, row.device_id,
+      row.state === "waiting" ? "等候 waiting" : "通话中 in call (" + row.taken_by + ")",
+      minutesSince(row.joined_at)]) {
+      const td = document.createElement("td");
+      td.textContent = cell;
+      tr.append(td);
+    }
+    body.append(tr);
+  }
+}
+
+function showComplaint(complaint) {
+  const fields = $("fields");
+  fields.replaceChildren();
+  const add = (name, value) => {
+    const dt = document.createElement("dt");
+    dt.textContent = name;
+    const dd = document.createElement("dd");
+    dd.textContent = typeof value === "object" ? JSON.stringify(value) : String(value);
+    fields.append(dt, dd);
+  };
+  add("receipt", complaint.receipt_number || "");
+  for (const [name, value] of Object.entries(complaint.body || {})) add(name, value);
+  const files = $("files");
+  files.replaceChildren();
+  for (const file of complaint.files || []) {
+    const media = file.content_type.startsWith("image/")
+      ? Object.assign(document.createElement("img"), { alt: "photo" })
+      : Object.assign(document.createElement("audio"), { controls: true });
+    media.src = file.url;
+    files.append(media);
+  }
+}
+
+async function takeNext() {
+  current = await api("POST", "/take-next");
+  $("call-panel").hidden = false;
+  $("case-number").textContent = current.case_number;
+  showComplaint(current.complaint || {});
+  const stream = await localMedia();
+  $("self-video").srcObject = stream;
+  room = new MediationRoom(signalUrl(current.mediation_id), stream, {
+    state: (peer, role, state) => { $("call-state").textContent = `${role}: ${state}`; },
+    muted: (peer, role, isMuted) => {
+      $("call-state").textContent = `${role}: ${isMuted ? "静音 muted" : "开麦 unmuted"}`;
+    },
+    message: (message) => {
+      if (message.type === "notice" && message.what === "cannot_hear") {
+        $("call-state").textContent = "调解室听不见，请检查麦克风或说大声些。The room cannot hear you.";
+      } else if (message.type === "joined") {
+        $("call-state").textContent = `${message.role}: 已加入 joined`;
+      }
+    },
+  });
+  window.mediationRoom = room;
+  await room.connect();
+  refreshQueue();
+}
+
+async function invite() {
+  const { url } = await api("POST", `/mediations/${current.mediation_id}/invite`);
+  $("invite-url").value = url;
+  $("invite-link").hidden = false;
+}
+
+function toggleMute() {
+  muted = !muted;
+  room.setMuted(muted);
+  $("mute").textContent = muted ? "取消静音 Unmute" : "静音 Mute";
+}
+
+function askEnd() {
+  if (confirm("结束调解并记录结果？ End the mediation and record the outcome?")) $("outcome").hidden = false;
+}
+
+async function saveOutcome(event) {
+  event.preventDefault();
+  const form = new FormData($("outcome"));
+  const body = {
+    result: form.get("result"),
+    terms: form.get("terms") || "",
+    next_step: form.get("next_step") || "",
+    new_time: form.get("new_time") ? new Date(form.get("new_time")).toISOString() : null,
+  };
+  await api("POST", `/mediations/${current.mediation_id}/outcome`, body);
+  room.leave();
+  room = null;
+  current = null;
+  $("outcome").reset();
+  $("outcome").hidden = true;
+  $("invite-link").hidden = true;
+  $("call-panel").hidden = true;
+  refreshQueue();
+}
+
+(async () => {
+  const me = await fetch("/console/api/me");
+  if (!me.ok) { location.href = "/console/login"; return; }
+  $("me").textContent = (await me.json()).username;
+  $("take-next").onclick = takeNext;
+  $("invite").onclick = invite;
+  $("mute").onclick = toggleMute;
+  $("end").onclick = askEnd;
+  $("outcome").onsubmit = saveOutcome;
+  await refreshQueue();
+  setInterval(refreshQueue, 2000);
+})();

@@ -1,0 +1,372 @@
+"""The mediation queue: kiosks wait for a case, mediators take the next, and record the outcome.
+
+The queue lives in the database (table `mediations`), never in one process's memory, so
+every hub process behind a load balancer sees the same queue. Changes are announced on the
+signaling broker (`hub.signaling`), which each process relays to its own WebSockets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import secrets
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
+from sqlalchemy import JSON, ForeignKey, Integer, String, func, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+from starlette.concurrency import run_in_threadpool
+
+from hub import fleet
+from hub.accounts import StaffMember, current_staff
+from hub.cases import look_up_case, set_status
+from hub.problems import ProblemError, documented
+from hub.signaling import QUEUE_CHANNEL, Broker
+from hub.store import Attachment, Base, Complaint, Device, UtcDateTime, utcnow
+from kiosk.wire import (
+    API_PREFIX,
+    MEDIATION_ID_PATTERN,
+    CaseStatus,
+    IceServer,
+    MediationOutcome,
+    MediationRequest,
+    MediationState,
+    MediationTicket,
+    OutcomeResult,
+)
+
+# Documents the kiosk's credential in /openapi.json, as the other kiosk routes do.
+_bearer = HTTPBearer(auto_error=False, description="The kiosk's credential from enrollment")
+
+#: How long a mediation takes, for the expected wait, until the hub has measured some.
+DEFAULT_MEDIATION_S = 10 * 60
+INVITE_HOURS = 2
+
+OUTCOME_STATUS = {
+    OutcomeResult.SETTLED: CaseStatus.SETTLED,
+    OutcomeResult.NOT_SETTLED: CaseStatus.CLOSED,
+    OutcomeResult.ADJOURNED: CaseStatus.IN_MEDIATION,
+}
+
+
+class Mediation(Base):
+    """One kiosk's turn in the queue for one case, and the call that follows."""
+
+    __tablename__ = "mediations"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    case_number: Mapped[str] = mapped_column(String(20), index=True)
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"), index=True)
+    state: Mapped[str] = mapped_column(String(10), index=True)
+    joined_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    taken_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    taken_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    outcome: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    invite_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    invite_expires_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    invite_used: Mapped[int] = mapped_column(Integer, default=0)
+    rating: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class Rating(BaseModel):
+    """The consumer's one-tap satisfaction rating after the call (1 unhappy .. 3 happy)."""
+
+    score: int = Field(ge=1, le=3)
+
+
+def _kiosk(
+    request: Request,
+    _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Device:
+    """The kiosk the request's credential names (401/403 otherwise)."""
+    with request.app.state.sessions() as db:
+        found: Device = fleet.device_for(db, request.headers.get("authorization"))
+        return found
+
+
+Kiosk = Annotated[Device, Depends(_kiosk)]
+Staff = Annotated[StaffMember, Depends(current_staff("mediator"))]
+MediationId = Annotated[str, Path(pattern=MEDIATION_ID_PATTERN, description="The mediation")]
+
+
+def ice_servers() -> list[IceServer]:
+    """STUN/TURN servers from `HUB_ICE_SERVERS` (a JSON list of {urls, username, credential})."""
+    raw = os.environ.get("HUB_ICE_SERVERS", "")
+    if not raw.strip():
+        return []
+    return [IceServer.model_validate(entry) for entry in json.loads(raw)]
+
+
+def position_of(session: Session, mediation: Mediation) -> int:
+    """1 for the next in the queue; 0 once it is no longer waiting."""
+    if mediation.state != MediationState.WAITING:
+        return 0
+    ahead = session.scalar(
+        select(func.count())
+        .select_from(Mediation)
+        .where(Mediation.state == MediationState.WAITING, Mediation.joined_at < mediation.joined_at)
+    )
+    return int(ahead or 0) + 1
+
+
+def average_call_s(session: Session) -> float:
+    """How long the last twenty mediations took, on average (a default until there are any)."""
+    rows = session.execute(
+        select(Mediation.taken_at, Mediation.ended_at)
+        .where(Mediation.ended_at.is_not(None), Mediation.taken_at.is_not(None))
+        .order_by(Mediation.ended_at.desc())
+        .limit(20)
+    ).all()
+    spans = [(end - start).total_seconds() for start, end in rows if start and end]
+    return sum(spans) / len(spans) if spans else DEFAULT_MEDIATION_S
+
+
+def ticket(session: Session, mediation: Mediation) -> MediationTicket:
+    """The kiosk's view of its mediation."""
+    position = position_of(session, mediation)
+    busy = session.scalar(
+        select(func.count(func.distinct(Mediation.taken_by))).where(
+            Mediation.state == MediationState.IN_CALL
+        )
+    )
+    mediators = max(1, int(busy or 0))
+    return MediationTicket(
+        mediation_id=mediation.id,
+        case_number=mediation.case_number,
+        state=MediationState(mediation.state),
+        position=position,
+        expected_wait_s=round(position * average_call_s(session) / mediators),
+        ice_servers=ice_servers(),
+        outcome=MediationOutcome.model_validate(mediation.outcome) if mediation.outcome else None,
+    )
+
+
+def join(session: Session, device: Device, number: str) -> Mediation:
+    """Place the kiosk in the queue for the case (the same place again if it is there)."""
+    case = look_up_case(session, number)
+    open_one = session.scalar(
+        select(Mediation).where(
+            Mediation.case_number == case.case_number,
+            Mediation.state.in_([MediationState.WAITING, MediationState.IN_CALL]),
+        )
+    )
+    if open_one is not None:
+        if open_one.device_id != device.id:
+            raise ProblemError(
+                409,
+                "mediation-elsewhere",
+                "The case waits at another kiosk",
+                "This case is in the queue from another kiosk already.",
+            )
+        return open_one
+    mediation = Mediation(
+        id=secrets.token_hex(16),
+        case_number=case.case_number,
+        device_id=device.id,
+        state=MediationState.WAITING,
+        joined_at=utcnow(),
+    )
+    session.add(mediation)
+    session.flush()
+    return mediation
+
+
+def own_mediation(session: Session, device: Device, mediation_id: str) -> Mediation:
+    """One of this kiosk's mediations (404 or 403 otherwise)."""
+    mediation = session.get(Mediation, mediation_id)
+    if mediation is None:
+        raise ProblemError(404, "mediation-unknown", "No such mediation", "No such mediation.")
+    if mediation.device_id != device.id:
+        raise ProblemError(403, "not-yours", "Another kiosk's mediation", "Not this kiosk's.")
+    return mediation
+
+
+def complaint_view(session: Session, case_number: str) -> dict[str, Any]:
+    """What the mediator sees of the case: every field, and the files by address."""
+    complaint = session.scalar(select(Complaint).where(Complaint.case_number == case_number))
+    if complaint is None:
+        return {}
+    files = session.scalars(
+        select(Attachment).where(Attachment.complaint_uuid == complaint.uuid)
+    ).all()
+    return {
+        "case_number": complaint.case_number,
+        "receipt_number": complaint.receipt_number,
+        "status": complaint.status,
+        "body": complaint.body,
+        "files": [
+            {
+                "content_type": f.content_type,
+                "size": f.size,
+                "url": f"/console/api/files/{complaint.uuid}/{f.sha256}",
+            }
+            for f in files
+        ],
+    }
+
+
+def _entry(session: Session, mediation: Mediation) -> dict[str, Any]:
+    return {
+        "mediation_id": mediation.id,
+        "case_number": mediation.case_number,
+        "device_id": mediation.device_id,
+        "state": mediation.state,
+        "position": position_of(session, mediation),
+        "joined_at": mediation.joined_at.isoformat(),
+        "taken_by": mediation.taken_by,
+        "complaint": complaint_view(session, mediation.case_number),
+    }
+
+
+def kiosk_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter:
+    """The kiosk's side of the queue: join, look, leave, rate (in the OpenAPI contract)."""
+    router = APIRouter(prefix=f"{API_PREFIX}/mediations", tags=["mediation"])
+    auth = documented(401, 403, 404, 409, 422, 500)
+
+    @router.post("", status_code=201, responses=auth)
+    async def join_queue(body: MediationRequest, device: Kiosk) -> MediationTicket:
+        """Join the mediation queue for a case (by case or receipt number)."""
+
+        def work() -> MediationTicket:
+            with sessions.begin() as db:
+                return ticket(db, join(db, device, body.number))
+
+        placed = await run_in_threadpool(work)
+        await broker.publish(QUEUE_CHANNEL, {"type": "queue-changed"})
+        return placed
+
+    @router.get("/{mediation_id}", responses=auth)
+    def look(mediation_id: MediationId, device: Kiosk) -> MediationTicket:
+        """The kiosk's place in the queue now, or the call's outcome."""
+        with sessions.begin() as db:
+            return ticket(db, own_mediation(db, device, mediation_id))
+
+    @router.delete("/{mediation_id}", responses=auth)
+    async def leave(mediation_id: MediationId, device: Kiosk) -> MediationTicket:
+        """Leave the queue (or the call); the answer is the mediation as it stands now."""
+
+        def work() -> MediationTicket:
+            with sessions.begin() as db:
+                mediation = own_mediation(db, device, mediation_id)
+                if mediation.state in (MediationState.WAITING, MediationState.IN_CALL):
+                    mediation.state = MediationState.LEFT
+                    mediation.ended_at = utcnow()
+                return ticket(db, mediation)
+
+        left = await run_in_threadpool(work)
+        await broker.publish(QUEUE_CHANNEL, {"type": "queue-changed"})
+        await broker.publish(mediation_id, {"type": "left-queue"})
+        return left
+
+    @router.put("/{mediation_id}/rating", responses=auth)
+    def rate(mediation_id: MediationId, rating: Rating, device: Kiosk) -> MediationTicket:
+        """The consumer's satisfaction with the mediation, one tap."""
+        with sessions.begin() as db:
+            mediation = own_mediation(db, device, mediation_id)
+            mediation.rating = rating.score
+            return ticket(db, mediation)
+
+    return router
+
+
+def console_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter:  # noqa: PLR0915 - one route each
+    """The mediator console's API (logged-in staff only; not part of the kiosk contract)."""
+    router = APIRouter(prefix="/console/api", include_in_schema=False)
+
+    @router.get("/queue")
+    def queue(_member: Staff) -> list[dict[str, Any]]:
+        with sessions.begin() as db:
+            rows = db.scalars(
+                select(Mediation)
+                .where(Mediation.state.in_([MediationState.WAITING, MediationState.IN_CALL]))
+                .order_by(Mediation.joined_at)
+            ).all()
+            return [_entry(db, row) for row in rows]
+
+    @router.post("/take-next")
+    async def take_next(member: Staff) -> dict[str, Any]:
+        def work() -> dict[str, Any] | None:
+            with sessions.begin() as db:
+                query = (
+                    select(Mediation)
+                    .where(Mediation.state == MediationState.WAITING)
+                    .order_by(Mediation.joined_at)
+                    .limit(1)
+                )
+                if db.bind is not None and db.bind.dialect.name == "postgresql":
+                    query = query.with_for_update(skip_locked=True)
+                mediation = db.scalar(query)
+                if mediation is None:
+                    return None
+                mediation.state = MediationState.IN_CALL
+                mediation.taken_by = member.username
+                mediation.taken_at = utcnow()
+                set_status(db, mediation.case_number, CaseStatus.IN_MEDIATION)
+                db.flush()
+                return _entry(db, mediation)
+
+        taken = await run_in_threadpool(work)
+        if taken is None:
+            raise ProblemError(404, "queue-empty", "Nobody waits", "Nobody is waiting.")
+        await broker.publish(QUEUE_CHANNEL, {"type": "queue-changed"})
+        await broker.publish(taken["mediation_id"], {"type": "called", "by": member.username})
+        return taken
+
+    @router.get("/mediations/{mediation_id}")
+    def detail(mediation_id: MediationId, _member: Staff) -> dict[str, Any]:
+        with sessions.begin() as db:
+            return _entry(db, _mediation(db, mediation_id))
+
+    @router.post("/mediations/{mediation_id}/invite")
+    def invite(mediation_id: MediationId, request: Request, _member: Staff) -> dict[str, str]:
+        token = secrets.token_urlsafe(24)
+        with sessions.begin() as db:
+            mediation = _mediation(db, mediation_id)
+            mediation.invite_hash = fleet.sha256(token)
+            mediation.invite_expires_at = utcnow() + dt.timedelta(hours=INVITE_HOURS)
+            mediation.invite_used = 0
+        base = str(request.base_url).rstrip("/")
+        return {"url": f"{base}/console/merchant.html?m={mediation_id}&invite={token}"}
+
+    @router.post("/mediations/{mediation_id}/outcome")
+    async def outcome(
+        mediation_id: MediationId, recorded: MediationOutcome, _member: Staff
+    ) -> dict[str, Any]:
+        if recorded.result is OutcomeResult.ADJOURNED and recorded.new_time is None:
+            raise ProblemError(422, "new-time-needed", "When next?", "Give the new time.")
+
+        def work() -> None:
+            with sessions.begin() as db:
+                mediation = _mediation(db, mediation_id)
+                mediation.outcome = recorded.model_dump(mode="json")
+                mediation.state = MediationState.ENDED
+                mediation.ended_at = utcnow()
+                set_status(db, mediation.case_number, OUTCOME_STATUS[recorded.result])
+
+        await run_in_threadpool(work)
+        await broker.publish(
+            mediation_id, {"type": "outcome", "outcome": recorded.model_dump(mode="json")}
+        )
+        await broker.publish(QUEUE_CHANNEL, {"type": "queue-changed"})
+        return {"state": MediationState.ENDED.value}
+
+    @router.get("/files/{uuid}/{sha256}")
+    def file(uuid: str, sha256: str, _member: Staff) -> Response:
+        with sessions.begin() as db:
+            found = db.get(Attachment, (uuid, sha256))
+            if found is None:
+                raise ProblemError(404, "file-unknown", "No such file", "No such file.")
+            return Response(found.data, media_type=found.content_type)
+
+    return router
+
+
+def _mediation(session: Session, mediation_id: str) -> Mediation:
+    mediation = session.get(Mediation, mediation_id)
+    if mediation is None:
+        raise ProblemError(404, "mediation-unknown", "No such mediation", "No such mediation.")
+    return mediation

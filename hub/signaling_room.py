@@ -1,0 +1,190 @@
+"""WebSocket signaling per mediation room: offer, answer, candidates, join and leave, mute, end.
+
+Who may connect: the kiosk with its device credential (Authorization header), a mediator
+or supervisor with the console's login cookie, and the merchant with the one-time link the
+mediator sent. Each gets a peer id; the room is a small mesh in which a newcomer offers to
+everyone already there. The hub only relays, so an SFU could take the media later without
+changing who signals to whom.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from typing import Any
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
+
+from hub import fleet
+from hub.accounts import COOKIE, staff_for_token
+from hub.mediation import Mediation, ice_servers, ticket
+from hub.problems import ProblemError
+from hub.signaling import QUEUE_CHANNEL, Broker, CallPeer, Message
+from hub.store import utcnow
+from kiosk.wire import API_PREFIX, MediationState
+
+log = logging.getLogger(__name__)
+
+#: What a party may send; anything else is dropped.
+RELAYED = frozenset({"offer", "answer", "candidate", "restart", "mute", "notice", "end", "leave"})
+MAX_MESSAGE = 64 * 1024
+CLOSE_REFUSED = 4403
+
+
+def signaling_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter:  # noqa: PLR0915 - one route each
+    """The `/v1/mediations/{id}/signal` WebSocket."""
+    router = APIRouter()
+
+    def admit(socket: WebSocket, mediation_id: str) -> str | None:
+        """The role the connection may take in this room, or None."""
+        with sessions.begin() as db:
+            mediation = db.get(Mediation, mediation_id)
+            if mediation is None or mediation.state not in (
+                MediationState.WAITING,
+                MediationState.IN_CALL,
+            ):
+                return None
+            authorization = socket.headers.get("authorization")
+            if authorization:
+                try:
+                    device = fleet.device_for(db, authorization)
+                except ProblemError:
+                    return None
+                return "room" if device.id == mediation.device_id else None
+            if staff_for_token(db, socket.cookies.get(COOKIE)) is not None:
+                return "mediator" if mediation.state == MediationState.IN_CALL else None
+            invite = socket.query_params.get("invite", "")
+            if (
+                invite
+                and mediation.state == MediationState.IN_CALL
+                and mediation.invite_hash == fleet.sha256(invite)
+                and not mediation.invite_used
+                and mediation.invite_expires_at is not None
+                and mediation.invite_expires_at > utcnow()
+            ):
+                mediation.invite_used = 1  # one-time: the link opens the room once
+                return "merchant"
+            return None
+
+    def enter(room: str, peer: str, role: str) -> list[dict[str, str]]:
+        with sessions.begin() as db:
+            present = db.scalars(select(CallPeer).where(CallPeer.room == room)).all()
+            others = [{"peer": p.peer, "role": p.role} for p in present]
+            db.add(CallPeer(peer=peer, room=room, role=role, joined_at=utcnow()))
+            return others
+
+    def leave(peer: str) -> None:
+        with sessions.begin() as db:
+            db.execute(delete(CallPeer).where(CallPeer.peer == peer))
+
+    def room_ticket(mediation_id: str) -> dict[str, Any] | None:
+        with sessions.begin() as db:
+            mediation = db.get(Mediation, mediation_id)
+            if mediation is None:
+                return None
+            return ticket(db, mediation).model_dump(mode="json")
+
+    @router.websocket(f"{API_PREFIX}/mediations/{{mediation_id}}/signal")
+    async def signal(socket: WebSocket, mediation_id: str) -> None:
+        await broker.start()
+        role = await run_in_threadpool(admit, socket, mediation_id)
+        if role is None:
+            await socket.close(code=CLOSE_REFUSED)
+            return
+        await socket.accept()
+        peer = f"{role}-{secrets.token_hex(4)}"
+        inbox = broker.subscribe(mediation_id)
+        queue_news = broker.subscribe(QUEUE_CHANNEL) if role == "room" else None
+        try:
+            others = await run_in_threadpool(enter, mediation_id, peer, role)
+            welcome: Message = {
+                "type": "welcome",
+                "peer": peer,
+                "role": role,
+                "peers": others,
+                "ice_servers": [s.model_dump() for s in ice_servers()],
+            }
+            if role == "room":
+                welcome["ticket"] = await run_in_threadpool(room_ticket, mediation_id)
+            await socket.send_json(welcome)
+            await broker.publish(mediation_id, {"type": "joined", "from": peer, "role": role})
+            await _pump(socket, peer, role, mediation_id, inbox, queue_news, broker, room_ticket)
+        finally:
+            broker.unsubscribe(mediation_id, inbox)
+            if queue_news is not None:
+                broker.unsubscribe(QUEUE_CHANNEL, queue_news)
+            await run_in_threadpool(leave, peer)
+            with contextlib.suppress(Exception):
+                await broker.publish(mediation_id, {"type": "left", "from": peer, "role": role})
+
+    return router
+
+
+async def _pump(
+    socket: WebSocket,
+    peer: str,
+    role: str,
+    room: str,
+    inbox: asyncio.Queue[Message],
+    queue_news: asyncio.Queue[Message] | None,
+    broker: Broker,
+    room_ticket: Any,
+) -> None:
+    """Relay the party's messages to the room, and the room's to the party, until either ends."""
+
+    async def from_party() -> None:
+        while True:
+            try:
+                text = await socket.receive_text()
+            except WebSocketDisconnect:
+                return
+            if len(text) > MAX_MESSAGE:
+                continue
+            try:
+                import json
+
+                message = json.loads(text)
+            except ValueError:
+                continue
+            if not isinstance(message, dict) or message.get("type") not in RELAYED:
+                continue
+            message["from"] = peer
+            message["role"] = role
+            await broker.publish(room, message)
+            if message["type"] == "leave":
+                return
+
+    async def to_party() -> None:
+        while True:
+            message = await inbox.get()
+            to = message.get("to")
+            if message.get("from") == peer or (to is not None and to != peer):
+                continue
+            await socket.send_json(message)
+
+    async def queue_moves() -> None:
+        assert queue_news is not None
+        while True:
+            await queue_news.get()
+            while not queue_news.empty():  # many moves at once: one update
+                queue_news.get_nowait()
+            now = await run_in_threadpool(room_ticket, room)
+            if now is not None:
+                await socket.send_json({"type": "queue", "ticket": now})
+
+    tasks = [asyncio.create_task(from_party()), asyncio.create_task(to_party())]
+    if queue_news is not None:
+        tasks.append(asyncio.create_task(queue_moves()))
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task

@@ -1,0 +1,304 @@
+"""The mediation call, end to end: a real hub on loopback, the kiosk's shell with real aiortc
+(camera from a video file, microphone and speaker on the PulseAudio null sink), and the
+mediator's console and the merchant's page in headless Chromium with fake media devices.
+
+WebRTC on loopback needs a network namespace with only `lo` (Chromium otherwise picks the
+machine's other addresses): the outer test re-runs this file's scenario inside `unshare -n`
+and reports its result; the scenario is skipped anywhere else.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.calls import (
+    CHROMIUM_FLAGS,
+    MEDIATOR,
+    add_mediator,
+    allow_loopback_candidates,
+    chromium_path,
+    enrolled_kiosk,
+    file_case,
+    in_private_network,
+    run_in_private_network,
+)
+from tests.hubs import HubProcess, start_hub
+
+pytestmark = pytest.mark.skipif(chromium_path() is None, reason="Debian's chromium is missing")
+inside = pytest.mark.skipif(
+    not in_private_network(), reason="runs inside test_the_call_in_its_own_network_namespace"
+)
+
+TERMS = "商家退款 35 元并书面道歉。"
+NEXT = "商家 3 个工作日内退款。"
+
+
+def test_the_call_in_its_own_network_namespace() -> None:
+    """Runs the scenarios below in a namespace where loopback is the only network."""
+    if in_private_network():
+        pytest.skip("this is the namespace already")
+    if shutil.which("unshare") is None or os.geteuid() != 0:
+        pytest.skip("needs unshare and root for a private network namespace")
+    if "PULSE_SERVER" not in os.environ:
+        pytest.skip("needs the PulseAudio server that `make test` starts")
+    done = run_in_private_network(
+        [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", __file__],
+        timeout=400,
+    )
+    report = done.stdout[-8000:] + done.stderr[-4000:]
+    assert done.returncode == 0, report
+    assert " passed" in done.stdout and "failed" not in done.stdout, report
+
+
+# -- inside the namespace ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubProcess]:
+    folder = tmp_path_factory.mktemp("call-hub")
+    process = start_hub(f"sqlite:///{folder / 'hub.sqlite3'}", folder / "hub.log")
+    add_mediator(process)
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
+
+
+def stats(page: Any) -> dict[str, dict[str, Any]]:
+    """What the page's peer connections decoded, by the other party's role."""
+    by_peer = page.evaluate("window.mediationRoom ? window.mediationRoom.stats() : {}")
+    return {row["role"]: row for row in by_peer.values()}
+
+
+def wait_for(condition: Any, qtbot: Any, seconds: float, what: str) -> None:
+    """Wait (serving Qt's events) until the condition holds."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        qtbot.wait(100)
+        if condition():
+            return
+    raise AssertionError(f"waited {seconds} s for {what}")
+
+
+def on_screen(shell: Any) -> str:
+    """Every text a person can see now, as one string."""
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    texts = [w.text() for w in shell.findChildren(QLabel) if w.isVisible() and w.text()]
+    texts += [w.text() for w in shell.findChildren(QAbstractButton) if w.isVisible() and w.text()]
+    return "\n".join(texts)
+
+
+def tap(qtbot: Any, widget: Any) -> None:
+    """One finger tap on a visible widget."""
+    from PySide6.QtCore import Qt
+
+    assert widget.isVisible(), f"{widget!r} is not on screen"
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=widget.rect().center())
+
+
+@inside
+def test_the_room_meets_the_mediator_and_the_merchant(
+    hub: HubProcess, browser: Any, make_shell: Any, qtbot: Any, data_dir: Path
+) -> None:
+    from kiosk.call import CallState
+    from kiosk.guidance import Transcript
+    from ui.room import RoomLink
+
+    allow_loopback_candidates()
+    client, device = enrolled_kiosk(hub, data_dir)
+    case_number, _receipt = file_case(client, device)
+    speech = Transcript()
+    shell = make_shell(
+        speech=speech,
+        devices="demo",  # the camera plays a video file; the printer writes PDFs
+        # PortAudio's default devices: the PulseAudio null sink and the virtual microphone
+        # that hears it (tools/services/pulseaudio.sh makes them the defaults).
+        microphone="default",
+        speaker="default",
+        call_video="480p",
+        printer="pdf",
+    )
+    room = RoomLink.open(shell.settings)
+    room.devices.camera.start()
+    shell.room = room  # devices, but the shell keeps speaking into the transcript
+    said = lambda: " ".join(u.text for u in speech.said)  # noqa: E731
+
+    try:
+        # The consumer: home, "join my mediation", the case number on the keypad, join.
+        tap(qtbot, shell.screens["attract"].start)
+        tap(qtbot, shell.screens["home"].cards["join_mediation"])
+        entry = shell.screens["case_entry"]
+        assert shell.current is entry
+        for digit in case_number.replace("-", ""):
+            tap(qtbot, entry.keypad.keys[digit])
+        tap(qtbot, entry.join)
+        waiting = shell.screens["waiting_room"]
+        wait_for(
+            lambda: "下一位就是您。" in waiting.place.text(), qtbot, 15, "the place in the queue"
+        )
+        assert shell.current is waiting
+        assert "下一位就是您。" in said()
+        assert shell.idle.held  # the idle reset never fires in the queue
+
+        # The mediator logs in, sees the case in the queue and takes it.
+        mediator = browser.new_page()
+        mediator.goto(hub.url + "/console/login")
+        mediator.fill("input[name=username]", MEDIATOR[0])
+        mediator.fill("input[name=password]", MEDIATOR[1])
+        mediator.click("#login")
+        mediator.wait_for_selector(f"#queue tbody tr >> text={case_number}")
+        # The queue says what each case is about.
+        assert "瓶装饮料里有一只苍蝇" in mediator.inner_text("#queue tbody")
+        mediator.click("#take-next")
+        mediator.wait_for_selector("#fields >> text=瓶装饮料")
+        in_call = shell.screens["in_call"]
+        wait_for(lambda: in_call.mediator.painted > 15, qtbot, 20, "the mediator's picture")
+        assert shell.current is in_call and shell.mediation.state is CallState.IN_CALL
+        assert shell.idle.held
+        assert "视频调解已接通" in said()
+        wait_for(lambda: in_call.own.painted > 3, qtbot, 5, "the room's own picture")
+
+        # Both sides decode video, and audio flows both ways: the browser's beeps play on the
+        # room speaker, the room microphone hears them, and the browser hears the room.
+        wait_for(
+            lambda: stats(mediator).get("room", {}).get("framesDecoded", 0) > 30,
+            qtbot,
+            15,
+            "the room's picture in the console",
+        )
+        energy = stats(mediator)["room"]["audioEnergy"]
+        wait_for(
+            lambda: stats(mediator)["room"]["audioEnergy"] > energy + 0.01,
+            qtbot,
+            10,
+            "the room's voice in the console",
+        )
+        call = shell.mediation.link.call
+        assert call.audio.loudest_heard > 0.01, "the mediator's voice never reached the speaker"
+        mediator.click("#mute")  # the kiosk says why the mediator went quiet
+        wait_for(lambda: "调解员暂时关了麦克风" in on_screen(shell), qtbot, 5, "the mute")
+        mediator.click("#mute")
+        wait_for(lambda: "调解员暂时关了麦克风" not in on_screen(shell), qtbot, 5, "unmute")
+
+        # The merchant joins with the one-time link; everyone sees everyone.
+        mediator.click("#invite")
+        mediator.wait_for_selector("#invite-link", state="visible")
+        link = mediator.input_value("#invite-url")
+        assert "/console/merchant.html?m=" in link
+        merchant = browser.new_context().new_page()
+        merchant.goto(link)
+        wait_for(lambda: in_call.merchant.painted > 10, qtbot, 20, "the merchant's picture")
+        wait_for(
+            lambda: (
+                all(
+                    stats(merchant).get(role, {}).get("framesDecoded", 0) > 10
+                    for role in ("room", "mediator")
+                )
+                and stats(mediator).get("merchant", {}).get("framesDecoded", 0) > 10
+            ),
+            qtbot,
+            20,
+            "the merchant seeing and seen",
+        )
+        assert "商家" in on_screen(shell)
+        again = browser.new_context().new_page()
+        again.goto(link)  # the link opens the room once only
+        again.wait_for_selector("#call-state >> text=这个链接已用过或已过期")
+        again.context.close()
+
+        # The network is cut for 5 s: the kiosk says it reconnects, and the same call
+        # comes back (a new ICE session), with no new queue or call.
+        mediation_id = call.ticket.mediation_id
+        subprocess.run(["ip", "link", "set", "lo", "down"], check=True)
+        try:
+            wait_for(
+                lambda: in_call.state is CallState.RECONNECTING, qtbot, 5, "the reconnecting state"
+            )
+            assert "连接中断了，正在重新连接" in on_screen(shell)
+            assert "连接中断了，正在重新连接" in said()
+            qtbot.wait(2500)
+        finally:
+            subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+        painted = in_call.mediator.painted
+        decoded = stats(mediator)["room"]["framesDecoded"]
+        wait_for(
+            lambda: in_call.state is CallState.IN_CALL and in_call.mediator.painted > painted + 30,
+            qtbot,
+            25,
+            "the call back after the cut",
+        )
+        wait_for(
+            lambda: (
+                stats(mediator)["room"]["framesDecoded"] not in range(decoded - 5, decoded + 30)
+            ),
+            qtbot,
+            15,
+            "the room's picture in the console again",
+        )
+        assert shell.mediation.link.call is call and call.ticket.mediation_id == mediation_id
+        assert "已重新连接。" in said()
+
+        # The mediator ends and records the outcome; it reaches the kiosk and its printout.
+        mediator.once("dialog", lambda dialog: dialog.accept())
+        mediator.click("#end")
+        mediator.check("input[value=settled]")
+        mediator.fill("textarea[name=terms]", TERMS)
+        mediator.fill("textarea[name=next_step]", NEXT)
+        mediator.click("#save-outcome")
+        wait_for(lambda: shell.current.name == "call_outcome", qtbot, 15, "the outcome screen")
+        shown = on_screen(shell)
+        assert case_number in shown and TERMS in shown and NEXT in shown
+        assert "达成协议：您和商家达成了一致。" in shown
+        assert "调解结束了" in said() and TERMS in said()
+        assert not shell.idle.held  # the visit ends after the call, by "finish" or idleness
+        printed = shell.settings.data_dir / "printed"
+        # The printer says when the job is done (a PDF half written is not yet printed).
+        wait_for(lambda: shell.mediation.printed, qtbot, 15, "the printout")
+        assert len(list(printed.glob("*.pdf"))) == 1
+        pdf = subprocess.run(
+            ["pdftotext", str(next(printed.glob("*.pdf"))), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        # pdftotext reads some CJK glyphs as their Kangxi radical look-alikes (⽇ for 日).
+        text = unicodedata.normalize("NFKC", pdf).replace("\n", "")
+        for words in (case_number, "调解结果", "达成协议", TERMS, NEXT):
+            assert words in text, f"{words!r} is not on the printout:\n{pdf}"
+
+        # One tap rates the mediation; the hub keeps it.
+        tap(qtbot, shell.screens["call_outcome"].faces[3])
+        database = hub.db.split("///", 1)[1]
+
+        def rating() -> int | None:
+            with sqlite3.connect(database) as db:
+                row = db.execute("SELECT rating FROM mediations").fetchone()
+            return row[0] if row else None
+
+        wait_for(lambda: rating() == 3, qtbot, 10, "the rating on the hub")
+        tap(qtbot, shell.bottom.finish)
+        assert shell.current.name == "attract"
+        assert shell.mediation.link is None
+    finally:
+        shell.mediation.end()
+        room.close()

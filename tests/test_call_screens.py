@@ -1,0 +1,154 @@
+"""Joining the mediation on the kiosk's screens, against a real hub on loopback: the case
+number, the waiting room as the queue moves, leaving with a confirmation, and the spoken
+sentences (with a way forward) when joining cannot work. No media: nobody takes the call."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiosk.guidance import Transcript
+from tests.calls import enrolled_kiosk, file_case
+from tests.hubs import HubProcess, start_hub
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubProcess]:
+    folder = tmp_path_factory.mktemp("queue-hub")
+    process = start_hub(f"sqlite:///{folder / 'hub.sqlite3'}", folder / "hub.log")
+    yield process
+    process.stop()
+
+
+def tap(qtbot: Any, widget: Any) -> None:
+    from PySide6.QtCore import Qt
+
+    assert widget.isVisible(), f"{widget!r} is not on screen"
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=widget.rect().center())
+
+
+def wait_for(qtbot: Any, condition: Any, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "waited too long"
+        qtbot.wait(50)
+
+
+@pytest.fixture
+def kiosk(make_shell: Any, data_dir: Path) -> Iterator[tuple[Any, Transcript]]:
+    """A shell with the demo devices (nothing opened), speaking into a transcript."""
+    from ui.room import RoomLink
+
+    speech = Transcript()
+    shell = make_shell(speech=speech)
+    room = RoomLink.open(shell.settings)
+    shell.room = room
+    yield shell, speech
+    shell.mediation.end()
+    room.close()
+
+
+def type_number(qtbot: Any, shell: Any, digits: str) -> None:
+    tap(qtbot, shell.screens["attract"].start)
+    tap(qtbot, shell.screens["home"].cards["join_mediation"])
+    entry = shell.screens["case_entry"]
+    for digit in digits:
+        tap(qtbot, entry.keypad.keys[digit])
+    assert entry.number.text() == f"{digits[:4]} {digits[4:]}"
+    tap(qtbot, entry.join)
+
+
+def test_a_short_number_is_said_with_the_way_forward(qtbot: Any, kiosk: Any) -> None:
+    shell, speech = kiosk
+    type_number(qtbot, shell, "20261")
+    assert shell.current.name == "case_entry"
+    sentence = "这个号码不完整。案件号有十位数字，比如 2026 000123。请看看您的回执，或者呼叫帮助。"
+    assert shell.screens["case_entry"].message.text() == sentence
+    assert speech.said[-1].text == sentence
+
+
+def test_an_unknown_case_and_a_kiosk_not_enrolled_are_said(
+    qtbot: Any, kiosk: Any, hub: HubProcess, data_dir: Path
+) -> None:
+    shell, speech = kiosk
+    type_number(qtbot, shell, "2026999999")  # not enrolled yet
+    entry = shell.screens["case_entry"]
+    wait_for(qtbot, lambda: "现在连不上调解服务" in entry.message.text())
+    assert speech.said[-1].text.startswith("现在连不上调解服务。请过几分钟再试")
+    enrolled_kiosk(hub, data_dir)
+    tap(qtbot, entry.join)
+    wait_for(qtbot, lambda: "找不到这个案件" in entry.message.text())
+    assert shell.current is entry
+    assert speech.said[-1].text == "找不到这个案件。请核对回执上的号码，或者呼叫帮助。"
+    assert not shell.idle.held
+
+
+def test_the_waiting_room_follows_the_queue_and_leaving_asks_first(
+    qtbot: Any, kiosk: Any, hub: HubProcess, data_dir: Path, tmp_path: Path
+) -> None:
+    shell, speech = kiosk
+    other, other_device = enrolled_kiosk(hub, tmp_path / "other-kiosk")
+    other_case, _ = file_case(other, other_device, 7)
+    ahead = other.join_mediation(other_case)
+    client, device = enrolled_kiosk(hub, data_dir)
+    case, _ = file_case(client, device, 8)
+
+    type_number(qtbot, shell, case.replace("-", ""))
+    waiting = shell.screens["waiting_room"]
+    assert shell.current is waiting
+    wait_for(qtbot, lambda: "您排在第 2 位。" in waiting.place.text())
+    assert speech.said[-1].text == "您排在第 2 位。大约 20 分钟后调解员和您通话。"
+    assert shell.idle.held  # no idle reset while the consumer waits in the queue
+
+    other.leave_mediation(ahead.mediation_id)  # the one ahead leaves: we move up, and hear it
+    wait_for(qtbot, lambda: "下一位就是您。" in waiting.place.text())
+    assert speech.said[-1].text.startswith("下一位就是您。")
+
+    tap(qtbot, waiting.leave)
+    assert waiting.place.text() == "您要离开排队吗？离开后排位就没有了。"
+    assert speech.said[-1].text == waiting.place.text()
+    tap(qtbot, waiting.stay)
+    assert "下一位就是您。" in waiting.place.text() and shell.current is waiting
+    tap(qtbot, waiting.leave)
+    tap(qtbot, waiting.confirm)
+    wait_for(qtbot, lambda: shell.current.name == "home")
+    assert not shell.idle.held
+    mediation_id = shell.screens["waiting_room"].ticket.mediation_id
+    assert client.mediation(mediation_id).state == "left"
+
+
+def test_a_receipts_qr_code_held_up_joins_the_queue(
+    qtbot: Any, make_shell: Any, hub: HubProcess, data_dir: Path, tmp_path: Path
+) -> None:
+    import dataclasses
+
+    from devices.camera import FakeCamera
+    from devices.registry import open_devices
+    from kiosk.receipts import status_url
+    from kiosk.room import device_config
+    from tools.demo_media import qr_frames, write_video
+    from ui.room import RoomLink
+
+    client, device = enrolled_kiosk(hub, data_dir)
+    case, receipt = file_case(client, device, 9)
+    video = tmp_path / "receipt-qr.mp4"
+    write_video(video, qr_frames(status_url(hub.url, receipt)) * 10)
+    shell = make_shell(speech=Transcript())
+    devices = open_devices(device_config(shell.settings))
+    room = RoomLink(dataclasses.replace(devices, camera=FakeCamera(video)))
+    room.devices.camera.start()
+    shell.room = room
+    try:
+        tap(qtbot, shell.screens["attract"].start)
+        tap(qtbot, shell.screens["home"].cards["join_mediation"])
+        waiting = shell.screens["waiting_room"]
+        wait_for(qtbot, lambda: shell.current is waiting and waiting.ticket is not None, 15)
+        assert waiting.ticket.case_number == case  # the receipt's number found its case
+        assert shell.screens["case_entry"].scanner is None  # no scanning off screen
+    finally:
+        shell.mediation.end()
+        room.close()

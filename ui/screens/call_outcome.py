@@ -1,0 +1,114 @@
+"""After the call: the outcome as the mediator recorded it, spoken and printed, and a
+one-tap satisfaction rating with large faces."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QVBoxLayout
+
+from kiosk.call_journey import outcome_lines
+from kiosk.i18n import N_
+from kiosk.wire import MediationOutcome
+from ui.screens.base import Nav, Screen, text
+from ui.theme import Theme
+
+if TYPE_CHECKING:
+    from ui.shell import KioskShell
+
+#: (score, face, words): the faces are drawn by the font, large.
+FACES = ((1, "☹", N_("Not happy")), (2, "😐", N_("All right")), (3, "☺", N_("Happy")))
+THANKS = N_("Thank you. Your answer helps us do better.")
+
+
+class CallOutcomeScreen(Screen):
+    """The outcome, the printout, and how satisfied the consumer is."""
+
+    name = "call_outcome"
+    description = "After the call: the outcome, printed, and a one-tap rating"
+    nav = Nav.FINISH
+
+    def __init__(self, shell: KioskShell) -> None:
+        super().__init__(shell)
+        self.outcome: MediationOutcome | None = None
+        self.case_number = ""
+        self.rated: int | None = None
+        self.heading = text("heading")
+        self.case = text("title")
+        self.lines = text()
+        self.ask = text()
+        self.faces: dict[int, QPushButton] = {}
+        rating = QVBoxLayout()
+        rating.addWidget(self.ask)
+        for score, _face, _words in FACES:
+            button = QPushButton()
+            button.setProperty("role", "key")
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            button.clicked.connect(lambda _=False, score=score: self.rate(score))
+            rating.addWidget(button)
+            self.faces[score] = button
+        rating.addStretch(1)
+        self.rating = rating
+        record = QVBoxLayout()
+        record.addWidget(self.case)
+        record.addWidget(self.lines)
+        record.addStretch(1)
+        self.lines.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.case.setAlignment(Qt.AlignmentFlag.AlignLeft)
+        row = QHBoxLayout()
+        row.addLayout(record, 3)
+        row.addLayout(rating, 2)
+        self.row = row
+        self.column.addWidget(self.heading)
+        self.column.addLayout(row, 1)
+
+    def show_outcome(self, case_number: str, outcome: MediationOutcome) -> None:
+        """The mediator's record of the call."""
+        self.case_number = case_number
+        self.outcome = outcome
+        self.rated = None
+        self.retranslate()
+
+    def spoken_prompt(self) -> str:
+        """The whole outcome, read aloud, then the question."""
+        return " ".join((self.heading.text(), self.lines.text(), self.ask.text()))
+
+    def rate(self, score: int) -> None:
+        """One tap: the rating goes to the hub."""
+        self.rated = score
+        self.shell.mediation.rate(score)
+        self.retranslate()
+        self.shell.say(self.t(THANKS))
+
+    def clear(self) -> None:
+        """Forget the outcome."""
+        self.outcome = None
+        self.case_number = ""
+        self.rated = None
+        super().clear()
+
+    def retranslate(self) -> None:
+        """Set the words."""
+        t = self.shell.translator
+        self.heading.setText(self.t(N_("The mediation has ended")))
+        self.case.setText(
+            self.t(N_("Case {number}")).format(number=self.case_number) if self.case_number else ""
+        )
+        lines = outcome_lines(t, self.outcome) if self.outcome is not None else []
+        self.lines.setText("\n".join(f"{label}: {value}" for label, value in lines))
+        # After the tap, the thanks take the question's place.
+        ask = N_("Are you satisfied?")
+        self.ask.setText(self.t(THANKS if self.rated is not None else ask))
+        for score, face, words in FACES:
+            chosen = " ✔" if self.rated == score else ""
+            self.faces[score].setText(f"{face}  {self.t(words)}{chosen}")
+            self.faces[score].setAccessibleName(self.t(words))
+
+    def apply_theme(self, theme: Theme) -> None:
+        """Big faces, apart by the gap."""
+        super().apply_theme(theme)
+        for button in self.faces.values():
+            button.setMinimumHeight(theme.target_px)
+        self.rating.setSpacing(max(16, theme.gap_px))
+        self.row.setSpacing(theme.gap_px * 2)
