@@ -115,7 +115,7 @@ def _child(mode: str, switches: int) -> None:
     card = shell.screens["home"].cards["file_complaint"]
     samples = []
     for index in range(switches):
-        target, button = ("not_available", card) if index % 2 == 0 else ("home", shell.bottom.back)
+        target, button = ("choice", card) if index % 2 == 0 else ("home", shell.bottom.back)
         painted.clear()
         started = time.perf_counter()
         QTest.mouseClick(button, Qt.MouseButton.LeftButton)

@@ -17,10 +17,12 @@ import threading
 import uuid as uuidlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kiosk.hub_client import HubClient
 from kiosk.paths import private_dir
-from kiosk.wire import AuditBatch, AuditEntry, HelpRequest
+
+if TYPE_CHECKING:  # the network stack loads with the sync, after the first screen
+    from kiosk.hub_client import HubClient
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +105,8 @@ class AuditLog:
 
     def send(self, client: HubClient) -> None:
         """Send what waits to the hub (called by the sync worker; errors go to its backoff)."""
+        from kiosk.wire import AuditBatch, AuditEntry, HelpRequest
+
         while True:
             with self._lock:
                 rows = self._db.execute(

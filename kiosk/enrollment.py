@@ -11,12 +11,13 @@ import json
 import logging
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
-
-from kiosk.hub_client import HubClient
 from kiosk.paths import write_private_json
-from kiosk.wire import RoomSettings
+
+if TYPE_CHECKING:  # the wire schema and the network stack load when first needed
+    from kiosk.hub_client import HubClient
+    from kiosk.wire import RoomSettings
 
 CREDENTIAL_NAME = "credential.json"
 ROOM_NAME = "room.json"
@@ -54,6 +55,10 @@ def save_credential(data_dir: Path, credential: Credential) -> None:
 
 def load_room(data_dir: Path) -> RoomSettings | None:
     """The room's settings as last pulled from the hub, or None before the first pull."""
+    from pydantic import ValidationError
+
+    from kiosk.wire import RoomSettings
+
     path = data_dir / ROOM_NAME
     try:
         return RoomSettings.model_validate_json(path.read_bytes())

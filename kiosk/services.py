@@ -6,20 +6,41 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from kiosk.call_journey import JoinMediation
-from kiosk.case_journey import CaseDesk, CheckMyCase
-from kiosk.complaint_journey import ComplaintDesk, FileComplaint
 from kiosk.i18n import N_
 from kiosk.journeys import Answer, Journey, ShowScreen, StepHandler, StepResult
 from kiosk.visit import Visit
 
+if TYPE_CHECKING:
+    from kiosk.case_journey import CaseDesk
+    from kiosk.complaint_journey import ComplaintDesk
+
+    class Desk(ComplaintDesk, CaseDesk, Protocol):
+        """Everything the journeys need from the kiosk around them (outbox, hub, room)."""
+
+
 log = logging.getLogger(__name__)
 
 
-class Desk(ComplaintDesk, CaseDesk, Protocol):
-    """Everything the journeys need from the kiosk around them (outbox, hub, room)."""
+# The journeys load on the first touch of their menu entry, not with the welcome screen
+# (they bring the wire schema, the outbox and the camera's libraries with them).
+def _file_complaint(visit: Visit, desk: Desk) -> Journey:
+    from kiosk.complaint_journey import FileComplaint
+
+    return FileComplaint(visit, desk)
+
+
+def _join_mediation(visit: Visit, desk: Desk) -> Journey:
+    from kiosk.call_journey import JoinMediation
+
+    return JoinMediation(visit, desk)
+
+
+def _check_case(visit: Visit, desk: Desk) -> Journey:
+    from kiosk.case_journey import CheckMyCase
+
+    return CheckMyCase(visit, desk)
 
 
 @dataclass(frozen=True)
@@ -69,21 +90,21 @@ SERVICES: tuple[Service, ...] = (
         FILE_COMPLAINT,
         N_("Something you bought went wrong"),
         "complaint",
-        FileComplaint,
+        _file_complaint,
     ),
     Service(
         "join_mediation",
         JOIN_MEDIATION,
         N_("Talk to the mediator by video"),
         "video",
-        JoinMediation,
+        _join_mediation,
     ),
     Service(
         "check_case",
         CHECK_CASE,
         N_("See how your complaint is going"),
         "search",
-        CheckMyCase,
+        _check_case,
     ),
     Service(
         "ask_for_help",

@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.hub_client import HubError, HubRefused
 from kiosk.i18n import N_
 from kiosk.paths import private_dir
 from kiosk.settings import CONFIG_NAME, Settings
@@ -218,6 +217,8 @@ REFUSED = N_("The hub refused the enrollment. Check the code, then try again.")
 
 def enroll_trouble(error: BaseException) -> str:
     """The message id for an enrollment that did not work, with the next step in it."""
+    from kiosk.hub_client import HubError, HubRefused
+
     if isinstance(error, HubRefused):
         return ENROLL_TROUBLE.get(error.kind, REFUSED)
     if isinstance(error, HubError | OSError):

@@ -68,23 +68,19 @@ def test_a_consumer_taps_through_every_entry_point_and_back(qtbot, shell, speech
     assert shell.visit.begun
     assert said(speech) == "您要办理什么？请点下面的大按钮。"
     home = shell.screens["home"]
-    tap(qtbot, home.cards["join_mediation"])
-    assert shell.current.name == "case_entry"
-    assert said(speech).startswith("请用数字键输入您的案件号")
-    tap(qtbot, shell.bottom.back)
-    assert shell.current.name == "home"
-    for entry in (s for s in SERVICES[:3] if s.name != "join_mediation"):
-        tap(qtbot, home.cards[entry.name])
-        assert shell.current.name == "not_available"
-        shown = on_screen(shell)
-        assert shell.translator.gettext(entry.title) in shown
-        assert "本机暂时还不能办理这项业务。" in shown
-        assert said(speech).startswith("本机暂时还不能办理这项业务。")
+    # Each entry opens its journey's first question, spoken; back returns to the menu.
+    firsts = {
+        "file_complaint": ("choice", "遇到了什么问题？"),
+        "join_mediation": ("case_entry", "请用数字键输入您的案件号"),
+        "check_case": ("case_lookup", "把回执上的二维码对着摄像头"),
+    }
+    assert [entry.name for entry in SERVICES[:3]] == list(firsts)
+    for name, (screen, words) in firsts.items():
+        tap(qtbot, home.cards[name])
+        assert shell.current.name == screen
+        assert said(speech).startswith(words)
         tap(qtbot, shell.bottom.back)
         assert shell.current.name == "home"
-    tap(qtbot, home.cards["file_complaint"])
-    tap(qtbot, shell.screens["not_available"].menu)
-    assert shell.current.name == "home"
     tap(qtbot, home.cards["ask_for_help"])
     assert shell.current.name == "help_coming"
     asked = shell.visit.help_requested_at
@@ -112,7 +108,7 @@ def test_call_for_help_is_on_every_consumer_screen_and_back_returns(qtbot, shell
     tap(qtbot, shell.header.help)
     assert shell.current.name == "help_coming"
     tap(qtbot, shell.bottom.back)
-    assert shell.current.name == "not_available"  # where the consumer was
+    assert shell.current.name == "case_lookup"  # where the consumer was
     assert "查询办理进度" in on_screen(shell)
     tap(qtbot, shell.bottom.back)
     assert shell.current.name == "home"
@@ -125,38 +121,41 @@ def test_language_switch_keeps_the_screen_and_everything_entered(qtbot, shell, s
     asked = shell.visit.help_requested_at
     tap(qtbot, shell.bottom.back)
     tap(qtbot, shell.screens["home"].cards["check_case"])
-    shell.visit.answers["file_complaint"] = {"merchant": {"name": "好又多超市"}}
+    lookup = shell.screens["case_lookup"]
+    for digit in "2026":
+        tap(qtbot, lookup.keypad.keys[digit])
     assert shell.header.language.text_label().text() == "English"
 
     tap(qtbot, shell.header.language)
-    assert shell.current.name == "not_available"
+    assert shell.current.name == "case_lookup"
     shown = on_screen(shell)
     assert "Check my case" in shown
-    assert "This service is not available on this kiosk yet." in shown
+    assert "2026" in shown  # what was typed stays
     assert "Volume 80%" in shown
     assert "中文" in shown
-    assert said(speech).startswith("This service is not available")
+    assert said(speech).startswith("Hold your receipt's square code")
     assert speech.said[-1].language == "en"
-    assert shell.visit.answers["file_complaint"] == {"merchant": {"name": "好又多超市"}}
     assert shell.visit.help_requested_at == asked
     tap(qtbot, shell.bottom.back)
     assert shell.current.name == "home"
     assert "What would you like to do?" in on_screen(shell)
+    tap(qtbot, shell.screens["home"].cards["check_case"])
+    assert lookup.digits == "2026"  # back did not lose it either
 
     tap(qtbot, shell.header.language)
-    assert "您要办理什么？" in on_screen(shell)
+    assert "查询办理进度" in on_screen(shell)
     assert "音量 80%" in on_screen(shell)
 
 
 def test_text_size_switch_keeps_the_screen_and_grows_the_text(qtbot, shell) -> None:
     tap(qtbot, shell.screens["attract"].start)
-    tap(qtbot, shell.screens["home"].cards["file_complaint"])
-    notice = shell.screens["not_available"].notice
-    sizes = [notice.font().pixelSize()]
+    tap(qtbot, shell.screens["home"].cards["check_case"])
+    hint = shell.screens["case_lookup"].hint
+    sizes = [hint.font().pixelSize()]
     for _ in range(3):
         tap(qtbot, shell.header.text_size)
-        assert shell.current.name == "not_available"
-        sizes.append(notice.font().pixelSize())
+        assert shell.current.name == "case_lookup"
+        sizes.append(hint.font().pixelSize())
     assert sizes == [32, 40, 48, 32]
     tap(qtbot, shell.bottom.back)
     assert shell.current.name == "home"
@@ -287,12 +286,12 @@ def test_closing_the_panel_returns_the_consumer_to_their_screen(qtbot, shell) ->
     tap(qtbot, shell.screens["home"].cards["check_case"])
     corner_taps(qtbot, shell)
     tap(qtbot, shell.screens["attendant_unlock"].cancel)
-    assert shell.current.name == "not_available"
+    assert shell.current.name == "case_lookup"
     corner_taps(qtbot, shell)
     for digit in TEST_PIN:
         tap(qtbot, shell.screens["attendant_unlock"].keypad.keys[digit])
     tap(qtbot, shell.screens["attendant_panel"].close_panel)
-    assert shell.current.name == "not_available"
+    assert shell.current.name == "case_lookup"
     tap(qtbot, shell.bottom.back)
     assert shell.current.name == "home"
 
@@ -380,13 +379,13 @@ def test_a_double_tap_does_not_press_what_the_next_screen_shows(qtbot, make_shel
     shell = make_shell(tap_guard_ms=400)
     tap(qtbot, shell.screens["attract"].start)
     home = shell.screens["home"]
-    tap(qtbot, home.cards["file_complaint"])  # the second tap of a double tap
+    tap(qtbot, home.cards["check_case"])  # the second tap of a double tap
     assert shell.current.name == "home"
     qtbot.wait(450)
-    tap(qtbot, home.cards["file_complaint"])
-    assert shell.current.name == "not_available"
-    tap(qtbot, shell.screens["not_available"].menu)
-    assert shell.current.name == "not_available"
+    tap(qtbot, home.cards["check_case"])
+    assert shell.current.name == "case_lookup"
+    tap(qtbot, shell.screens["case_lookup"].look)  # again, straight after the switch
+    assert shell.current.name == "case_lookup"
 
 
 def test_out_of_service_survives_a_restart(qtbot, make_shell) -> None:
@@ -410,7 +409,7 @@ def test_no_idle_reset_while_a_progress_step_is_on_screen(qtbot, shell) -> None:
     clock.now += 1000
     qtbot.wait(1200)
     assert shell.current.name == "please_wait"
-    shell.show_step(ShowScreen("not_available", "not_available", ""))
+    shell.show_step(ShowScreen("category", "choice", ""))
     clock.now += 91
     qtbot.waitUntil(lambda: shell.current.name == "idle_warning", timeout=2000)
 

@@ -182,11 +182,6 @@ DEMOS.update(
     in_call=_in_call,
     call_outcome=_call_outcome,
 )
-DEMOS.update({name: demo for name, (_screen, _about, demo) in STEP_DEMOS.items()})
-#: The screen each demo shows (a step's demo shows the screen that renders it).
-DEMO_SCREENS: dict[str, str] = {name: name for name in DEMOS} | {
-    name: screen for name, (screen, _about, _demo) in STEP_DEMOS.items()
-}
 
 
 def screen_list() -> list[str]:
@@ -303,3 +298,10 @@ DEMOS.update(
         "kiosk_settings": _kiosk_settings,
     }
 )
+
+# Last, once every screen's demo is in: each journey step's demo.
+DEMOS.update({name: demo for name, (_screen, _about, demo) in STEP_DEMOS.items()})
+#: The screen each demo shows (a step's demo shows the screen that renders it).
+DEMO_SCREENS: dict[str, str] = {name: name for name in DEMOS} | {
+    name: screen for name, (screen, _about, _demo) in STEP_DEMOS.items()
+}

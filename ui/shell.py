@@ -14,7 +14,6 @@ from PySide6.QtGui import QCloseEvent, QKeyEvent, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import QApplication, QLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.attendant import CornerKnock, PinLock, PinOutcome
-from kiosk.desk import KioskDesk
 from kiosk.guidance import Guide, Speech, Transcript
 from kiosk.i18n import LANGUAGE_NAMES, Translator
 from kiosk.idle import IdleState, IdleWatch
@@ -39,6 +38,7 @@ if TYPE_CHECKING:
     from ui.room import RoomLink
 
 if TYPE_CHECKING:  # the network stack loads with the fleet link, after the first screen
+    from kiosk.desk import KioskDesk
     from kiosk.outbox import Outbox
     from kiosk.sync import SyncWorker
     from kiosk.wire import RoomSettings
@@ -85,14 +85,7 @@ class KioskShell(QWidget):
         # The room's devices, when the kiosk runs with them; tests and screenshots go without.
         self.room = room
         self.guide = Guide(speech or (room.speech if room is not None else Transcript()))
-        # What the journeys ask of the kiosk: the outbox, the hub, the room's settings.
-        self.desk = KioskDesk(
-            settings.data_dir,
-            outbox=lambda: self.outbox,
-            room=lambda: self.room_settings,
-            filed=lambda: self.sync.wake() if self.sync is not None else None,
-            verify=settings.hub_ca_file or True,
-        )
+        self._desk: KioskDesk | None = None
         self.background = Background(self)
         self.service = ServiceSwitch(settings.data_dir / "service.json")
         self.idle = IdleWatch(settings.idle_seconds, settings.idle_warning_seconds)
@@ -141,6 +134,22 @@ class KioskShell(QWidget):
         from ui.mediation_flow import MediationFlow
 
         self.mediation = MediationFlow(self)
+
+    @property
+    def desk(self) -> KioskDesk:
+        """What the journeys ask of the kiosk: the outbox, the hub, the room's settings
+        (made on the first journey: the network stack loads after the first screen)."""
+        if self._desk is None:
+            from kiosk.desk import KioskDesk
+
+            self._desk = KioskDesk(
+                self.settings.data_dir,
+                outbox=lambda: self.outbox,
+                room=lambda: self.room_settings,
+                filed=lambda: self.sync.wake() if self.sync is not None else None,
+                verify=self.settings.hub_ca_file or True,
+            )
+        return self._desk
 
     def _stack_up(self) -> None:
         """Header, device notice, the screens and the bottom bar, top to bottom."""

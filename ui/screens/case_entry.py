@@ -8,7 +8,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
-from devices.qr import QrScanner
 from kiosk.call_journey import ENTER_NUMBER, WRONG_NUMBER, case_number_from_digits, shown_digits
 from kiosk.i18n import N_
 from kiosk.scanned import ScannedKind, understand
@@ -18,6 +17,7 @@ from ui.widgets.buttons import IconButton
 from ui.widgets.keypad import Keypad
 
 if TYPE_CHECKING:
+    from devices.qr import QrScanner
     from ui.shell import KioskShell
 
 MAX_DIGITS = 12
@@ -95,6 +95,8 @@ class CaseEntryScreen(Screen):
         super().showEvent(event)
         room = self.shell.room
         if room is not None and self.scanner is None:
+            from devices.qr import QrScanner  # OpenCV loads when the camera is first used
+
             self.scanner = QrScanner(room.devices.camera)
             self.scanner.start(self.code_read.emit)
 

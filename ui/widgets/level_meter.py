@@ -3,13 +3,17 @@ against the limit in words, so the level is never told by colour alone."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
-from devices.audio import Take
 from kiosk.i18n import N_, Translator
 from ui.theme import HEADER, PRIMARY, Theme
+
+if TYPE_CHECKING:
+    from devices.audio import Take
 
 SEGMENTS = 10
 REFRESH_MS = 50  # 20 readings a second: smooth to the eye, light on the CPU
