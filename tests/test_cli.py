@@ -45,7 +45,7 @@ def test_screenshot_list_names_every_screen_first_word_a_line(tmp_path: Path) ->
         timeout=60,
     )
     names = [line.split()[0] for line in done.stdout.splitlines()]
-    assert sorted(names) == sorted(DEMOS)
+    assert names == list(DEMOS)
     assert "home" in names and "idle_warning" in names and "attendant_unlock" in names
 
 

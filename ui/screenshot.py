@@ -185,13 +185,11 @@ DEMOS.update(
 
 
 def screen_list() -> list[str]:
-    """One line a screen: its name, then what it shows; then each journey step's demo."""
-    screens = [f"{kind.name}  {kind.description}" for kind in SCREENS]
-    known = {kind.name for kind in SCREENS}
-    steps = [
-        f"{name}  {about}" for name, (_s, about, _d) in STEP_DEMOS.items() if name not in known
-    ]
-    return screens + steps
+    """One line for each name `screenshot` takes: the name, then what it shows. Screens that
+    render a journey's steps (the choice, text and keypad screens) show as each step."""
+    about = {kind.name: kind.description for kind in SCREENS}
+    about.update({name: words for name, (_screen, words, _demo) in STEP_DEMOS.items()})
+    return [f"{name}  {about[name]}" for name in DEMOS]
 
 
 def demo_settings(data_dir: Path, language: str, text_size: int) -> Settings:
