@@ -43,12 +43,7 @@ class CaseStatusScreen(Screen):
         self.column.addLayout(self.action_row)
 
     def _join(self) -> None:
-        number = str(self.fields.get("case_number", ""))
-        join = getattr(self.shell, "join_mediation", None)
-        if callable(join):
-            join(number)
-        else:
-            self.shell.open_service("join_mediation")
+        self.shell.join_mediation(str(self.fields.get("case_number", "")))
 
     def retranslate(self) -> None:
         """Set the words."""

@@ -80,12 +80,7 @@ class ComplaintFiledScreen(Screen):
             self.shell.say(self.t(PRINT_WORDS[state]))
 
     def _join(self) -> None:
-        number = str(self.fields.get("receipt_number", ""))
-        join = getattr(self.shell, "join_mediation", None)
-        if callable(join):
-            join(number)
-        else:
-            self.shell.open_service("join_mediation")
+        self.shell.join_mediation(str(self.fields.get("receipt_number", "")))
 
     def retranslate(self) -> None:
         """Set the words."""
