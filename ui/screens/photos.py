@@ -29,6 +29,38 @@ PURPOSES = {
 }
 
 
+class PhotoView(QLabel):
+    """A photo as large as its room allows, kept in proportion as the room changes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self._photo = QPixmap()
+
+    def show_photo(self, path: str) -> None:
+        """Show this photo (an empty path: none)."""
+        self._photo = QPixmap(path) if path else QPixmap()
+        self._fit()
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        """Fill the new room."""
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        if self._photo.isNull():
+            self.clear()
+            return
+        self.setPixmap(
+            self._photo.scaled(
+                self.size(),
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        )
+
+
 class PhotosScreen(Screen):
     """Take, look at, keep or delete photos, up to the most the step allows."""
 
@@ -46,9 +78,7 @@ class PhotosScreen(Screen):
         self.error = text()
         self.error.setObjectName("Warning")
         self.view: CameraView | None = None
-        self.picture = QLabel()
-        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.picture.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.picture = PhotoView()
         self.no_camera = text()
         self.take = IconButton("camera", "primary")
         self.take.clicked.connect(self.take_photo)
@@ -207,10 +237,7 @@ class PhotosScreen(Screen):
         if self.view is not None:
             self.view.setVisible(not looking)
         self.picture.setVisible(looking)
-        if looking:
-            self._show_picture()
-        else:
-            self.picture.clear()
+        self.picture.show_photo(self.looking_at)
         self.no_camera.setText(self.t(N_("The camera does not work just now.")))
         self.no_camera.setVisible(self.view is None and not looking)
         self.take.set_text(self.t(N_("Take a photo")))
@@ -225,19 +252,6 @@ class PhotosScreen(Screen):
             self.t(N_("Back to the camera")) if looking and not self.fresh else self.t(N_("Next"))
         )
         self._thumbs()
-
-    def _show_picture(self) -> None:
-        image = QPixmap(self.looking_at)
-        if image.isNull():
-            return
-        box = self.picture.size()
-        if box.width() < 50 or box.height() < 50:
-            box = QSize(self.width() * 3 // 5, self.height() // 2)
-        self.picture.setPixmap(
-            image.scaled(
-                box, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
-            )
-        )
 
     def _thumbs(self) -> None:
         theme = self.shell.theme
