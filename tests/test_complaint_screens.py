@@ -10,11 +10,13 @@ import json
 import sqlite3
 import subprocess
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
 
 from kiosk.enrollment import enroll, load_credential
@@ -313,3 +315,49 @@ def test_a_complaint_tapped_through_reaches_the_hub_and_prints_its_receipt(
     shell.start_visit()
     shell.open_service("file_complaint")
     assert shell.current.name == "choice" and shell.current.fields["selected"] == []
+
+
+def test_when_the_printer_cannot_print_the_receipt_shows_as_its_qr_code(
+    make_shell, qtbot, settings
+) -> None:  # type: ignore[no-untyped-def]
+    import cv2
+    import numpy as np
+
+    from kiosk.journeys import Done
+    from ui.room import RoomLink
+
+    shell = make_shell()
+    room = RoomLink.open(dataclasses.replace(settings, device_faults="printer-offline"))
+    room.setParent(shell)
+    shell.attach_room(room)
+    try:
+        shell.start_visit()
+        shell.open_service("file_complaint")
+        number = "R0001K1-261128-001-7"
+        url = f"http://hub.test/status/{number}"
+        shell.show_step(
+            Done(
+                "complaint_filed",
+                "",
+                {
+                    "receipt_number": number,
+                    "filed_at": datetime.now().astimezone(),
+                    "status_url": url,
+                    "mediation_open": False,
+                },
+            )
+        )
+        screen = shell.current
+        qtbot.waitUntil(lambda: screen.printing == "failed", timeout=10_000)
+        assert "打印机暂时不能打印" in labels(shell)
+        assert "现在参加调解" not in labels(shell)  # no mediators now: not offered
+        # The code on the screen opens the case's page.
+        image = screen.code.pixmap().toImage().convertToFormat(QImage.Format.Format_RGB32)
+        pixels = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), -1, 4)
+        gray = cv2.cvtColor(
+            np.ascontiguousarray(pixels[:, : image.width(), :3]), cv2.COLOR_BGR2GRAY
+        )
+        framed = cv2.copyMakeBorder(gray, 40, 40, 40, 40, cv2.BORDER_CONSTANT, value=255)
+        assert cv2.QRCodeDetector().detectAndDecode(framed)[0] == url
+    finally:
+        room.close()
