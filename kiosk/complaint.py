@@ -36,59 +36,49 @@ class Choice:
     icon: str
 
 
-CATEGORIES: dict[str, Choice] = {
-    choice.value: choice
-    for choice in (
-        Choice("food_safety", N_("Food safety"), "food"),
-        Choice("product_quality", N_("Product quality"), "product"),
-        Choice("refund_refused", N_("Refund or return refused"), "refund"),
-        Choice("false_advertising", N_("False advertising"), "advert"),
-        Choice("service", N_("Service"), "service"),
-        Choice("price", N_("Price"), "price"),
-        Choice("other", N_("Something else"), "other"),
-    )
-}
+def by_value(*choices: Choice) -> dict[str, Choice]:
+    """The choices of one question, by the value each keeps."""
+    return {choice.value: choice for choice in choices}
 
-CHANNELS: dict[str, Choice] = {
-    choice.value: choice
-    for choice in (
-        Choice(PurchaseChannel.ONLINE_SHOP, N_("Online shop"), "online_shop"),
-        Choice(PurchaseChannel.MINI_PROGRAM, N_("Mini-program or app"), "mini_program"),
-        Choice(PurchaseChannel.SHOP, N_("Shop or market"), "shop"),
-        Choice(PurchaseChannel.PHONE_TV, N_("Phone or TV sales"), "phone_tv"),
-        Choice(PurchaseChannel.OTHER, N_("Somewhere else"), "other"),
-    )
-}
 
-WHEN: dict[str, Choice] = {
-    choice.value: choice
-    for choice in (
-        Choice("today", N_("Today"), "clock"),
-        Choice("yesterday", N_("Yesterday"), "clock"),
-        Choice("this_week", N_("This week"), "clock"),
-        Choice("another_day", N_("Another day"), "calendar"),
-    )
-}
+CATEGORIES = by_value(
+    Choice("food_safety", N_("Food safety"), "food"),
+    Choice("product_quality", N_("Product quality"), "product"),
+    Choice("refund_refused", N_("Refund or return refused"), "refund"),
+    Choice("false_advertising", N_("False advertising"), "advert"),
+    Choice("service", N_("Service"), "service"),
+    Choice("price", N_("Price"), "price"),
+    Choice("other", N_("Something else"), "other"),
+)
 
-VIDEO_CONSENT: dict[str, Choice] = {
-    choice.value: choice
-    for choice in (
-        Choice("yes", N_("Yes, by video"), "video"),
-        Choice("no", N_("No, not by video"), "other"),
-    )
-}
+CHANNELS = by_value(
+    Choice(PurchaseChannel.ONLINE_SHOP, N_("Online shop"), "online_shop"),
+    Choice(PurchaseChannel.MINI_PROGRAM, N_("Mini-program or app"), "mini_program"),
+    Choice(PurchaseChannel.SHOP, N_("Shop or market"), "shop"),
+    Choice(PurchaseChannel.PHONE_TV, N_("Phone or TV sales"), "phone_tv"),
+    Choice(PurchaseChannel.OTHER, N_("Somewhere else"), "other"),
+)
 
-REMEDIES: dict[str, Choice] = {
-    choice.value: choice
-    for choice in (
-        Choice(Remedy.REFUND, N_("Money back"), "refund"),
-        Choice(Remedy.REPLACEMENT, N_("A new one"), "product"),
-        Choice(Remedy.REPAIR, N_("Repair"), "repair"),
-        Choice(Remedy.COMPENSATION, N_("Compensation"), "price"),
-        Choice(Remedy.APOLOGY, N_("An apology"), "apology"),
-        Choice(Remedy.OTHER, N_("Something else"), "other"),
-    )
-}
+WHEN = by_value(
+    Choice("today", N_("Today"), "clock"),
+    Choice("yesterday", N_("Yesterday"), "clock"),
+    Choice("this_week", N_("This week"), "clock"),
+    Choice("another_day", N_("Another day"), "calendar"),
+)
+
+VIDEO_CONSENT = by_value(
+    Choice("yes", N_("Yes, by video"), "video"),
+    Choice("no", N_("No, not by video"), "other"),
+)
+
+REMEDIES = by_value(
+    Choice(Remedy.REFUND, N_("Money back"), "refund"),
+    Choice(Remedy.REPLACEMENT, N_("A new one"), "product"),
+    Choice(Remedy.REPAIR, N_("Repair"), "repair"),
+    Choice(Remedy.COMPENSATION, N_("Compensation"), "price"),
+    Choice(Remedy.APOLOGY, N_("An apology"), "apology"),
+    Choice(Remedy.OTHER, N_("Something else"), "other"),
+)
 
 
 def category_choices(room_categories: Sequence[str]) -> list[Choice]:
