@@ -9,7 +9,8 @@ two directions, sustained over the measured window. latency_p95_ms: glass to gla
 ways: each picture carries its capture time (wall clock, ms) stamped into its pixels as 24
 black or white blocks, read back where it is decoded (the kiosk's UI thread, the browser's
 video element). kiosk_cpu_pct, browser_cpu_pct: CPU time over the window as a share of one
-core (the kiosk's process; every Chromium process of the run).
+core (the kiosk's process, which also shows the room's own picture and runs the presence
+sensor, as the call screen does; every Chromium process of the run).
 Targets: join <= 1.5 s, 30 fps held, latency p95 <= 100 ms, kiosk CPU <= browser's.
 """
 
@@ -22,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -120,7 +122,12 @@ class StampedCamera:
 
         np = self.np
         self.count += 1
-        image = np.full((HEIGHT, WIDTH, 3), (60 + self.count % 120, 90, 120), np.uint8)
+        # A new array each picture, as a real camera gives; the tint changes every picture.
+        # (Filled row by row: numpy broadcasts a 3-value colour a pixel at a time, 30x slower.)
+        row = np.empty((WIDTH, 3), np.uint8)
+        row[:] = (60 + self.count % 120, 90, 120)
+        image = np.empty((HEIGHT, WIDTH, 3), np.uint8)
+        image[:] = row
         stamp = now_stamp()
         for bit in range(BITS):
             image[:BLOCK, bit * BLOCK : (bit + 1) * BLOCK] = 255 if (stamp >> bit) & 1 else 0
@@ -172,10 +179,11 @@ def percentile(values: list[float], share: float) -> float:
 
 def run(seconds: float) -> dict[str, float]:  # noqa: PLR0915 - one scenario, start to end
     """One call; the figures."""
-    from PySide6.QtCore import QObject, Signal
+    from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
     from PySide6.QtWidgets import QApplication
 
     from devices.call_media import FileCallAudio, camera_track
+    from devices.presence import PresenceSensor
     from kiosk.call import CallState, MediationCall
     from tests.calls import (
         CHROMIUM_FLAGS,
@@ -187,10 +195,25 @@ def run(seconds: float) -> dict[str, float]:  # noqa: PLR0915 - one scenario, st
         file_case,
     )
     from tests.hubs import start_hub
+    from ui.screens.in_call import OWN_PICTURE_MS
     from ui.widgets.video_view import VideoView
 
     allow_loopback_candidates()
-    app = QApplication.instance() or QApplication([])
+    _app = QApplication.instance() or QApplication([])  # held for the whole run
+
+    def run_qt(seconds: float, until: Callable[[], bool] | None = None) -> bool:
+        """Run Qt's event loop, as the kiosk does (no polling), for this long or until
+        `until` holds (checked every 2 ms, for the join's timing); True if it came to hold."""
+        loop = QEventLoop()
+        QTimer.singleShot(round(seconds * 1000), loop.quit)
+        if until is not None:
+            check = QTimer()
+            check.setInterval(2)
+            check.timeout.connect(lambda: until() and loop.quit())
+            check.start()
+        loop.exec()
+        return until is not None and until()
+
     view = VideoView()
     view.resize(WIDTH, HEIGHT)
     view.show()
@@ -235,6 +258,17 @@ def run(seconds: float) -> dict[str, float]:  # noqa: PLR0915 - one scenario, st
             case, _ = file_case(client, device)
             add_mediator(hub)
             camera = StampedCamera()
+            # What the call screen does beside the call: the room's own picture, small, ten
+            # times a second, and the presence sensor looking for the consumer's face.
+            own = VideoView()
+            own.resize(WIDTH // 4, HEIGHT // 4)
+            own.show()
+            own_timer = QTimer()
+            own_timer.setInterval(OWN_PICTURE_MS)
+            own_timer.timeout.connect(lambda: own.show_picture(camera.latest().image))
+            own_timer.start()
+            presence = PresenceSensor(camera)
+            presence.start()
             audio = FileCallAudio(ROOT / "assets" / "media" / "demo-voice.ogg")
             listener = Listener()
             call = MediationCall(
@@ -256,32 +290,20 @@ def run(seconds: float) -> dict[str, float]:  # noqa: PLR0915 - one scenario, st
                 page.wait_for_url("**/console/")
                 joined = time.monotonic()
                 call.join(case)
-                deadline = time.monotonic() + 60
-                while call.state is not CallState.WAITING:
-                    app.processEvents()
-                    time.sleep(0.005)
-                    if time.monotonic() > deadline:
-                        raise RuntimeError(f"the kiosk did not join the queue: {call.state}")
+                if not run_qt(60, lambda: call.state is CallState.WAITING):
+                    raise RuntimeError(f"the kiosk did not join the queue: {call.state}")
                 page.evaluate("takeNext()")
-                while view.painted == 0:
-                    app.processEvents()
-                    time.sleep(0.002)
-                    if time.monotonic() > deadline:
-                        raise RuntimeError("no picture from the mediator")
+                if not run_qt(60, lambda: view.painted > 0):
+                    raise RuntimeError("no picture from the mediator")
                 join_s = time.monotonic() - joined
-                warm = time.monotonic() + 3
-                while time.monotonic() < warm:
-                    app.processEvents()
-                    time.sleep(0.005)
+                run_qt(3)
                 latencies.clear()
                 page.evaluate("window.latencies = []")
                 before = page.evaluate("window.mediationRoom.stats()")
                 browsers = chromium_pids()
                 kiosk_cpu, browser_cpu = cpu_seconds([os.getpid()]), cpu_seconds(browsers)
                 start = time.monotonic()
-                while time.monotonic() - start < seconds:
-                    app.processEvents()
-                    time.sleep(0.005)
+                run_qt(seconds)
                 window = time.monotonic() - start
                 kiosk_cpu = cpu_seconds([os.getpid()]) - kiosk_cpu
                 browser_cpu = cpu_seconds(browsers) - browser_cpu
@@ -296,6 +318,8 @@ def run(seconds: float) -> dict[str, float]:  # noqa: PLR0915 - one scenario, st
                 browser.close()
             call.leave()
             call.close()
+            presence.stop()
+            own_timer.stop()
         finally:
             hub.stop()
     both = latencies + [float(x) for x in page_latencies]

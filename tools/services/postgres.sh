@@ -20,7 +20,8 @@ fi
 set -- $cluster
 version=$1 name=$2 port=$3 status=$4
 if [ "$status" != online ]; then
-	pg_ctlcluster "$version" "$name" start
+	# (Its notes, such as a stale pid file after a reboot, must not land in the service env.)
+	pg_ctlcluster "$version" "$name" start >&2
 fi
 
 as_postgres "psql -q -p $port -tAc \"SELECT 1 FROM pg_roles WHERE rolname = 'mediation'\"" | grep -q 1 ||

@@ -151,10 +151,8 @@ class InCallScreen(Screen):
         picture = room.devices.camera.latest() if room is not None else None
         if picture is None or picture.number == self._own_number:
             return
-        import cv2
-
         self._own_number = picture.number
-        self.show_own(cv2.cvtColor(picture.image, cv2.COLOR_BGR2BGRA))
+        self.own.show_picture(picture.image)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
         """Show the room's own picture while the call shows."""

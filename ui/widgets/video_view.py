@@ -13,6 +13,8 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+BACKGROUND = QColor("#101418")
+
 
 class VideoView(QWidget):
     """Shows one party's video, or a calm dark panel with its name until it arrives."""
@@ -37,6 +39,18 @@ class VideoView(QWidget):
         self.received += 1
         self.update()
 
+    def show_picture(self, image: Any) -> None:
+        """Show a camera picture (height x width x 3, BGR), first scaled down to the view
+        with OpenCV: smoother than Qt's fast scaling, and a small image paints quickly."""
+        import cv2
+
+        height, width = image.shape[:2]
+        scale = min(self.width() / width, self.height() / height, 1.0)
+        if scale < 1.0:
+            size = (max(1, round(width * scale)), max(1, round(height * scale)))
+            image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+        self.show_frame(cv2.cvtColor(image, cv2.COLOR_BGR2BGRA))
+
     def clear(self) -> None:
         """Forget the picture (the party left, or the visit ended)."""
         self._frame = None
@@ -51,11 +65,25 @@ class VideoView(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
         """The frame, scaled to fit with its proportions kept, on black."""
         painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor("#101418"))
-        if self._image is not None:
+        if self._image is None:
+            painter.fillRect(self.rect(), BACKGROUND)
+        else:
             size = self._image.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
             target = QRect(0, 0, size.width(), size.height())
             target.moveCenter(self.rect().center())
+            # Only the bars beside the picture are filled: 30 times a second, filling the
+            # whole view first would paint every pixel twice.
+            width, height = self.width(), self.height()
+            for bar in (
+                QRect(0, 0, width, target.top()),
+                QRect(0, target.bottom() + 1, width, height - target.bottom() - 1),
+                QRect(0, target.top(), target.left(), target.height()),
+                QRect(
+                    target.right() + 1, target.top(), width - target.right() - 1, target.height()
+                ),
+            ):
+                if bar.isValid():
+                    painter.fillRect(bar, BACKGROUND)
             painter.drawImage(target, self._image)
             self.painted += 1
         painter.end()
