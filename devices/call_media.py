@@ -48,6 +48,7 @@ def camera_track(camera: Camera, size: tuple[int, int], fps: int = 30) -> Any:
             super().__init__()
             self._start: float | None = None
             self._count = 0
+            self._pts = -1
             self.sent = 0
             self._black = np.zeros((size[1], size[0], 3), np.uint8)
 
@@ -58,6 +59,10 @@ def camera_track(camera: Camera, size: tuple[int, int], fps: int = 30) -> Any:
             wait = self._start + self._count / fps - time.monotonic()
             if wait > 0:
                 await asyncio.sleep(wait)
+            elif wait < -1 / fps:
+                # Fell behind (a busy machine): skip the missed turns rather than send a burst.
+                self._count = int((time.monotonic() - self._start) * fps)
+            taken = time.monotonic()
             picture = camera.latest()
             image: Any = self._black if picture is None else picture.image
             if image.shape[1] != size[0] or image.shape[0] != size[1]:
@@ -65,12 +70,61 @@ def camera_track(camera: Camera, size: tuple[int, int], fps: int = 30) -> Any:
             # The encoder takes I420: OpenCV converts in a third of the time swscale takes.
             planes = cv2.cvtColor(image, cv2.COLOR_BGR2YUV_I420)
             frame = VideoFrame.from_ndarray(planes, format="yuv420p")
-            frame.pts = round(self._count * VIDEO_CLOCK / fps)
+            # The time it was taken, not its turn: the far side's jitter buffer then sees
+            # only the network's jitter, and keeps its delay small.
+            self._pts = max(self._pts + 1, round((taken - self._start) * VIDEO_CLOCK))
+            frame.pts = self._pts
             frame.time_base = fractions.Fraction(1, VIDEO_CLOCK)
             self.sent += 1
             return frame
 
     return CameraTrack()
+
+
+def receive_video_promptly() -> None:
+    """Make aiortc hand each received video frame to the decoder as soon as its last packet
+    is in (RTP's marker bit), not when the next frame's first packet arrives: a picture
+    reaches the screen one frame interval (33 ms at 30 fps) sooner. Idempotent."""
+    from aiortc import rtcrtpreceiver
+    from aiortc.jitterbuffer import JitterBuffer, JitterFrame
+    from aiortc.utils import uint16_gt
+
+    if getattr(rtcrtpreceiver.JitterBuffer, "prompt", False):  # type: ignore[attr-defined]
+        return
+
+    class PromptJitterBuffer(JitterBuffer):
+        """aiortc's jitter buffer; a video frame leaves once it is whole and marked last."""
+
+        prompt = True
+        _newest: int | None = None
+
+        def add(self, packet: Any) -> tuple[bool, JitterFrame | None]:
+            # A late packet (reordered, or resent after a loss) may complete a frame whose
+            # marked last packet came before it.
+            late = self._newest is not None and uint16_gt(self._newest, packet.sequence_number)
+            if not late:
+                self._newest = packet.sequence_number
+            ask_keyframe, frame = super().add(packet)
+            if frame is None and self._is_video and (packet.marker or late):
+                frame = self._whole_frame_first()
+            return ask_keyframe, frame
+
+        def _whole_frame_first(self) -> JitterFrame | None:
+            """The oldest frame, if every packet of it is in, up to the marked last one."""
+            if self._origin is None:
+                return None
+            packets: list[Any] = []
+            for count in range(self._capacity):
+                packet = self._packets[(self._origin + count) % self._capacity]
+                if packet is None or (packets and packet.timestamp != packets[0].timestamp):
+                    return None
+                packets.append(packet)
+                if packet.marker:
+                    self.remove(count + 1)
+                    return JitterFrame(b"".join(p._data for p in packets), packets[0].timestamp)
+            return None
+
+    rtcrtpreceiver.JitterBuffer = PromptJitterBuffer  # type: ignore[attr-defined]
 
 
 class CallAudio(ABC):
@@ -179,13 +233,18 @@ def _audio_track(source: asyncio.Queue[np.ndarray[Any, Any]], stopped: Callable[
         async def recv(self) -> Any:
             if self._start is None:
                 self._start = time.monotonic()
+                # What the microphone heard while the connection was being made is old:
+                # sent in one burst, it would fill the far side's jitter buffer, which then
+                # delays the voice, and the picture with it (lip sync), for a long while.
+                while not source.empty():
+                    source.get_nowait()
             self._count += 1
             wait = self._start + self._count * FRAME_SAMPLES / AUDIO_RATE - time.monotonic()
             try:
                 block = await asyncio.wait_for(source.get(), max(wait, 0) + 0.05)
             except TimeoutError:
                 block = np.zeros(FRAME_SAMPLES, np.float32)
-            while source.qsize() > 5:  # never fall behind the room: drop the oldest
+            while source.qsize() > 2:  # never fall behind the room: drop the oldest
                 block = source.get_nowait()
             pcm = (np.clip(block, -1, 1) * 32767).astype(np.int16).reshape(1, -1)
             frame = AudioFrame.from_ndarray(pcm, format="s16", layout="mono")

@@ -73,9 +73,11 @@ class MediationRoom {
     const entry = { pc, role, video: this.videoFor(peer, role) };
     this.peers.set(peer, entry);
     for (const track of this.local.getTracks()) pc.addTrack(track, this.local);
+    // One element plays a party's voice and picture, whichever streams they come in (the
+    // room sends them apart, so that its picture is not held back to match its voice).
     pc.ontrack = (event) => {
-      const stream = event.streams[0] || new MediaStream([event.track]);
-      if (entry.video.srcObject !== stream) entry.video.srcObject = stream;
+      if (!entry.video.srcObject) entry.video.srcObject = new MediaStream();
+      entry.video.srcObject.addTrack(event.track);
     };
     pc.onconnectionstatechange = () => {
       if (this.events.state) this.events.state(peer, role, pc.connectionState);
