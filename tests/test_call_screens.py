@@ -152,3 +152,33 @@ def test_a_receipts_qr_code_held_up_joins_the_queue(
     finally:
         shell.mediation.end()
         room.close()
+
+
+def test_in_the_call_leaving_the_picture_is_said_and_the_attendant_comes(
+    qtbot: Any, kiosk: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ui.screens.in_call
+    from kiosk.call import CallState
+    from kiosk.call_journey import OUT_OF_PICTURE
+    from ui.screens.in_call import ATTENDANT_CALLED
+
+    shell, speech = kiosk
+    monkeypatch.setattr(ui.screens.in_call, "AWAY_S", 0.5)
+    t = shell.translator.gettext
+    shell.start_visit()
+    shell.show_screen("in_call")
+    screen = shell.screens["in_call"]
+    screen.show_state(CallState.IN_CALL)
+    shell.room.presence.present = False  # the consumer stepped out of the camera's view
+    wait_for(qtbot, lambda: screen.status.text() == t(OUT_OF_PICTURE))
+    assert t(OUT_OF_PICTURE) in [u.text for u in speech.said]
+    shell.room.presence.present = True
+    wait_for(qtbot, lambda: screen.status.text() == t("You are in the call."))
+
+    assert shell.staff.audit.waiting() == 0
+    tap(qtbot, screen.attendant)
+    assert shell.current is screen  # the call goes on
+    assert speech.said[-1].text == t(ATTENDANT_CALLED)
+    assert shell.staff.audit.waiting() == 1  # for the attendant's panel and the hub
+    tap(qtbot, screen.attendant)
+    assert shell.staff.audit.waiting() == 1  # asked once a visit

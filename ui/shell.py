@@ -681,3 +681,5 @@ class KioskShell(QWidget):
         if self.visit.help_requested_at is None:
             self.visit.help_requested_at = datetime.now()
             log.warning("visit %s asks for help during the call", self.visit.id[:8])
+            # As the red button does: the attendant's panel shows it, and the hub is told.
+            self.staff.help_called(self.visit.help_requested_at)
