@@ -258,6 +258,30 @@ def test_the_room_meets_the_mediator_and_the_merchant(
         assert shell.mediation.link.call is call and call.ticket.mediation_id == mediation_id
         assert "已重新连接。" in said()
 
+        # The console's signaling drops (a hub restart, say): it connects again by itself
+        # and offers afresh; the room's picture comes back on both sides, in the same call.
+        room_party = "[...window.mediationRoom.peers.values()].find((e) => e.role === 'room')"
+        mediator.evaluate(f"window.before = {room_party}.pc")
+        painted = in_call.mediator.painted
+        mediator.evaluate("window.mediationRoom.socket.close()")
+        mediator.wait_for_selector("#call-state >> text=已重新连接", timeout=15_000)
+        wait_for(
+            lambda: (
+                mediator.evaluate(f"{room_party} && {room_party}.pc !== window.before")
+                and stats(mediator)["room"]["framesDecoded"] > 30
+            ),
+            qtbot,
+            20,
+            "the room's picture in the console after it rejoined",
+        )
+        wait_for(
+            lambda: in_call.state is CallState.IN_CALL and in_call.mediator.painted > painted + 30,
+            qtbot,
+            20,
+            "the mediator's picture after the console rejoined",
+        )
+        assert shell.mediation.link.call is call and call.ticket.mediation_id == mediation_id
+
         # The mediator ends and records the outcome; it reaches the kiosk and its printout.
         mediator.once("dialog", lambda dialog: dialog.accept())
         mediator.click("#end")

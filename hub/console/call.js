@@ -7,27 +7,52 @@
 
 const ROLE_NAMES = { room: "调解室 Room", mediator: "调解员 Mediator", merchant: "商家 Merchant" };
 
+const REFUSED = 4403; // the hub's close code: not (or no longer) admitted to this room
+const REJOIN_WAITS_MS = [500, 1000, 2000, 4000];
+
 class MediationRoom {
-  constructor(signalUrl, localStream, events) {
+  // `rejoin`: when the signaling drops (a hub restart, a network blip), connect again. Not
+  // for the merchant, whose one-time link opens the room once.
+  constructor(signalUrl, localStream, events, rejoin) {
     this.signalUrl = signalUrl;
     this.local = localStream;
     this.events = events || {};
+    this.rejoin = Boolean(rejoin);
     this.peers = new Map(); // peer id -> { pc, role, video }
     this.iceServers = [];
     this.me = null;
     this.closed = false;
+    this.tries = 0;
   }
 
   connect() {
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(this.signalUrl);
+      let welcomed = false;
       this.socket = socket;
-      socket.onmessage = (event) => this.onMessage(JSON.parse(event.data), resolve);
+      socket.onmessage = (event) => this.onMessage(JSON.parse(event.data), (message) => {
+        welcomed = true;
+        this.tries = 0;
+        resolve(message);
+      });
       socket.onclose = (event) => {
-        if (!this.me) reject(new Error("refused: " + event.code));
+        if (socket !== this.socket) return;
+        if (!welcomed) reject(new Error("refused: " + event.code));
         if (this.events.closed) this.events.closed(event.code);
+        if (this.rejoin && this.me && !this.closed && event.code !== REFUSED) this.rejoinLater();
       };
     });
+  }
+
+  // Connect again after a growing wait. The others hear that the old peer left and drop
+  // it; once back, this side offers afresh to everyone there, within the same call.
+  rejoinLater() {
+    const wait = REJOIN_WAITS_MS[Math.min(this.tries, REJOIN_WAITS_MS.length - 1)];
+    this.tries += 1;
+    if (this.events.rejoining) this.events.rejoining();
+    setTimeout(() => {
+      if (!this.closed) this.connect().catch(() => {});
+    }, wait);
   }
 
   send(message) {
@@ -38,12 +63,17 @@ class MediationRoom {
 
   async onMessage(message, welcomed) {
     switch (message.type) {
-      case "welcome":
+      case "welcome": {
+        const rejoined = this.me !== null;
         this.me = message.peer;
         this.iceServers = message.ice_servers || [];
+        const present = new Set(message.peers.map((other) => other.peer));
+        for (const peer of [...this.peers.keys()]) if (!present.has(peer)) this.drop(peer);
         for (const other of message.peers) await this.offerTo(other.peer, other.role);
         welcomed(message);
+        if (rejoined && this.events.rejoined) this.events.rejoined();
         break;
+      }
       case "offer":
         await this.answer(message);
         break;

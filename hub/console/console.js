@@ -86,7 +86,9 @@ async function takeNext() {
         $("call-state").textContent = `${message.role}: 已加入 joined`;
       }
     },
-  });
+    rejoining: () => { $("call-state").textContent = "连接中断，正在重连… Reconnecting…"; },
+    rejoined: () => { $("call-state").textContent = "已重新连接。Reconnected."; },
+  }, true);
   window.mediationRoom = room;
   await room.connect();
   refreshQueue();
