@@ -51,6 +51,8 @@ class CallPeer(Base):
     room: Mapped[str] = mapped_column(String(40), index=True)
     role: Mapped[str] = mapped_column(String(20))
     joined_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    #: Refreshed while the party's socket is open (see `hub.signaling_room.PEER_BEAT_S`).
+    seen_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class Broker:

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
@@ -34,6 +36,10 @@ log = logging.getLogger(__name__)
 RELAYED = frozenset({"offer", "answer", "candidate", "restart", "mute", "notice", "end", "leave"})
 MAX_MESSAGE = 64 * 1024
 CLOSE_REFUSED = 4403
+#: Each party's row is marked seen this often while its socket is open...
+PEER_BEAT_S = 5.0
+#: ...and one not seen for this long is gone: its hub process died without removing it.
+PEER_GONE = dt.timedelta(seconds=20)
 
 
 def signaling_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter:  # noqa: PLR0915 - one route each
@@ -72,11 +78,25 @@ def signaling_router(sessions: sessionmaker[Session], broker: Broker) -> APIRout
             return None
 
     def enter(room: str, peer: str, role: str) -> list[dict[str, str]]:
+        now = utcnow()
         with sessions.begin() as db:
+            db.execute(
+                delete(CallPeer).where(
+                    or_(CallPeer.seen_at.is_(None), CallPeer.seen_at < now - PEER_GONE)
+                )
+            )
             present = db.scalars(select(CallPeer).where(CallPeer.room == room)).all()
             others = [{"peer": p.peer, "role": p.role} for p in present]
-            db.add(CallPeer(peer=peer, room=room, role=role, joined_at=utcnow()))
+            db.add(CallPeer(peer=peer, room=room, role=role, joined_at=now, seen_at=now))
             return others
+
+    def still_here(room: str, peer: str, role: str) -> None:
+        with sessions.begin() as db:
+            row = db.get(CallPeer, peer)
+            if row is None:  # swept meanwhile (the database was away): back in the list
+                db.add(CallPeer(peer=peer, room=room, role=role, joined_at=utcnow()))
+            else:
+                row.seen_at = utcnow()
 
     def leave(peer: str) -> None:
         with sessions.begin() as db:
@@ -113,7 +133,17 @@ def signaling_router(sessions: sessionmaker[Session], broker: Broker) -> APIRout
                 welcome["ticket"] = await run_in_threadpool(room_ticket, mediation_id)
             await socket.send_json(welcome)
             await broker.publish(mediation_id, {"type": "joined", "from": peer, "role": role})
-            await _pump(socket, peer, role, mediation_id, inbox, queue_news, broker, room_ticket)
+            await _pump(
+                socket,
+                peer,
+                role,
+                mediation_id,
+                inbox,
+                queue_news,
+                broker,
+                room_ticket,
+                lambda: still_here(mediation_id, peer, role),
+            )
         finally:
             broker.unsubscribe(mediation_id, inbox)
             if queue_news is not None:
@@ -134,6 +164,7 @@ async def _pump(
     queue_news: asyncio.Queue[Message] | None,
     broker: Broker,
     room_ticket: Any,
+    still_here: Callable[[], None],
 ) -> None:
     """Relay the party's messages to the room, and the room's to the party, until either ends."""
 
@@ -178,6 +209,7 @@ async def _pump(
                 await socket.send_json({"type": "queue", "ticket": now})
 
     tasks = [asyncio.create_task(from_party()), asyncio.create_task(to_party())]
+    tasks.append(asyncio.create_task(_keep_seen(peer, still_here)))
     if queue_news is not None:
         tasks.append(asyncio.create_task(queue_moves()))
     try:
@@ -188,3 +220,13 @@ async def _pump(
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+
+
+async def _keep_seen(peer: str, still_here: Callable[[], None]) -> None:
+    """Mark the party seen every few seconds while its socket is open."""
+    while True:
+        await asyncio.sleep(PEER_BEAT_S)
+        try:
+            await run_in_threadpool(still_here)
+        except Exception as error:  # the database away for a moment: the call goes on
+            log.warning("signaling: cannot mark %s seen: %s", peer, error)

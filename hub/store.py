@@ -19,6 +19,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    UniqueConstraint,
     create_engine,
     event,
 )
@@ -84,6 +85,7 @@ class Device(Base):
     """An enrolled kiosk; its credential is kept only as a hash."""
 
     __tablename__ = "devices"
+    __table_args__ = (UniqueConstraint("room_id", "number"),)  # a room numbers its kiosks
     id: Mapped[str] = mapped_column(String(20), primary_key=True)
     room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id"))
     number: Mapped[int] = mapped_column(Integer)

@@ -190,3 +190,51 @@ def test_who_may_enter_a_mediation_room(
     assert (
         wrong.headers["location"] == "/console/login?failed=1" and "hub_staff" not in wrong.cookies
     )
+
+
+def test_a_party_whose_hub_process_died_is_not_offered_to_newcomers(
+    two_hubs: tuple[HubProcess, HubProcess], tmp_path: Path
+) -> None:
+    import datetime as dt
+    import time
+
+    from sqlalchemy import create_engine, insert, select, update
+
+    from hub.signaling import CallPeer
+    from hub.signaling_room import PEER_BEAT_S, PEER_GONE
+
+    hub_a, hub_b = two_hubs
+    kiosk, device = enrolled_kiosk(hub_a, tmp_path / "kiosk")
+    case, _ = file_case(kiosk, device)
+    ticket = kiosk.join_mediation(case)
+    engine = create_engine(hub_a.db)
+    now = dt.datetime.now(dt.UTC)
+    gone, lately = now - PEER_GONE - dt.timedelta(seconds=5), now - dt.timedelta(seconds=2)
+    with engine.begin() as db:
+        # A mediator whose hub process was killed (its row never removed), and a merchant
+        # on a process that is alive and well.
+        for peer, role, seen in (
+            ("mediator-dead", "mediator", gone),
+            ("merchant-1", "merchant", lately),
+        ):
+            db.execute(
+                insert(CallPeer).values(
+                    peer=peer, room=ticket.mediation_id, role=role, joined_at=seen, seen_at=seen
+                )
+            )
+    headers = {"Authorization": f"Bearer {kiosk.credential}"}
+    with connect(ws_url(hub_b, ticket.mediation_id), additional_headers=headers) as socket:
+        welcome = receive(socket, "welcome")
+        assert welcome["peers"] == [{"peer": "merchant-1", "role": "merchant"}]
+        with engine.begin() as db:
+            assert db.scalar(select(CallPeer).where(CallPeer.peer == "mediator-dead")) is None
+            # The kiosk's own row stays fresh while its socket is open.
+            mine = CallPeer.peer == welcome["peer"]
+            db.execute(update(CallPeer).where(mine).values(seen_at=gone))
+        time.sleep(PEER_BEAT_S + 1.5)
+        with engine.begin() as db:
+            seen = db.scalar(select(CallPeer.seen_at).where(mine))
+        assert seen is not None and seen > dt.datetime.now(dt.UTC) - dt.timedelta(
+            seconds=PEER_BEAT_S + 2
+        )
+    engine.dispose()
