@@ -83,6 +83,15 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
+# Every text the console's call state line shows from now on (some show only briefly).
+SAID_ON_CONSOLE = """
+window.stateTexts = [];
+new MutationObserver(() => window.stateTexts.push(
+  document.getElementById("call-state").textContent,
+)).observe(document.getElementById("call-state"), { childList: true, subtree: true });
+"""
+
+
 def stats(page: Any) -> dict[str, dict[str, Any]]:
     """What the page's peer connections decoded, by the other party's role."""
     by_peer = page.evaluate("window.mediationRoom ? window.mediationRoom.stats() : {}")
@@ -262,12 +271,19 @@ def test_the_room_meets_the_mediator_and_the_merchant(
         # and offers afresh; the room's picture comes back on both sides, in the same call.
         room_party = "[...window.mediationRoom.peers.values()].find((e) => e.role === 'room')"
         mediator.evaluate(f"window.before = {room_party}.pc")
+        console_peer = mediator.evaluate("window.mediationRoom.me")
+        mediator.evaluate(SAID_ON_CONSOLE)
         painted = in_call.mediator.painted
         mediator.evaluate("window.mediationRoom.socket.close()")
-        mediator.wait_for_selector("#call-state >> text=已重新连接", timeout=15_000)
+        wait_for(
+            lambda: mediator.evaluate("window.mediationRoom.me") != console_peer,
+            qtbot,
+            15,
+            "the console back on the signaling, as a new peer",
+        )
         wait_for(
             lambda: (
-                mediator.evaluate(f"{room_party} && {room_party}.pc !== window.before")
+                mediator.evaluate(f"!!{room_party} && {room_party}.pc !== window.before")
                 and stats(mediator)["room"]["framesDecoded"] > 30
             ),
             qtbot,
@@ -281,6 +297,9 @@ def test_the_room_meets_the_mediator_and_the_merchant(
             "the mediator's picture after the console rejoined",
         )
         assert shell.mediation.link.call is call and call.ticket.mediation_id == mediation_id
+        shown = mediator.evaluate("window.stateTexts")
+        assert any("正在重连" in text for text in shown), shown
+        assert any("已重新连接" in text for text in shown), shown
 
         # The mediator ends and records the outcome; it reaches the kiosk and its printout.
         mediator.once("dialog", lambda dialog: dialog.accept())
