@@ -54,8 +54,8 @@ def case_number_from_digits(digits: str) -> str | None:
 
 
 def shown_digits(digits: str) -> str:
-    """Typed digits as they read on the receipt: the year, a space, the rest."""
-    return digits if len(digits) <= 4 else f"{digits[:4]} {digits[4:]}"
+    """Typed digits as the case number reads on the receipt, as they fill: 2026-000123."""
+    return digits if len(digits) <= 4 else f"{digits[:4]}-{digits[4:]}"
 
 
 def waiting_words(t: Translator, position: int, wait_s: int) -> str:

@@ -58,7 +58,7 @@ def type_number(qtbot: Any, shell: Any, digits: str) -> None:
     entry = shell.screens["case_entry"]
     for digit in digits:
         tap(qtbot, entry.keypad.keys[digit])
-    assert entry.number.text() == f"{digits[:4]} {digits[4:]}"
+    assert entry.number.text() == f"{digits[:4]}-{digits[4:]}"  # as on the receipt
     tap(qtbot, entry.join)
 
 

@@ -122,7 +122,7 @@ class CaseEntryScreen(Screen):
     def retranslate(self) -> None:
         """Set the words and the digits typed."""
         self.heading.setText(self.t(N_("Your case number")))
-        self.number.setText(shown_digits(self.digits) or "____ ______")
+        self.number.setText(shown_digits(self.digits) or "____-______")
         self.message.setText(self.t(self.error or N_("It is on your receipt.")))
         self.keypad.retranslate(self.shell.translator)
         self.join.set_text(self.t(N_("Join the mediation")))

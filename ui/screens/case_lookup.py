@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QVBoxLayout
 
+from kiosk.call_journey import shown_digits
 from kiosk.i18n import N_
 from ui.screens.base import Nav, Screen, text
 from ui.theme import Theme
@@ -20,11 +21,6 @@ if TYPE_CHECKING:
     from ui.widgets.camera_view import CameraView
 
 MOST_DIGITS = 12
-
-
-def shown(digits: str) -> str:
-    """A case number as it fills: 2026-000123."""
-    return f"{digits[:4]}-{digits[4:]}" if len(digits) > 4 else digits
 
 
 class CaseLookupScreen(Screen):
@@ -144,7 +140,7 @@ class CaseLookupScreen(Screen):
             if self.view is not None
             else self.t(N_("The camera does not work just now. Type the case number."))
         )
-        self.number.setText(shown(self.digits) or " ")
+        self.number.setText(shown_digits(self.digits) or " ")
         self.number.setAccessibleName(" ".join(self.digits))
         self.look.set_text(self.t(N_("Look it up")))
         self.letters.set_text(self.t(N_("The number has letters")))
