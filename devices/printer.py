@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import time
 from abc import ABC, abstractmethod
 from collections import deque
 from pathlib import Path
@@ -37,6 +38,8 @@ KEEP_PRINTED = 20
 log = logging.getLogger(__name__)
 
 CUPS_TIMEOUT_S = 10
+#: A receipt not out of a CUPS printer this long after it was queued is not coming.
+PRINT_TIMEOUT_S = 20.0
 # CUPS printer-state-reasons that mean the paper has run out, or the printer cannot be reached.
 PAPER_OUT = ("media-empty", "media-needed", "media-jam")
 OFFLINE = ("offline-report", "connecting-to-device", "shutdown", "timed-out")
@@ -55,6 +58,12 @@ class ReceiptPrinter(ABC):
     @abstractmethod
     def health(self) -> Health:
         """Ready, or why not (paper out, offline, missing)."""
+
+    def wait_printed(self, job: str) -> None:
+        """Block until the job is out of the printer; raise `DeviceError` (the job taken
+        back) when the printer stops before it is. A printer that prints as it is handed a
+        receipt has nothing to wait for."""
+        return None
 
 
 class CupsPrinter(ReceiptPrinter):
@@ -111,6 +120,30 @@ class CupsPrinter(ReceiptPrinter):
         if " now printing " in text:
             return Health(DeviceState.BUSY, f"{queue}: printing")
         return Health(DeviceState.READY, f"CUPS queue {queue}")
+
+    def wait_printed(self, job: str, timeout_s: float = PRINT_TIMEOUT_S) -> None:
+        """Wait while the job is queued. Paper out, offline or no word in `timeout_s`: the
+        job is cancelled, so that it never prints later, for the next visitor, and
+        `DeviceError` says why."""
+        if not job:
+            return  # lp did not name it: nothing to follow
+        deadline = time.monotonic() + timeout_s
+        while True:
+            # `lpstat -o` lists the jobs not yet completed: "kiosk-12 kiosk 2048 <date>".
+            queued = _run(["lpstat", "-o", self.queue] if self.queue else ["lpstat", "-o"])
+            if queued.returncode == 0 and not any(
+                line.split()[:1] == [job] for line in queued.stdout.splitlines()
+            ):
+                return
+            health = self.health()
+            late = time.monotonic() > deadline
+            if late or health.state in (DeviceState.FAILING, DeviceState.MISSING):
+                _run(["cancel", job])
+                if late and health.working:
+                    health = Health(DeviceState.FAILING, f"{job} not printed in {timeout_s:g} s")
+                log.warning("receipt job %s cancelled: %s", job, health.detail)
+                raise DeviceError(health)
+            time.sleep(0.2)
 
     def _default_queue(self) -> str:
         done = _run(["lpstat", "-d"])

@@ -159,3 +159,53 @@ def test_the_demo_printer_keeps_only_the_newest_receipts(tmp_path: Path) -> None
     kept = sorted(p.name for p in (tmp_path / "printed").glob("*.pdf"))
     assert len(kept) == KEEP_PRINTED and len(printer.printed) == KEEP_PRINTED
     assert not any("-000-" in name for name in kept)  # the oldest went first
+
+
+@needs_cups
+def test_a_printer_that_stops_after_cups_took_the_receipt_is_a_failure(tmp_path: Path) -> None:
+    """Paper out, or the printer gone, after `lp` was accepted: the receipt is not printed,
+    the QR code must show instead, and the job must never print later for someone else."""
+    queue = "kiosk-test-unreachable"
+    ppd = "/usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd"
+    # A printer on the network that does not answer: CUPS takes the job, then cannot send it.
+    subprocess.run(
+        ["lpadmin", "-p", queue, "-E", "-v", "socket://127.0.0.1:9", "-P", ppd],
+        check=True,
+        capture_output=True,
+    )
+
+    def queued() -> str:
+        return subprocess.run(
+            ["lpstat", "-o", queue], check=False, capture_output=True, text=True
+        ).stdout
+
+    try:
+        printer = CupsPrinter(queue, 58)
+        # No word from the printer in time.
+        assert printer.health().working
+        job = printer.print_receipt(receipt(), receipt_words)
+        assert job.startswith(queue)
+        with pytest.raises(DeviceError) as failed:
+            printer.wait_printed(job, timeout_s=2)
+        assert failed.value.health.state is DeviceState.FAILING
+        assert job not in queued()  # taken back: it will not print when the printer returns
+        # The printer stops (paper out, say) while the receipt waits: said at once.
+        job = printer.print_receipt(receipt(), receipt_words)
+        subprocess.run(["cupsdisable", "-r", "paper out", queue], check=True)
+        started = time.monotonic()
+        with pytest.raises(DeviceError) as failed:
+            printer.wait_printed(job, timeout_s=30)
+        assert time.monotonic() - started < 5
+        assert "disabled" in failed.value.health.detail
+        assert job not in queued()
+    finally:
+        subprocess.run(["lpadmin", "-x", queue], check=False, capture_output=True)
+
+
+@needs_cups
+def test_a_receipt_is_waited_for_until_cups_has_printed_it() -> None:
+    printer = CupsPrinter(QUEUE, 58)
+    job = printer.print_receipt(receipt(), receipt_words)
+    printer.wait_printed(job)
+    number = job.rsplit("-", 1)[-1]
+    assert [p for p in PRINTED.glob(f"*job_{number}.pdf") if p.stat().st_size > 0]

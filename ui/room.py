@@ -70,9 +70,14 @@ class RoomLink(QObject):
             self.refresh()
             failed(str(error))
 
-        self.background.run(
-            lambda: self.devices.printer.print_receipt(receipt, receipt_words), printed, refused
-        )
+        def print_and_wait() -> str:
+            # Done only once the receipt is out: paper running out after CUPS took the
+            # job must still show the QR code instead.
+            job = self.devices.printer.print_receipt(receipt, receipt_words)
+            self.devices.printer.wait_printed(job)
+            return job
+
+        self.background.run(print_and_wait, printed, refused)
 
     def presence_event(self, now: float) -> PresenceEvent | None:
         """An arrival or departure since the last call, if any (called on the shell's tick)."""
