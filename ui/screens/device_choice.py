@@ -57,7 +57,7 @@ class DeviceChoiceScreen(NextStartScreen):
         return self.t(DEVICES[setting]).format(choice=self._label(setting))
 
     def _label(self, setting: str) -> str:
-        value = self.chosen.get(setting, "")
+        value = self.chosen[setting]
         for choice in self.choices.get(setting, []):
             if choice.value == value:
                 return self.t(choice.label) if not value else choice.label.rsplit("/", 1)[-1]

@@ -35,6 +35,6 @@ class KioskSettingsScreen(NextStartScreen):
 
     def button_words(self, setting: str) -> str:
         """'Text size: 2' and the like; a language by its own name."""
-        value = self.chosen.get(setting, getattr(self.shell.settings, setting))
+        value = self.chosen[setting]
         shown = LANGUAGE_NAMES.get(str(value), value) if setting == "language" else value
         return self.t(CHOICES[setting][1]).format(value=shown)

@@ -39,7 +39,7 @@ class NextStartScreen(Screen):
         super().__init__(shell)
         self.heading = text("heading")
         self.note = text()
-        self.chosen: dict[str, Any] = {}
+        self.chosen = self._in_use()
         self.changed = False
         self.buttons: dict[str, IconButton] = {}
         self.grid = QGridLayout()
@@ -69,9 +69,12 @@ class NextStartScreen(Screen):
         """The words on a setting's button, translated, with what is chosen."""
         raise NotImplementedError
 
+    def _in_use(self) -> dict[str, Any]:
+        return {setting: getattr(self.shell.settings, setting) for setting in self.settings}
+
     def show_result(self, result: object) -> None:
         """Shown: what is in use now."""
-        self.chosen = {setting: getattr(self.shell.settings, setting) for setting in self.settings}
+        self.chosen = self._in_use()
         super().show_result(None)
 
     def next_value(self, setting: str) -> None:
