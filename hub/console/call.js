@@ -61,7 +61,7 @@ class MediationRoom {
     }
   }
 
-  async onMessage(message, welcomed) {
+  async onMessage(message, onWelcome) {
     switch (message.type) {
       case "welcome": {
         const rejoined = this.me !== null;
@@ -70,7 +70,7 @@ class MediationRoom {
         const present = new Set(message.peers.map((other) => other.peer));
         for (const peer of [...this.peers.keys()]) if (!present.has(peer)) this.drop(peer);
         for (const other of message.peers) await this.offerTo(other.peer, other.role);
-        welcomed(message);
+        onWelcome(message);
         if (rejoined && this.events.rejoined) this.events.rejoined();
         break;
       }
