@@ -220,7 +220,9 @@ class FileComplaint(Journey):
 
     def _category(self, answer: Answer | None) -> StepResult:
         room = self.desk.room()
-        options = category_choices(room.categories if room else ["other"])
+        # Before the room's settings are known (not enrolled yet, or offline since the
+        # start), every category the kiosk has words for: never a question with one answer.
+        options = category_choices(room.categories if room else list(CATEGORIES))
         if answer is None or not answer.get("choice"):
             return self._choice(
                 "category",

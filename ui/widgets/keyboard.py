@@ -7,7 +7,7 @@ when a text screen is first shown, not at start, so the welcome screen comes up 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Q_ARG, Q_RETURN_ARG, QMetaObject, QTimer, QUrl
+from PySide6.QtCore import Q_ARG, Q_RETURN_ARG, QMetaObject, Qt, QTimer, QUrl
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtQuick import QQuickWindow, QSGRendererInterface
 from PySide6.QtQuickWidgets import QQuickWidget
@@ -31,6 +31,9 @@ class OnScreenKeyboard(QQuickWidget):
         if QQuickWindow.graphicsApi() is not QSGRendererInterface.GraphicsApi.Software:
             QQuickWindow.setGraphicsApi(QSGRendererInterface.GraphicsApi.Software)
         super().__init__(parent)
+        # A tap on a key must leave the focus in the text box: the keys type into
+        # whichever box has it (Qt's input method), and the keyboard itself is no box.
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setResizeMode(QQuickWidget.ResizeMode.SizeRootObjectToView)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setSource(QUrl.fromLocalFile(str(assets_dir() / "qml" / "keyboard.qml")))
