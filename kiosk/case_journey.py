@@ -124,7 +124,8 @@ class CheckMyCase(Journey):
             "receipt_text",
             "text_entry",
             error or question,
-            {"question": question, "text": typed, "limit": 30},
+            # Capitals and digits on the keyboard: what the receipt shows.
+            {"question": question, "text": typed, "limit": 30, "keys": "receipt"},
             {"text": error} if error else {},
         )
 

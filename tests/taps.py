@@ -209,26 +209,39 @@ def find_key(keyboard: Any, label: str) -> QQuickItem:
 
 
 def tap_key(shell: QWidget, label: str) -> None:
-    """Tap the key that shows `label`."""
+    """Tap the key that shows `label` (looking until the keys are drawn)."""
     keyboard = keyboard_on_screen(shell)
+    wait_for(lambda: any(key_label(k) == label for k in keys(keyboard)))
     key = find_key(keyboard, label)
     tap_point(window_of(keyboard), item_centre(keyboard, key), keyboard, f"the key {label!r}")
-    QApplication.processEvents()
+    _let_go(key)
 
 
 def candidates(shell: QWidget) -> list[tuple[str, QQuickItem]]:
-    """The Pinyin words offered above the keys, as drawn, left to right."""
+    """The Pinyin words offered in the bar above the keys, as drawn, left to right."""
     keyboard = keyboard_on_screen(shell)
     root = keyboard.rootObject()
     found = []
     for item in _items(root):
-        if item.metaObject().className().startswith("SelectionListItem") and _shown(item):
+        if item.objectName() == "candidate" and _shown(item):
             word = drawn_text(item)
-            # The list scrolls sideways: a word scrolled out of the panel is not offered.
             inside = keyboard.mapFrom(window_of(keyboard), item_centre(keyboard, item))
             if word and keyboard.rect().contains(inside):
                 found.append((word, item))
     return sorted(found, key=lambda pair: item_centre(keyboard, pair[1]).x())
+
+
+def tap_words_button(shell: QWidget, name: str) -> None:
+    """Tap one of the bar's page buttons: `more` or `previous` words."""
+    keyboard = keyboard_on_screen(shell)
+    wanted = {"more": "moreWords", "previous": "previousWords"}[name]
+    for item in _items(keyboard.rootObject()):
+        if item.objectName() == wanted and _shown(item):
+            where = item_centre(keyboard, item)
+            tap_point(window_of(keyboard), where, keyboard, f"the {name} words button")
+            QApplication.processEvents()
+            return
+    raise AssertionError(f"no {name} words button in the bar")
 
 
 def tap_candidate(shell: QWidget, word: str, qtbot: Any) -> None:
@@ -239,9 +252,11 @@ def tap_candidate(shell: QWidget, word: str, qtbot: Any) -> None:
     except Exception as error:
         offered = [w for w, _ in candidates(shell)]
         raise AssertionError(f"{word!r} is not offered; the keyboard offers {offered}") from error
+    before = [offered for offered, _ in candidates(shell)]
     item = next(item for offered, item in candidates(shell) if offered == word)
     tap_point(window_of(keyboard), item_centre(keyboard, item), keyboard, f"the word {word!r}")
-    QApplication.processEvents()
+    # The word is taken: the bar offers something else (or nothing) now.
+    wait_for(lambda: [offered for offered, _ in candidates(shell)] != before)
 
 
 def find_key_by_code(keyboard: Any, code: Qt.Key) -> QQuickItem:
@@ -261,10 +276,64 @@ def tap_space(shell: QWidget) -> None:
     QApplication.processEvents()
 
 
-def type_keys(shell: QWidget, letters: str) -> None:
-    """Tap the keys for these letters, digits and spaces, one by one."""
+def _key_for(keyboard: Any, letter: str) -> QQuickItem | None:
+    for key in keys(keyboard):
+        if letter == " " and int(key.property("key")) == int(Qt.Key.Key_Space.value):
+            return key
+        if letter.strip() and key_label(key).lower() == letter.lower():
+            return key
+    return None
+
+
+def type_keys(shell: QWidget, letters: str, switch: tuple[str, ...] = ()) -> None:
+    """Tap the keys for these letters, digits, signs and spaces, one by one; where a
+    character is not on the keys shown, tap the key that shows other keys (`switch`: the
+    words on those keys, e.g. "数字符号" and "拼音"), as a person looks for it."""
+    keyboard = keyboard_on_screen(shell)
     for letter in letters:
-        if letter == " ":
-            tap_space(shell)
-        else:
-            tap_key(shell, letter)
+        _type_letter(keyboard, letter, switch)
+
+
+def _type_letter(keyboard: Any, letter: str, switch: tuple[str, ...]) -> None:
+    window = window_of(keyboard)
+    # The keys draw a moment after the screen: look until they are there.
+    wait_for(lambda: bool(keys(keyboard)))
+    key = _key_for(keyboard, letter)
+    for _turn in range(3):
+        if key is not None:
+            break
+        shown = {key_label(k) for k in keys(keyboard)}
+        other = next((word for word in switch if word in shown), None)
+        if other is None:
+            break
+        changer = find_key(keyboard, other)
+        tap_point(window, item_centre(keyboard, changer), keyboard, f"the key {other!r}")
+        _let_go(changer)
+        wait_for(lambda: _key_for(keyboard, letter) is not None, 1.0)
+        key = _key_for(keyboard, letter)
+    if key is None:
+        said = [key_label(k) for k in keys(keyboard)]
+        raise AssertionError(f"no key for {letter!r}; the keys say {said}")
+    found = key
+    if letter.isalpha() and key_label(found) != letter:
+        # The keys show capitals where a small letter is wanted, or the other way.
+        shift = find_key_by_code(keyboard, Qt.Key.Key_Shift)
+        tap_point(window, item_centre(keyboard, shift), keyboard, "the capitals key")
+        _let_go(shift)
+        if not wait_for(lambda: key_label(found) == letter, 2.0):
+            raise AssertionError(f"the key shows {key_label(found)!r}, not {letter!r}")
+    tap_point(window, item_centre(keyboard, found), keyboard, f"the key {letter!r}")
+    _let_go(found)
+
+
+def _let_go(key: QQuickItem) -> None:
+    """Wait until the key no longer shows pressed (the finger has let go and the key has
+    done its work), as a person waits between keys."""
+
+    def let_go() -> bool:
+        try:
+            return not key.property("pressed")
+        except RuntimeError:  # the key showed other keys, and went with its layout
+            return True
+
+    wait_for(let_go, 2.0)

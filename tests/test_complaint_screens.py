@@ -70,23 +70,18 @@ def tap(qtbot: Any, shell: Any, words: str) -> None:
 
 
 def type_in(qtbot: Any, shell: Any, keys: str, pick: str = "") -> None:
-    """Type on the on-screen keyboard; with `pick`, choose that Pinyin candidate."""
+    """Type by tapping the on-screen keyboard's keys; with `pick`, tap that Pinyin word."""
+    from tests.taps import tap_candidate, type_keys
+
     screen = shell.current
     assert screen.name == "text_entry"
-    keyboard = screen.keyboard
     # A finger reaches the keys after the screen is up: the box has the keys' focus.
     qtbot.waitUntil(lambda: QApplication.focusWidget() is screen.field)
-    qtbot.wait(100)
-    keyboard.press(keys)
+    before = screen.typed()
+    type_keys(shell, keys, switch=("数字符号", "拼音", "Numbers", "Letters"))
     if pick:
-        try:
-            qtbot.waitUntil(lambda: pick in keyboard.candidates(), timeout=5000)
-        except Exception as error:
-            raise AssertionError(
-                f"{pick!r} not in {keyboard.candidates()}, typed {screen.typed()!r}"
-            ) from error
-        keyboard.choose(keyboard.candidates().index(pick))
-    qtbot.wait(50)
+        tap_candidate(shell, pick, qtbot)
+        qtbot.waitUntil(lambda: screen.typed() == before + pick)
 
 
 WORDS = {

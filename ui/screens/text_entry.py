@@ -1,14 +1,28 @@
 """One question answered by typing, on the large on-screen keyboard with Pinyin; where a
-photo can answer instead (the seller's sign), a button for that too."""
+photo can answer instead (the seller's sign), a button for that too.
+
+Top to bottom: the question (or, in its place, what is wrong with the answer), the box
+with 'back' and 'next' beside it, and the keyboard, which takes the room that is left but
+never less than its touch targets need. Nothing moves under the finger: a warning takes the
+question's place, which keeps its height, and the box of several lines shows whole lines
+only, with buttons to see the lines above and below.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPlainTextEdit
+from PySide6.QtGui import QFontMetrics, QTextCursor
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QStackedLayout,
+    QWidget,
+)
 
+from kiosk.complaint import tidy
 from kiosk.i18n import N_
 from ui.screens.base import Nav, Screen, text
 from ui.theme import Theme
@@ -22,6 +36,12 @@ FULL = N_("This box is full: it takes at most {limit} characters.")
 UNSHOWN = N_(
     "Some characters may not show clearly on this screen. They are kept as you typed them."
 )
+#: Lines a box of several lines shows: at least these (at the largest text size on a
+#: small screen), more where the screen has room.
+FEWEST_LINES = 2
+MOST_LINES = 6
+#: Lines of body text the question's place keeps for a warning.
+WARNING_LINES = 2
 
 
 class TextEntryScreen(Screen):
@@ -34,16 +54,34 @@ class TextEntryScreen(Screen):
 
     def __init__(self, shell: KioskShell) -> None:
         super().__init__(shell)
+        # The question, and in its place what is wrong or worth knowing.
         self.question = text("heading")
         self.error = text()
         self.error.setObjectName("Warning")
+        self.note = text()
+        self.message = QWidget()
+        self.messages = QStackedLayout(self.message)
+        for label in (self.question, self.error, self.note):
+            self.messages.addWidget(label)
         self.line = QLineEdit()
         self.box = QPlainTextEdit()
+        # The box shows whole lines; the buttons beside it move through them.
+        self.box.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.box.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         for field in (self.line, self.box):
             field.setProperty("role", "entry")
         self.line.textChanged.connect(self._typed)
         self.box.textChanged.connect(self._typed)
-        self.note = text()
+        self.box.verticalScrollBar().rangeChanged.connect(self._show_scrolling)
+        self.box.verticalScrollBar().valueChanged.connect(self._show_scrolling)
+        self.up = IconButton("up", "quiet", stacked=True)
+        self.up.clicked.connect(lambda: self._scroll(-1))
+        self.down = IconButton("down", "quiet", stacked=True)
+        self.down.clicked.connect(lambda: self._scroll(1))
+        scrolling = QHBoxLayout()
+        scrolling.addWidget(self.up, 0, Qt.AlignmentFlag.AlignTop)
+        scrolling.addWidget(self.down, 0, Qt.AlignmentFlag.AlignTop)
+        self.scrolling = scrolling
         self.photo = IconButton("camera", "quiet")
         self.photo.clicked.connect(self._photo)
         self.next = IconButton("next", "primary")
@@ -51,19 +89,19 @@ class TextEntryScreen(Screen):
         self.back = IconButton("back", "quiet")
         self.back.clicked.connect(shell.go_back)
         row = QHBoxLayout()
-        row.addWidget(self.back)
+        row.addWidget(self.back, 0, Qt.AlignmentFlag.AlignTop)
         row.addWidget(self.line, 1)
         row.addWidget(self.box, 1)
-        row.addWidget(self.photo)
-        row.addWidget(self.next)
+        row.addLayout(scrolling)
+        row.addWidget(self.photo, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.next, 0, Qt.AlignmentFlag.AlignTop)
         self.row = row
-        self.column.addWidget(self.question)
-        self.column.addWidget(self.error)
+        self.column.addWidget(self.message)
         self.column.addLayout(row)
-        self.column.addWidget(self.note)
         self.column.addStretch(1)
         self.keyboard: OnScreenKeyboard | None = None
         self._limit = 200
+        self._rejected: str | None = None  # the text the shown warning is about
 
     @property
     def multiline(self) -> bool:
@@ -90,35 +128,91 @@ class TextEntryScreen(Screen):
         if self.typed() != wanted:
             if self.multiline:
                 self.box.setPlainText(wanted)
+                self.box.moveCursor(QTextCursor.MoveOperation.End)
             else:
                 self.line.setText(wanted)
+        self._rejected = self.typed() if self.errors.get("text") else None
         self._ensure_keyboard()
         self.retranslate()
         self.field.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _ensure_keyboard(self) -> None:
         if self.keyboard is not None:
+            self._set_keys()
             return
         from ui.widgets.keyboard import OnScreenKeyboard  # Qt Quick loads on first use
 
         self.keyboard = OnScreenKeyboard()
-        self.column.addWidget(self.keyboard)
+        self.keyboard.apply_theme(self.shell.theme)
+        self.keyboard.apply_words(self.t)
+        self.column.insertWidget(self.column.count() - 1, self.keyboard)
+        self._set_keys()
         self._fit_keyboard()
 
-    def _fit_keyboard(self) -> None:
-        """Give the keys what the question, the box and the buttons leave."""
+    def _set_keys(self) -> None:
+        """A receipt number is typed in capitals and digits; other boxes in the visit's
+        language."""
+        from ui.widgets.keyboard import Keys
+
         if self.keyboard is None:
             return
+        receipt = self.fields.get("keys") == Keys.RECEIPT.value
+        self.keyboard.set_keys(Keys.RECEIPT if receipt else Keys.TEXT, self.multiline)
+        hints = Qt.InputMethodHint.ImhNone
+        if receipt:
+            hints = (
+                Qt.InputMethodHint.ImhLatinOnly
+                | Qt.InputMethodHint.ImhNoPredictiveText
+                | Qt.InputMethodHint.ImhPreferUppercase
+            )
+        self.line.setInputMethodHints(hints)
+
+    # -- room -------------------------------------------------------------------------
+
+    def _fit_keyboard(self) -> None:
+        """Share the height: the message its place, the box whole lines, the keys the rest
+        (never less than a finger needs)."""
+        theme = self.shell.theme
         margins = self.column.contentsMargins()
         width = max(1, self.width() - margins.left() - margins.right())
-        used = margins.top() + margins.bottom()
-        shown = [self.question, self.error, self.note]
-        for label in shown:
-            if label.isVisibleTo(self) and label.text():
-                used += label.heightForWidth(width) + self.column.spacing()
-        used += max(self.next.sizeHint().height(), self.field.sizeHint().height())
-        used += self.column.spacing()
-        self.keyboard.fit(self.height() - used)
+        spacing = self.column.spacing()
+        smallest = self.keyboard.smallest_height() if self.keyboard is not None else 0
+        shown = self.messages.currentWidget()
+        question = self.question.heightForWidth(width)
+        now = shown.heightForWidth(width) if shown is not None else question
+        line = max(1, QFontMetrics(self.box.font()).lineSpacing())
+        frame = self._box_frame()
+        # The box: as tall as the buttons beside it (and whole lines when it has several).
+        fewest = max(FEWEST_LINES, -(-(theme.target_px - frame) // line))
+        box = fewest * line + frame if self.multiline else theme.target_px
+        # The question's place keeps room for a warning of two lines, so that a warning
+        # moves nothing; where the keys would lose their room for it (the largest text
+        # on a small screen), a longer warning takes the room when it comes.
+        body = QFontMetrics(self.error.font()).lineSpacing()
+        warning = WARNING_LINES * body + theme.gap_px
+        fixed = margins.top() + margins.bottom() + spacing * 2
+        if fixed + max(question, warning) + box + smallest > self.height():
+            warning = 0
+        place = max(question, warning, now)
+        self.message.setFixedHeight(place)
+        used = fixed + place
+        if self.multiline:
+            # As many lines more as the keys leave room for.
+            room = self.height() - used - smallest
+            lines = max(fewest, min(MOST_LINES, (room - frame) // line))
+            self.box.setFixedHeight(lines * line + frame)
+            used += self.box.height()
+        else:
+            used += max(self.next.sizeHint().height(), self.line.sizeHint().height())
+        if self.keyboard is not None:
+            self.keyboard.fit(self.height() - used, theme)
+
+    def _box_frame(self) -> int:
+        """What the box of several lines takes above and below its lines: its border and
+        padding (the contents margins) and the document's own margin."""
+        document = round(self.box.document().documentMargin())
+        margins = self.box.contentsMargins()
+        return 2 * document + margins.top() + margins.bottom()
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         """The keyboard takes the room left over."""
@@ -132,15 +226,38 @@ class TextEntryScreen(Screen):
             self.keyboard.set_language(self.shell.visit.presentation.language)
         self.field.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    # -- typing -------------------------------------------------------------------------
+
     def _typed(self) -> None:
         if self.multiline and len(self.box.toPlainText()) > self._limit:
             cursor = self.box.textCursor()
             self.box.setPlainText(self.box.toPlainText()[: self._limit])
             cursor.setPosition(self._limit)
             self.box.setTextCursor(cursor)
-        self._show_note()
+        if self.keyboard is not None and self._receipt():
+            self._capitals()
+        if self._rejected is not None and self._answer_now_fits():
+            # The warning goes as soon as the answer is one the kiosk can take.
+            self._rejected = None
+        self._show_message()
 
-    def _show_note(self) -> None:
+    def _receipt(self) -> bool:
+        return self.fields.get("keys") == "receipt"
+
+    def _capitals(self) -> None:
+        """A receipt number's letters are capitals, as printed."""
+        typed = self.line.text()
+        if typed != typed.upper():
+            at = self.line.cursorPosition()
+            self.line.setText(typed.upper())
+            self.line.setCursorPosition(at)
+
+    def _answer_now_fits(self) -> bool:
+        words = tidy(self.typed())
+        return bool(words) and len(words) <= self._limit and self.typed() != self._rejected
+
+    def _show_message(self) -> None:
+        """The question, or in its place the warning, or a note about what was typed."""
         words = self.typed()
         notes = []
         if len(words) >= self._limit:
@@ -149,7 +266,29 @@ class TextEntryScreen(Screen):
         if any(not metrics.inFontUcs4(ord(ch)) for ch in words if not ch.isspace()):
             notes.append(self.t(UNSHOWN))
         self.note.setText(" ".join(notes))
-        self.note.setVisible(bool(notes))
+        error = str(self.errors.get("text", "")) if self._rejected is not None else ""
+        self.error.setText(self.t(error) if error else "")
+        if error:
+            self.messages.setCurrentWidget(self.error)
+        elif notes:
+            self.messages.setCurrentWidget(self.note)
+        else:
+            self.messages.setCurrentWidget(self.question)
+        # Hidden labels of the stack keep their text for the screen reader: clear them.
+        self.note.setVisible(self.messages.currentWidget() is self.note)
+        self.error.setVisible(self.messages.currentWidget() is self.error)
+
+    def _scroll(self, lines: int) -> None:
+        bar = self.box.verticalScrollBar()
+        bar.setValue(bar.value() + lines * max(1, bar.pageStep() - 1))
+
+    def _show_scrolling(self, *_args: object) -> None:
+        bar = self.box.verticalScrollBar()
+        longer = self.multiline and bar.maximum() > 0
+        self.up.setVisible(longer)
+        self.down.setVisible(longer)
+        self.up.setEnabled(bar.value() > bar.minimum())
+        self.down.setEnabled(bar.value() < bar.maximum())
 
     def _next(self) -> None:
         self.shell.answer({"text": self.typed()})
@@ -164,9 +303,6 @@ class TextEntryScreen(Screen):
     def retranslate(self) -> None:
         """Set the words (what is typed stays as it is)."""
         self.question.setText(self.t(str(self.fields.get("question", ""))))
-        error = str(self.errors.get("text", ""))
-        self.error.setText(self.t(error) if error else "")
-        self.error.setVisible(bool(error))
         photos = int(self.fields.get("photos", 0))
         self.photo.set_text(
             self.t(N_("Photo taken")) if photos else self.t(N_("Take a photo instead"))
@@ -174,12 +310,17 @@ class TextEntryScreen(Screen):
         self.photo.setVisible(bool(self.fields.get("photo")))
         self.next.set_text(self.t(N_("Next")))
         self.back.set_text(self.t(N_("Back")))
+        self.up.set_text(self.t(N_("Up")))
+        self.down.set_text(self.t(N_("Down")))
         placeholder = self.t(N_("Touch the keys below to type"))
         self.line.setPlaceholderText(placeholder)
         self.box.setPlaceholderText(placeholder)
         self.line.setAccessibleName(self.question.text())
         self.box.setAccessibleName(self.question.text())
-        self._show_note()
+        self._show_message()
+        self._show_scrolling()
+        if self.keyboard is not None:
+            self.keyboard.apply_words(self.t)
         self._fit_keyboard()
         if self.keyboard is not None and self.isVisible():
             self.keyboard.set_language(self.shell.visit.presentation.language)
@@ -188,14 +329,20 @@ class TextEntryScreen(Screen):
         """Forget what was typed, on screen and in the keyboard's memory."""
         self.line.clear()
         self.box.clear()
+        self._rejected = None
         if self.keyboard is not None:
             self.keyboard.forget_visitor()
         super().clear()
 
     def apply_theme(self, theme: Theme) -> None:
-        """A box as tall as a target (three lines for longer text); keys to match."""
+        """A box as tall as a target (whole lines for longer text); keys to match."""
         super().apply_theme(theme)
         self.line.setMinimumHeight(theme.target_px)
-        self.box.setFixedHeight(round(theme.body_px * 1.4 * 3 + theme.body_px))
         self.row.setSpacing(theme.gap_px)
+        self.scrolling.setSpacing(theme.gap_px)
+        # The keyboard's tray reaches the screen's foot: its own margin is the gap.
+        margins = self.column.contentsMargins()
+        self.column.setContentsMargins(margins.left(), margins.top(), margins.right(), 0)
+        if self.keyboard is not None:
+            self.keyboard.apply_theme(theme)
         self._fit_keyboard()

@@ -1,11 +1,18 @@
-"""The large on-screen keyboard with Pinyin: Qt Virtual Keyboard's panel, embedded in the
-text screen rather than popping up, so it never covers the question or the buttons.
+"""The large on-screen keyboard with Pinyin: Qt Virtual Keyboard in the kiosk's own style
+and layouts (`assets/qml`), embedded in the text screen rather than popping up, so it never
+covers the question or the buttons.
 
-It types into whichever text box has the focus (Qt's input method does that). It is made
-when a text screen is first shown, not at start, so the welcome screen comes up at once.
+It types into whichever text box has the focus (Qt's input method does that); it never
+takes the focus itself. Every key that does something says so in the visit's language, the
+Pinyin words are offered as large buttons above the keys (paged with buttons, never
+scrolled), and every key is a touch target with a gap around it at every text size. It is
+made when a text screen is first shown, not at start, so the welcome screen comes up at once.
 """
 
 from __future__ import annotations
+
+import enum
+from collections.abc import Callable
 
 from PySide6.QtCore import Q_ARG, Q_RETURN_ARG, QMetaObject, Qt, QTimer, QUrl
 from PySide6.QtGui import QResizeEvent
@@ -13,17 +20,46 @@ from PySide6.QtQuick import QQuickWindow, QSGRendererInterface
 from PySide6.QtQuickWidgets import QQuickWidget
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from kiosk.i18n import N_
 from kiosk.paths import assets_dir
-from ui.theme import MIN_GAP_PX, MIN_TARGET_PX
+from ui import theme
+from ui.theme import MIN_GAP_PX, MIN_TARGET_PX, Theme
 
 #: Qt's name for each visit language's keyboard (Mandarin types Pinyin).
 KEYBOARD_LOCALES = {"zh_CN": "zh_CN", "en": "en_US"}
-#: A candidate bar and four rows of keys.
-ROWS = 5
+
+#: The words on the keys that do something, by the name the layouts use (assets/qml).
+KEY_WORDS = {
+    "backspace": N_("Delete"),
+    "space": N_("Space"),
+    "enter": N_("New line"),
+    "symbols": N_("Numbers"),
+    "pinyin": N_("Pinyin"),
+    "letters": N_("Letters"),
+    "english": N_("English"),
+    "capitals": N_("Capitals"),
+    "small": N_("Small letters"),
+    "previous": N_("Previous words"),
+    "more": N_("More words"),
+}
+
+#: Rows a finger needs at the least: each a touch target tall, with the gap between.
+SMALLEST_ROW_PX = MIN_TARGET_PX + MIN_GAP_PX
+#: Rows on screen: Pinyin's bar of words and three rows of keys, or four rows of keys
+#: (English letters; a receipt number's digits and capitals).
+ROWS = 4
+
+
+class Keys(enum.Enum):
+    """What the keyboard types: the visit's language (Pinyin or English letters, with
+    the candidate bar), or a receipt number (capitals and digits, no words to offer)."""
+
+    TEXT = "text"
+    RECEIPT = "receipt"
 
 
 class OnScreenKeyboard(QQuickWidget):
-    """Keys at least the touch-target size, with the Pinyin candidates above them."""
+    """Keys at least the touch-target size, with the Pinyin words above them."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         # The panel is simple 2D drawing: the software renderer works on every machine,
@@ -36,61 +72,94 @@ class OnScreenKeyboard(QQuickWidget):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setResizeMode(QQuickWidget.ResizeMode.SizeRootObjectToView)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setSource(QUrl.fromLocalFile(str(assets_dir() / "qml" / "keyboard.qml")))
-        self._room = 10_000
+        qml = assets_dir() / "qml"
+        self.engine().addImportPath(str(qml))  # the Kiosk module and the kiosk style
+        self.setSource(QUrl.fromLocalFile(str(qml / "keyboard.qml")))
         if self.status() is not QQuickWidget.Status.Ready:
             problems = "; ".join(error.toString() for error in self.errors())
             raise RuntimeError(f"the on-screen keyboard did not load: {problems}")
+        self._room = 10_000
+        self._keys = Keys.TEXT
+        self._multiline = False
 
-    def natural_height(self) -> float:
-        """The panel's own height at the widget's width."""
-        root = self.rootObject()
-        return float(root.property("panelHeight")) if root is not None else 0.0
+    # -- size ---------------------------------------------------------------------------
 
-    def fit(self, room_px: int) -> None:
-        """Take the height the keys need to be touch-target tall, within `room_px`; never
-        less than the panel's own height (then the keys are as tall as the width allows)."""
+    def smallest_height(self) -> int:
+        """The least height at which every key is still a touch target."""
+        return ROWS * SMALLEST_ROW_PX
+
+    def fit(self, room_px: int, theme: Theme | None = None) -> None:
+        """Take the room the screen leaves, between the smallest height a finger needs
+        and rows as tall as the text size's targets."""
         self._room = room_px
-        natural = self.natural_height()
-        if natural <= 0:
-            return
-        wanted = ROWS * (MIN_TARGET_PX + MIN_GAP_PX // 2)
-        height = round(max(natural, min(wanted, room_px)))
-        root = self.rootObject()
-        if root is not None:
-            root.setProperty("stretch", height / natural)
-        self.setFixedHeight(height)
+        rows = ROWS
+        # Rows as tall as the text size's targets, and a little taller than the least
+        # where the screen has the room: larger keys are easier to hit.
+        target = theme.target_px if theme is not None else MIN_TARGET_PX
+        tallest = max(target, MIN_TARGET_PX + 32) + MIN_GAP_PX
+        row = max(SMALLEST_ROW_PX, min(tallest, room_px // rows))
+        self._look({"rowHeight": row})
+        self.setFixedHeight(row * rows)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
-        """A new width changes the panel's own height: fit again once it has settled."""
+        """A new width changes how the words fit the candidate bar: fit again once the
+        panel has settled."""
         super().resizeEvent(event)
         if event.size().width() != event.oldSize().width():
-            QTimer.singleShot(0, self, lambda: self.fit(self._room))
+            QTimer.singleShot(0, self, lambda: self._look({"panelWidth": self.width()}))
+
+    # -- what it types ------------------------------------------------------------------
 
     def set_language(self, language: str) -> None:
         """Type in the visit's language (Mandarin: Pinyin; English: letters)."""
-        self._call("setLocale", KEYBOARD_LOCALES.get(language, "en_US"))
+        locale = KEYBOARD_LOCALES.get(language, "en_US")
+        self._call("setLocale", "en_US" if self._keys is Keys.RECEIPT else locale)
+
+    def set_keys(self, keys: Keys, multiline: bool = False) -> None:
+        """The keys a box needs: its language's, or a receipt number's; a box of several
+        lines gets a key for a new line."""
+        self._keys = keys
+        self._multiline = multiline
+        self._look({"mode": keys.value, "multiline": multiline})
+
+    @property
+    def keys(self) -> Keys:
+        """What the keyboard types now."""
+        return self._keys
+
+    def apply_words(self, translate: Callable[[str], str]) -> None:
+        """Label the keys in the visit's language."""
+        self._look({"words": {name: translate(text) for name, text in KEY_WORDS.items()}})
+
+    def apply_theme(self, look: Theme) -> None:
+        """Sizes and colours from the kiosk's theme: letters larger than body text, the
+        words on the keys at body size, the gap between keys at least the targets' gap."""
+        self._look(
+            {
+                # The gap a finger needs, no more: the keys keep the room.
+                "gap": MIN_GAP_PX,
+                "letterPx": round(look.body_px * 1.25),
+                "wordPx": look.body_px,
+                "fontFamily": theme.FONT_FAMILIES[0],
+                "tray": theme.HEADER,
+                "key": theme.CARD,
+                "functionKey": theme.HEADER,
+                "ink": theme.INK,
+                "primary": theme.PRIMARY,
+                "lightInk": theme.ON_PRIMARY,
+            }
+        )
 
     def forget_visitor(self) -> None:
         """Forget everything this visitor typed, learned words included."""
         self._call("forgetVisitor")
 
-    def press(self, keys: str) -> None:
-        """Press these keys as a finger would (letters, digits, space)."""
-        self._call("press", keys)
-
-    def candidates(self) -> list[str]:
-        """The words the Pinyin engine offers for what was pressed so far."""
-        found = self._call("candidates", returns=True)
-        return [word for word in str(found or "").split("\n") if word]
-
-    def choose(self, index: int) -> None:
-        """Take one of the offered words."""
-        self._call("choose", index)
-
     def keyboard_locale(self) -> str:
         """The keyboard's language now (Qt's locale name)."""
         return str(self._call("locale", returns=True))
+
+    def _look(self, values: dict[str, object]) -> None:
+        self._call("setLook", values)
 
     def _call(self, name: str, *args: object, returns: bool = False) -> object:
         root = self.rootObject()
