@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt
 from PySide6.QtQuick import QQuickItem
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
@@ -295,6 +295,7 @@ def type_keys(shell: QWidget, letters: str, switch: tuple[str, ...] = ()) -> Non
 
 
 def _type_letter(keyboard: Any, letter: str, switch: tuple[str, ...]) -> None:
+    _typed.install()
     window = window_of(keyboard)
     # The keys draw a moment after the screen: look until they are there.
     wait_for(lambda: bool(keys(keyboard)))
@@ -322,8 +323,40 @@ def _type_letter(keyboard: Any, letter: str, switch: tuple[str, ...]) -> None:
         _let_go(shift)
         if not wait_for(lambda: key_label(found) == letter, 2.0):
             raise AssertionError(f"the key shows {key_label(found)!r}, not {letter!r}")
+    typed = _typed.count
     tap_point(window, item_centre(keyboard, found), keyboard, f"the key {letter!r}")
     _let_go(found)
+    # A person looks at the box before the next key: the letter shows there (composed
+    # Pinyin or typed text), which Qt's input method tells the box.
+    if not wait_for(lambda: _typed.count > typed, 2.0):
+        raise AssertionError(f"the key {letter!r} typed nothing into the box")
+
+
+class _TypedWatch(QObject):
+    """Counts what the keyboard sends to text boxes (Qt's input method events), so that a
+    test waits for a key to show in the box before it taps the next."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+        self.installed = False
+
+    def install(self) -> None:
+        app = QApplication.instance()
+        if not self.installed and app is not None:
+            app.installEventFilter(self)
+            self.installed = True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """Count what reaches widgets (the box) from the keys: input method events
+        (composed and committed text) and key presses (English letters, backspace)."""
+        typing = (QEvent.Type.InputMethod, QEvent.Type.KeyPress)
+        if event.type() in typing and isinstance(watched, QWidget):
+            self.count += 1
+        return False
+
+
+_typed = _TypedWatch()
 
 
 def _let_go(key: QQuickItem) -> None:

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from typing import Any
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QPoint, QPointF, QRect, QSize
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
 from kiosk.settings import LANGUAGES, TEXT_SIZES
+from tests import taps
 from ui.screenshot import DEMO_SCREENS, DEMOS
 from ui.shell import KioskShell
 from ui.theme import BODY_PX, MIN_GAP_PX, MIN_TARGET_PX, contrast_ratio
@@ -135,6 +137,7 @@ def check_screen(shell: KioskShell, width: int, height: int) -> list[str]:
                 problems.append(f"{name}: {control.accessibleName()!r} is not in the header")
 
     targets = _targets(shell)
+    problems += keyboard_problems(shell, [_rect_in_shell(b, shell) for b in targets])
     for button in targets:
         if button.width() < MIN_TARGET_PX or button.height() < MIN_TARGET_PX:
             label = button.accessibleName() or button.text()
@@ -150,6 +153,127 @@ def check_screen(shell: KioskShell, width: int, height: int) -> list[str]:
                 f"{name}: targets {one.accessibleName()!r} and "
                 f"{other.accessibleName()!r} are {max(gap_x, gap_y)}px apart"
             )
+    return problems
+
+
+# -- the on-screen keyboard (Qt Quick: read from its item tree) --------------------------
+
+#: Words that are not Mandarin, seen on Mandarin keyboards before (Qt's own labels).
+NOT_MANDARIN = ("&123", "ABC", "abc", "123")
+
+
+def _item_rect(keyboard: Any, item: Any, shell: KioskShell) -> QRect:
+    """Where a keyboard item is drawn, in the shell's coordinates."""
+    corner = item.mapToScene(QPointF(0, 0))
+    at = keyboard.mapTo(shell, QPoint(round(corner.x()), round(corner.y())))
+    return QRect(at, QSize(round(item.width()), round(item.height())))
+
+
+def _face(key: Any) -> Any:
+    """The card a key draws (its visible target)."""
+    for item in taps._items(key):
+        if item.objectName() == "keyFace":
+            return item
+    return None
+
+
+def _label_item(item: Any) -> Any:
+    texts = [
+        inner
+        for inner in taps._items(item)
+        if inner is not item
+        and inner.metaObject().className().startswith("QQuickText")
+        and inner.isVisible()
+        and inner.property("text")
+    ]
+    return texts[0] if texts else None
+
+
+def _targets_on_keyboard(keyboard: Any) -> list[tuple[str, Any, bool]]:
+    """Every target the keyboard draws: (label, the card drawn, a key that does
+    something), its keys and the bar's words and page buttons."""
+    found = []
+    for key in taps.keys(keyboard):
+        face = _face(key)
+        found.append(
+            (
+                taps.key_label(key),
+                face if face is not None else key,
+                bool(key.property("functionKey")),
+            )
+        )
+    for item in taps._items(keyboard.rootObject()):
+        if item.objectName() in ("candidate", "moreWords", "previousWords") and item.isVisible():
+            card = next(iter(item.childItems()), item)
+            found.append((taps.drawn_text(item), card, item.objectName() != "candidate"))
+    return found
+
+
+def keyboard_problems(shell: KioskShell, others: list[QRect]) -> list[str]:
+    """Every way the keyboard on show falls short: each key and word button on screen,
+    not covered, a touch target with the gap around it, labelled in the visit's language,
+    its label at least body size, inside its card and with contrast."""
+    from ui.widgets.keyboard import OnScreenKeyboard
+
+    shown = [k for k in shell.findChildren(OnScreenKeyboard) if k.isVisible()]
+    if not shown:
+        return []
+    keyboard = shown[0]
+    taps.wait_for(lambda: bool(taps.keys(keyboard)))
+    # The keys as drawn now (Qt Quick renders on its own; read its picture directly).
+    drawn = _as_array(keyboard.grabFramebuffer())
+    offset = _rect_in_shell(keyboard, shell).topLeft()
+    name = f"{shell.current.name} keyboard"
+    problems: list[str] = []
+    window = QRect(0, 0, shell.width(), shell.height())
+    area = _rect_in_shell(keyboard, shell)
+    body = shell.theme.body_px
+    mandarin = shell.visit.presentation.language == "zh_CN"
+    rects = []
+    for label, card, doing in _targets_on_keyboard(keyboard):
+        rect = _item_rect(keyboard, card, shell)
+        rects.append((label, rect))
+        where = f"{name}: key {label!r}"
+        if not label.strip():
+            problems.append(f"{name}: a key at {rect.x()},{rect.y()} has no label")
+        if mandarin and (label in NOT_MANDARIN or (doing and label.isascii())):
+            problems.append(f"{where} is not labelled in Mandarin")
+        if not mandarin and doing and not label.isascii():
+            problems.append(f"{where} is not labelled in English")
+        if rect.width() < MIN_TARGET_PX or rect.height() < MIN_TARGET_PX:
+            problems.append(f"{where} is {rect.width()}x{rect.height()}")
+        if not window.contains(rect) or not area.contains(rect):
+            problems.append(f"{where} lies outside the screen at {rect}")
+            continue
+        under = shell.childAt(rect.center())
+        if under is not keyboard:
+            problems.append(f"{where} is covered by {type(under).__name__}")
+        text = _label_item(card)
+        if text is not None:
+            pixels = int(text.property("font").pixelSize())
+            if pixels < body:
+                problems.append(f"{where} is {pixels}px, under the body size {body}px")
+            if (
+                float(text.property("contentWidth")) > card.width()
+                or float(text.property("contentHeight")) > card.height()
+            ):
+                problems.append(f"{where} does not fit its key")
+        inside = rect.translated(-offset)
+        crop = drawn[inside.top() : inside.bottom() + 1, inside.left() : inside.right() + 1]
+        if painted_contrast(crop) < MIN_CONTRAST:
+            problems.append(f"{where} has contrast {painted_contrast(crop):.1f}:1")
+    others_named = [("a button", r) for r in others]
+    for (one, a), (other, b) in itertools.combinations(rects + others_named, 2):
+        if one == "a button" and other == "a button":
+            continue
+        gap = max(
+            b.left() - a.right() - 1,
+            a.left() - b.right() - 1,
+            b.top() - a.bottom() - 1,
+            a.top() - b.bottom() - 1,
+        )
+        if gap < MIN_GAP_PX:
+            problems.append(f"{name}: {one!r} and {other!r} are {gap}px apart")
     return problems
 
 

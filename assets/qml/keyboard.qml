@@ -49,7 +49,7 @@ Item {
 
         function cellWidth(word) {
             measure.text = word
-            return Math.max(Look.rowHeight, measure.advanceWidth + Look.gap * 3)
+            return Math.ceil(Math.max(Look.rowHeight, measure.advanceWidth + Look.gap * 3))
         }
 
         // Lay out the page that starts at `first`: as many words as fit beside the page
@@ -57,7 +57,10 @@ Item {
         function arrange() {
             var words = []
             var count = model ? model.count : 0
-            var room = width - (first > 0 ? pageButtonWidth() : 0)
+            // Each word's place is set here, not by a Row's later layout: what is drawn is
+            // where a finger lands at once.
+            var start = first > 0 ? pageButtonWidth() : 0
+            var room = width - start
             var used = 0
             var index = first
             while (index < count) {
@@ -67,7 +70,7 @@ Item {
                 var reserve = left > 0 ? pageButtonWidth() : 0
                 if (used + w + reserve > room && words.length > 0)
                     break
-                words.push({ "index": index, "word": word, "width": w })
+                words.push({ "index": index, "word": word, "width": w, "x": start + used })
                 used += w
                 index += 1
             }
@@ -90,8 +93,8 @@ Item {
             font.bold: true
         }
         // The page buttons: as wide as their words, and wider than a letter's cell.
-        readonly property real pageWidth: Math.max(Look.rowHeight * 1.5,
-            Math.max(moreMetrics.advanceWidth, previousMetrics.advanceWidth) + Look.gap * 3)
+        readonly property real pageWidth: Math.ceil(Math.max(Look.rowHeight * 1.5,
+            Math.max(moreMetrics.advanceWidth, previousMetrics.advanceWidth) + Look.gap * 3))
 
         function pageButtonWidth() {
             return pageWidth
@@ -136,7 +139,7 @@ Item {
             function onWordsChanged() { bar.arrange() }
         }
 
-        Row {
+        Item {
             anchors.fill: parent
 
             PageButton {
@@ -154,6 +157,7 @@ Item {
                     objectName: "candidate"
                     required property var modelData
                     property string word: modelData.word
+                    x: modelData.x
                     width: modelData.width
                     height: bar.height
 
@@ -271,6 +275,7 @@ Item {
     // visitor must not see this one's name among the suggestions.
     function forgetVisitor() {
         InputContext.clear()
+        Look.capitals = false
         VirtualKeyboardSettings.userDataReset()
         bar.restart()
     }

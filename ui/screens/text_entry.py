@@ -134,11 +134,20 @@ class TextEntryScreen(Screen):
         self._rejected = self.typed() if self.errors.get("text") else None
         self._ensure_keyboard()
         self.retranslate()
+        self._give_keys()
+
+    def _give_keys(self) -> None:
+        """The box takes the focus first, then the keyboard its keys and language: Qt's
+        keyboard sets up its capitals key only for a box that has the focus."""
+        if not self.isVisible():
+            return
         self.field.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._set_keys()
+        if self.keyboard is not None:
+            self.keyboard.set_language(self.shell.visit.presentation.language)
 
     def _ensure_keyboard(self) -> None:
         if self.keyboard is not None:
-            self._set_keys()
             return
         from ui.widgets.keyboard import OnScreenKeyboard  # Qt Quick loads on first use
 
@@ -158,14 +167,20 @@ class TextEntryScreen(Screen):
             return
         receipt = self.fields.get("keys") == Keys.RECEIPT.value
         self.keyboard.set_keys(Keys.RECEIPT if receipt else Keys.TEXT, self.multiline)
-        hints = Qt.InputMethodHint.ImhNone
+        # Everything typed here is the visitor's own (a name, a street, what happened):
+        # the Pinyin engine must not learn it into its dictionary for the next visitor.
+        # Capitals only where the visitor asks for them (the capitals key), never guessed.
+        hints = Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoAutoUppercase
         if receipt:
-            hints = (
+            hints |= (
                 Qt.InputMethodHint.ImhLatinOnly
                 | Qt.InputMethodHint.ImhNoPredictiveText
                 | Qt.InputMethodHint.ImhPreferUppercase
             )
         self.line.setInputMethodHints(hints)
+        self.box.setInputMethodHints(
+            Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoAutoUppercase
+        )
 
     # -- room -------------------------------------------------------------------------
 
@@ -222,9 +237,7 @@ class TextEntryScreen(Screen):
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         """The keys type into this screen's box, in the visit's language."""
         super().showEvent(event)
-        if self.keyboard is not None:
-            self.keyboard.set_language(self.shell.visit.presentation.language)
-        self.field.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._give_keys()
 
     # -- typing -------------------------------------------------------------------------
 

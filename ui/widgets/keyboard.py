@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
+from pathlib import Path
 
-from PySide6.QtCore import Q_ARG, Q_RETURN_ARG, QMetaObject, Qt, QTimer, QUrl
+from PySide6.QtCore import Q_ARG, Q_RETURN_ARG, QMetaObject, QStandardPaths, Qt, QTimer, QUrl
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtQuick import QQuickWindow, QSGRendererInterface
 from PySide6.QtQuickWidgets import QQuickWidget
@@ -58,6 +59,20 @@ class Keys(enum.Enum):
     RECEIPT = "receipt"
 
 
+def learned_words_file() -> Path:
+    """Where Qt's Pinyin engine keeps the words it learned (its user dictionary)."""
+    config = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.ConfigLocation)
+    return Path(config) / "qtvirtualkeyboard" / "pinyin" / "usr_dict.dat"
+
+
+def forget_learned_words() -> None:
+    """Remove the Pinyin engine's learned words, before the engine opens them. The text
+    boxes never let it learn (their input is marked sensitive, which turns learning off),
+    but words learned before that, or by another program of this user, must not be
+    offered to a visitor."""
+    learned_words_file().unlink(missing_ok=True)
+
+
 class OnScreenKeyboard(QQuickWidget):
     """Keys at least the touch-target size, with the Pinyin words above them."""
 
@@ -72,6 +87,7 @@ class OnScreenKeyboard(QQuickWidget):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setResizeMode(QQuickWidget.ResizeMode.SizeRootObjectToView)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        forget_learned_words()
         qml = assets_dir() / "qml"
         self.engine().addImportPath(str(qml))  # the Kiosk module and the kiosk style
         self.setSource(QUrl.fromLocalFile(str(qml / "keyboard.qml")))

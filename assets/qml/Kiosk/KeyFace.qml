@@ -39,7 +39,7 @@ Rectangle {
         font.bold: face.doing
         horizontalAlignment: Text.AlignHCenter
         verticalAlignment: Text.AlignVCenter
-        wrapMode: Text.WordWrap
-        lineHeight: 1.3
+        // One line: the layouts give every word the width it needs.
+        wrapMode: Text.NoWrap
     }
 }

@@ -16,6 +16,8 @@ QtObject {
     property string mode: "text"
     // A box of several lines: the keyboard offers a key for a new line.
     property bool multiline: false
+    // English letters are typed as capitals (the capitals key).
+    property bool capitals: false
     // Pinyin is typed: the bar of words takes the top row, and the keys the other three.
     property bool wordsBar: true
     // Rows of the whole keyboard, the bar included.

@@ -1,5 +1,7 @@
-// English letters in four rows (no bar of words above them). For a receipt number
-// (Look.mode "receipt") capitals under a row of digits and the dash, and nothing else.
+// English letters in four rows (no bar of words above them), small or capitals by the
+// kiosk's own capitals key (which stays on until touched again, as a person expects).
+// For a receipt number (Look.mode "receipt") capitals under a row of digits and the
+// dash, and nothing else.
 import QtQuick
 import QtQuick.Layouts
 import QtQuick.VirtualKeyboard
@@ -8,6 +10,7 @@ import Kiosk
 
 KeyboardLayout {
     readonly property bool receipt: Look.mode === "receipt"
+    readonly property bool capitals: receipt || Look.capitals
     keyWeight: 100
 
     KeyboardRow {
@@ -25,44 +28,50 @@ KeyboardLayout {
         Key { key: Qt.Key_Minus; text: "-" }
     }
     KeyboardRow {
-        Key { key: Qt.Key_Q; text: "q" }
-        Key { key: Qt.Key_W; text: "w" }
-        Key { key: Qt.Key_E; text: "e" }
-        Key { key: Qt.Key_R; text: "r" }
-        Key { key: Qt.Key_T; text: "t" }
-        Key { key: Qt.Key_Y; text: "y" }
-        Key { key: Qt.Key_U; text: "u" }
-        Key { key: Qt.Key_I; text: "i" }
-        Key { key: Qt.Key_O; text: "o" }
-        Key { key: Qt.Key_P; text: "p" }
+        Key { key: Qt.Key_Q; text: capitals ? "Q" : "q" }
+        Key { key: Qt.Key_W; text: capitals ? "W" : "w" }
+        Key { key: Qt.Key_E; text: capitals ? "E" : "e" }
+        Key { key: Qt.Key_R; text: capitals ? "R" : "r" }
+        Key { key: Qt.Key_T; text: capitals ? "T" : "t" }
+        Key { key: Qt.Key_Y; text: capitals ? "Y" : "y" }
+        Key { key: Qt.Key_U; text: capitals ? "U" : "u" }
+        Key { key: Qt.Key_I; text: capitals ? "I" : "i" }
+        Key { key: Qt.Key_O; text: capitals ? "O" : "o" }
+        Key { key: Qt.Key_P; text: capitals ? "P" : "p" }
         BackspaceKey { weight: 150; displayText: Look.words.backspace }
     }
     KeyboardRow {
-        Key { key: Qt.Key_A; text: "a" }
-        Key { key: Qt.Key_S; text: "s" }
-        Key { key: Qt.Key_D; text: "d" }
-        Key { key: Qt.Key_F; text: "f" }
-        Key { key: Qt.Key_G; text: "g" }
-        Key { key: Qt.Key_H; text: "h" }
-        Key { key: Qt.Key_J; text: "j" }
-        Key { key: Qt.Key_K; text: "k" }
-        Key { key: Qt.Key_L; text: "l" }
+        Key { key: Qt.Key_A; text: capitals ? "A" : "a" }
+        Key { key: Qt.Key_S; text: capitals ? "S" : "s" }
+        Key { key: Qt.Key_D; text: capitals ? "D" : "d" }
+        Key { key: Qt.Key_F; text: capitals ? "F" : "f" }
+        Key { key: Qt.Key_G; text: capitals ? "G" : "g" }
+        Key { key: Qt.Key_H; text: capitals ? "H" : "h" }
+        Key { key: Qt.Key_J; text: capitals ? "J" : "j" }
+        Key { key: Qt.Key_K; text: capitals ? "K" : "k" }
+        Key { key: Qt.Key_L; text: capitals ? "L" : "l" }
         SymbolModeKey { weight: 250; visible: !receipt; displayText: Look.words.symbols }
         FillerKey { weight: 250; visible: receipt }
     }
     KeyboardRow {
-        ShiftKey {
+        // Capitals stay on until touched again; the key says what a touch gives.
+        BaseKey {
             weight: 200
             visible: !receipt
-            displayText: InputContext.capsLockActive || InputContext.shiftActive ? Look.words.small : Look.words.capitals
+            key: Qt.Key_Shift
+            noKeyEvent: true
+            functionKey: true
+            keyPanelDelegate: keyboard.style ? keyboard.style.keyPanel : undefined
+            displayText: Look.capitals ? Look.words.small : Look.words.capitals
+            onClicked: Look.capitals = !Look.capitals
         }
-        Key { key: Qt.Key_Z; text: "z" }
-        Key { key: Qt.Key_X; text: "x" }
-        Key { key: Qt.Key_C; text: "c" }
-        Key { key: Qt.Key_V; text: "v" }
-        Key { key: Qt.Key_B; text: "b" }
-        Key { key: Qt.Key_N; text: "n" }
-        Key { key: Qt.Key_M; text: "m" }
+        Key { key: Qt.Key_Z; text: capitals ? "Z" : "z" }
+        Key { key: Qt.Key_X; text: capitals ? "X" : "x" }
+        Key { key: Qt.Key_C; text: capitals ? "C" : "c" }
+        Key { key: Qt.Key_V; text: capitals ? "V" : "v" }
+        Key { key: Qt.Key_B; text: capitals ? "B" : "b" }
+        Key { key: Qt.Key_N; text: capitals ? "N" : "n" }
+        Key { key: Qt.Key_M; text: capitals ? "M" : "m" }
         Key { key: Qt.Key_Comma; text: ","; visible: !receipt }
         Key { key: Qt.Key_Period; text: "."; visible: !receipt }
         FillerKey { weight: 450; visible: receipt }
