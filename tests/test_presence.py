@@ -18,7 +18,6 @@ import requests
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
-from hub.mediation import expected_wait_s, mask_phone
 from tests.calls import add_mediator, enrolled_kiosk, file_case, login_cookie
 from tests.hubs import HubProcess
 from tests.test_signaling import receive, two_hubs, ws_url  # noqa: F401 - a fixture
@@ -27,6 +26,8 @@ MINUTE = 60
 
 
 def test_the_wait_counts_only_the_mediators_online() -> None:
+    from hub.mediation import expected_wait_s, mask_phone
+
     average = 10 * MINUTE
     assert expected_wait_s(1, online=0, free=0, average_s=average) is None
     assert expected_wait_s(3, online=0, free=0, average_s=average) is None
