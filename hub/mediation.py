@@ -3,6 +3,10 @@
 The queue lives in the database (table `mediations`), never in one process's memory, so
 every hub process behind a load balancer sees the same queue. Changes are announced on the
 signaling broker (`hub.signaling`), which each process relays to its own WebSockets.
+
+The expected wait counts only the mediators whose console is open now (`hub.presence`);
+with none there is no estimate. A consumer who would rather not wait asks to be called
+back: the request is kept with the case (table `callback_requests`) and the console lists it.
 """
 
 from __future__ import annotations
@@ -24,12 +28,14 @@ from starlette.concurrency import run_in_threadpool
 from hub import fleet
 from hub.accounts import StaffMember, current_staff
 from hub.cases import look_up_case, set_status
+from hub.presence import online_mediators
 from hub.problems import ProblemError, documented
 from hub.signaling import QUEUE_CHANNEL, Broker
 from hub.store import Attachment, Base, Complaint, Device, UtcDateTime, utcnow
 from kiosk.wire import (
     API_PREFIX,
     MEDIATION_ID_PATTERN,
+    CallbackPromise,
     CaseStatus,
     IceServer,
     MediationOutcome,
@@ -70,6 +76,20 @@ class Mediation(Base):
     invite_expires_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True)
     invite_used: Mapped[int] = mapped_column(Integer, default=0)
     rating: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class CallbackRequest(Base):
+    """A consumer asked, from the waiting room, to be telephoned about the case."""
+
+    __tablename__ = "callback_requests"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_number: Mapped[str] = mapped_column(String(20), index=True)
+    mediation_id: Mapped[str] = mapped_column(ForeignKey("mediations.id"))
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"))
+    requested_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    #: Set once a mediator has called back (who, when); until then it is open.
+    done_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    done_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
 class Rating(BaseModel):
@@ -125,24 +145,112 @@ def average_call_s(session: Session) -> float:
     return sum(spans) / len(spans) if spans else DEFAULT_MEDIATION_S
 
 
+def expected_wait_s(position: int, online: int, free: int, average_s: float) -> int | None:
+    """Seconds until a mediator takes this place, from the mediators online only; None
+    with nobody online. Places up to the number of free mediators are taken at once; the
+    rest wait for calls to end, shared among everyone online."""
+    if online <= 0:
+        return None
+    if position <= free:
+        return 0
+    return round((position - free) * average_s / online)
+
+
+def _open_callback(session: Session, case_number: str) -> CallbackRequest | None:
+    return session.scalar(
+        select(CallbackRequest)
+        .where(CallbackRequest.case_number == case_number, CallbackRequest.done_at.is_(None))
+        .order_by(CallbackRequest.id.desc())
+        .limit(1)
+    )
+
+
+def mask_phone(phone: str) -> str:
+    """The number with its middle hidden, as a consumer is shown it: 139****5678."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+
+
+def _complaint_phone(session: Session, case_number: str) -> str:
+    complaint = session.scalar(select(Complaint).where(Complaint.case_number == case_number))
+    if complaint is None:
+        return ""
+    return str((complaint.body.get("complainant") or {}).get("mobile", ""))
+
+
+def _promise(session: Session, request: CallbackRequest) -> CallbackPromise:
+    return CallbackPromise(
+        case_number=request.case_number,
+        phone_masked=mask_phone(_complaint_phone(session, request.case_number)),
+        requested_at=request.requested_at,
+    )
+
+
 def ticket(session: Session, mediation: Mediation) -> MediationTicket:
     """The kiosk's view of its mediation."""
     position = position_of(session, mediation)
-    busy = session.scalar(
-        select(func.count(func.distinct(Mediation.taken_by))).where(
-            Mediation.state == MediationState.IN_CALL
+    online = online_mediators(session)
+    busy = set(
+        session.scalars(
+            select(Mediation.taken_by).where(Mediation.state == MediationState.IN_CALL).distinct()
         )
     )
-    mediators = max(1, int(busy or 0))
+    free = online - busy
+    wanted = _open_callback(session, mediation.case_number)
     return MediationTicket(
         mediation_id=mediation.id,
         case_number=mediation.case_number,
         state=MediationState(mediation.state),
         position=position,
-        expected_wait_s=round(position * average_call_s(session) / mediators),
+        expected_wait_s=expected_wait_s(
+            position, len(online), len(free), average_call_s(session) if online else 0
+        ),
+        mediators_online=len(online),
+        mediators_free=len(free),
         ice_servers=ice_servers(),
         outcome=MediationOutcome.model_validate(mediation.outcome) if mediation.outcome else None,
+        callback=_promise(session, wanted) if wanted is not None else None,
     )
+
+
+def ask_callback(session: Session, mediation: Mediation) -> CallbackPromise:
+    """Keep the consumer's wish to be called back (once per case until it is done)."""
+    if not _complaint_phone(session, mediation.case_number):
+        raise ProblemError(
+            422, "no-phone", "No number to call", "The case has no mobile number to call."
+        )
+    wanted = _open_callback(session, mediation.case_number)
+    if wanted is None:
+        wanted = CallbackRequest(
+            case_number=mediation.case_number,
+            mediation_id=mediation.id,
+            device_id=mediation.device_id,
+            requested_at=utcnow(),
+        )
+        session.add(wanted)
+        session.flush()
+    return _promise(session, wanted)
+
+
+def open_callbacks(session: Session) -> list[dict[str, Any]]:
+    """The callbacks not yet made, oldest first, as the console lists them."""
+    rows = session.scalars(
+        select(CallbackRequest)
+        .where(CallbackRequest.done_at.is_(None))
+        .order_by(CallbackRequest.requested_at)
+    ).all()
+    return [
+        {
+            "id": row.id,
+            "case_number": row.case_number,
+            "phone": _complaint_phone(session, row.case_number),
+            "device_id": row.device_id,
+            "requested_at": row.requested_at.isoformat(),
+        }
+        for row in rows
+    ]
 
 
 def join(session: Session, device: Device, number: str) -> Mediation:
@@ -262,6 +370,19 @@ def kiosk_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter:
         await broker.publish(mediation_id, {"type": "left-queue"})
         return left
 
+    @router.post("/{mediation_id}/callback", status_code=201, responses=auth)
+    async def callback(mediation_id: MediationId, device: Kiosk) -> CallbackPromise:
+        """The consumer would rather be telephoned about the case: the hub keeps it with the
+        case, the console lists it; the answer is the number, masked, that will be called."""
+
+        def work() -> CallbackPromise:
+            with sessions.begin() as db:
+                return ask_callback(db, own_mediation(db, device, mediation_id))
+
+        promised = await run_in_threadpool(work)
+        await broker.publish(QUEUE_CHANNEL, {"type": "queue-changed"})
+        return promised
+
     @router.put("/{mediation_id}/rating", responses=auth)
     def rate(mediation_id: MediationId, rating: Rating, device: Kiosk) -> MediationTicket:
         """The consumer's satisfaction with the mediation, one tap."""
@@ -353,6 +474,25 @@ def console_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter
         )
         await broker.publish(QUEUE_CHANNEL, {"type": "queue-changed"})
         return {"state": MediationState.ENDED.value}
+
+    @router.get("/callbacks")
+    def callbacks(_member: Staff) -> list[dict[str, Any]]:
+        with sessions.begin() as db:
+            return open_callbacks(db)
+
+    @router.post("/callbacks/{callback_id}/done")
+    async def callback_done(callback_id: int, member: Staff) -> dict[str, Any]:
+        def work() -> None:
+            with sessions.begin() as db:
+                found = db.get(CallbackRequest, callback_id)
+                if found is None:
+                    raise ProblemError(404, "callback-unknown", "No such callback", "Not found.")
+                if found.done_at is None:
+                    found.done_by, found.done_at = member.username, utcnow()
+
+        await run_in_threadpool(work)
+        await broker.publish(QUEUE_CHANNEL, {"type": "queue-changed"})
+        return {"done": True}
 
     @router.get("/files/{uuid}/{sha256}")
     def file(uuid: str, sha256: str, _member: Staff) -> Response:

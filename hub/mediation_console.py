@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hub.accounts import login_router
 from hub.mediation import console_router, kiosk_router
+from hub.presence import presence_router
 from hub.signaling import broker_for
 from hub.signaling_room import signaling_router
 
@@ -56,4 +57,5 @@ def install_mediation(app: FastAPI, engine: Engine, sessions: sessionmaker[Sessi
     app.include_router(signaling_router(sessions, broker))
     app.include_router(login_router(sessions))
     app.include_router(console_router(sessions, broker))
+    app.include_router(presence_router(sessions, broker))
     app.include_router(pages_router())

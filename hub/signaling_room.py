@@ -40,6 +40,9 @@ CLOSE_REFUSED = 4403
 PEER_BEAT_S = 5.0
 #: ...and one not seen for this long is gone: its hub process died without removing it.
 PEER_GONE = dt.timedelta(seconds=20)
+#: A waiting kiosk's ticket is looked at again this often, news or not (a mediator's
+#: console that vanished with its hub process times out; see `hub.presence`).
+QUEUE_RECHECK_S = 10.0
 
 
 def signaling_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter:  # noqa: PLR0915 - one route each
@@ -200,12 +203,16 @@ async def _pump(
 
     async def queue_moves() -> None:
         assert queue_news is not None
+        told: dict[str, Any] | None = None
         while True:
-            await queue_news.get()
+            # A mediator whose hub process died leaves no word: look again now and then.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(queue_news.get(), QUEUE_RECHECK_S)
             while not queue_news.empty():  # many moves at once: one update
                 queue_news.get_nowait()
             now = await run_in_threadpool(room_ticket, room)
-            if now is not None:
+            if now is not None and now != told:
+                told = now
                 await socket.send_json({"type": "queue", "ticket": now})
 
     tasks = [asyncio.create_task(from_party()), asyncio.create_task(to_party())]

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from kiosk.hub_client import HubClient, HubError, HubRefused
-from kiosk.wire import MediationOutcome, MediationTicket
+from kiosk.wire import CallbackPromise, MediationOutcome, MediationTicket
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +102,9 @@ class CallListener(Protocol):
     def party_muted(self, role: str, muted: bool) -> None:
         """A party turned its microphone off (or on again)."""
 
+    def callback_promised(self, promise: CallbackPromise | None) -> None:
+        """The hub keeps the consumer's wish to be called back (None: it could not be asked)."""
+
 
 @dataclass
 class Party:
@@ -163,6 +166,10 @@ class MediationCall:
         """The consumer leaves the queue or the call (returns at once)."""
         self._leaving.set()
         self._soon(self._leave())
+
+    def ask_to_be_called(self) -> None:
+        """The consumer would rather be telephoned about the case (returns at once)."""
+        self._soon(self._ask_callback())
 
     def say_cannot_hear(self) -> None:
         """Tell the mediator the consumer cannot hear."""
@@ -464,6 +471,18 @@ class MediationCall:
             return
         with contextlib.suppress(Exception):
             await socket.send(json.dumps(message))
+
+    async def _ask_callback(self) -> None:
+        if self.ticket is None:
+            self.listener.callback_promised(None)
+            return
+        try:
+            promise = await asyncio.to_thread(self.hub.ask_callback, self.ticket.mediation_id)
+        except HubError as error:
+            log.warning("call: cannot ask for a callback: %s", error)
+            self.listener.callback_promised(None)
+            return
+        self.listener.callback_promised(promise)
 
     async def _leave(self) -> None:
         await self._send({"type": "leave"})

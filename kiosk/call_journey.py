@@ -3,17 +3,20 @@ queue, the call and the outcome. The words the consumer sees and hears about the
 
 from __future__ import annotations
 
+import datetime as dt
+import enum
 import os
 import re
 from collections.abc import Mapping
 from datetime import datetime
 
 from devices.receipt import OUTCOME_TITLE, OutcomeSlip
+from kiosk.complaint_journey import mediation_open
 from kiosk.i18n import N_, Translator
 from kiosk.journeys import Answer, Journey, ShowScreen, StepHandler, StepResult
 from kiosk.receipts import status_url
 from kiosk.visit import Visit
-from kiosk.wire import CASE_PATTERN, MediationOutcome, OutcomeResult
+from kiosk.wire import CASE_PATTERN, MediationOutcome, MediationTicket, OutcomeResult, RoomSettings
 
 CASE_DIGITS = 10  # 2026-000123: the year, then six digits
 
@@ -58,19 +61,128 @@ def shown_digits(digits: str) -> str:
     return digits if len(digits) <= 4 else f"{digits[:4]}-{digits[4:]}"
 
 
+def place_words(t: Translator, position: int) -> str:
+    """ "You are next." or "You are number 2." """
+    if position <= 1:
+        return t.gettext(N_("You are next."))
+    return t.gettext(N_("You are number {position}.")).format(position=position)
+
+
+def wait_minutes(wait_s: int) -> int:
+    """The wait as it is said: whole minutes, and past ten minutes in fives."""
+    minutes = max(1, round(wait_s / 60))
+    return minutes if minutes <= 10 else 5 * round(minutes / 5)
+
+
+def wait_words(t: Translator, wait_s: int) -> str:
+    """ "The mediator will be with you in about 5 minutes." (from the mediators online)"""
+    if wait_s <= 0:
+        return t.gettext(N_("A mediator is free and will be with you soon."))
+    minutes = wait_minutes(wait_s)
+    if minutes == 1:
+        return t.gettext(N_("The mediator will be with you in about a minute."))
+    then = t.gettext(N_("The mediator will be with you in about {minutes} minutes."))
+    return then.format(minutes=minutes)
+
+
+def joined(t: Translator, *sentences: str) -> str:
+    """Sentences one after the other (Mandarin runs them together, English with a space)."""
+    space = " " if t.language == "en" else ""
+    return space.join(sentence for sentence in sentences if sentence)
+
+
 def waiting_words(t: Translator, position: int, wait_s: int) -> str:
     """ "You are number 2. The mediator will be with you in about 5 minutes." """
-    minutes = max(1, round(wait_s / 60))
-    if position <= 1:
-        first = t.gettext(N_("You are next."))
-    else:
-        first = t.gettext(N_("You are number {position}.")).format(position=position)
-    if minutes == 1:
-        then = t.gettext(N_("The mediator will be with you in about a minute."))
-    else:
-        then = t.gettext(N_("The mediator will be with you in about {minutes} minutes."))
-    space = " " if t.language == "en" else ""  # Mandarin runs sentences together
-    return space.join((first, then.format(minutes=minutes)))
+    return joined(t, place_words(t, position), wait_words(t, wait_s))
+
+
+class Availability(enum.Enum):
+    """Whether a mediator can take the consumer's call, as the waiting room says it."""
+
+    READY = "ready"  # mediators are online: the wait is estimated from them
+    NONE_ONLINE = "none_online"  # within the room's hours (or none set), nobody online
+    OUTSIDE_HOURS = "outside_hours"  # nobody online, and outside the room's hours
+
+
+def availability(
+    ticket: MediationTicket, room: RoomSettings | None, now: dt.datetime
+) -> Availability:
+    """Ready when the hub counts a mediator online; otherwise why not (the room's hours)."""
+    if ticket.mediators_online > 0 and ticket.expected_wait_s is not None:
+        return Availability.READY
+    if mediation_open(room, now):
+        return Availability.NONE_ONLINE
+    return Availability.OUTSIDE_HOURS
+
+
+def next_opening(room: RoomSettings | None, now: dt.datetime) -> dt.datetime | None:
+    """When the room's mediation hours next begin after `now` (in now's zone); None when
+    the room sets no hours (mediators take calls around the clock)."""
+    if room is None or not room.mediation_hours:
+        return None
+    found: list[dt.datetime] = []
+    for ahead in range(8):
+        day = now.date() + dt.timedelta(days=ahead)
+        for hours in room.mediation_hours:
+            if hours.weekday == day.isoweekday():
+                opens = dt.datetime.combine(day, hours.opens, tzinfo=now.tzinfo)
+                if opens > now:
+                    found.append(opens)
+        if found:
+            return min(found)
+    return None
+
+
+_DAYS = {
+    0: N_("today"),
+    1: N_("tomorrow"),
+    2: N_("the day after tomorrow"),
+}
+_WEEKDAYS = (
+    N_("on Monday"),
+    N_("on Tuesday"),
+    N_("on Wednesday"),
+    N_("on Thursday"),
+    N_("on Friday"),
+    N_("on Saturday"),
+    N_("on Sunday"),
+)
+
+
+def _part_of_day(hour: int) -> str:
+    # Mandarin says the part of the day with a 12-hour clock (明天上午9点); English uses
+    # the 24-hour clock and leaves the part out.
+    if hour < 6:
+        return N_("early morning")
+    if hour < 12:
+        return N_("morning")
+    if hour < 13:
+        return N_("noon")
+    if hour < 18:
+        return N_("afternoon")
+    return N_("evening")
+
+
+def opening_words(t: Translator, when: dt.datetime, now: dt.datetime) -> str:
+    """A time soon, in words: "明天上午9点", "tomorrow at 9:00", "on Monday at 14:30"."""
+    days = (when.date() - now.date()).days
+    day = t.gettext(_DAYS[days] if days in _DAYS else _WEEKDAYS[when.weekday()])
+    values = {
+        "day": day,
+        "part": t.gettext(_part_of_day(when.hour)),
+        "hour": when.hour,
+        "hour12": when.hour % 12 or 12,
+        "minute": f"{when.minute:02d}",
+    }
+    if when.minute == 0:
+        return t.gettext(N_("{day} at {hour}:00")).format(**values)
+    return t.gettext(N_("{day} at {hour}:{minute}")).format(**values)
+
+
+def sentence(t: Translator, words: str) -> str:
+    """A heading said as a sentence: with its full stop, in the language's own."""
+    stop = "." if t.language == "en" else "。"
+    return words if not words or words.endswith((".", "。", "?", "？")) else words + stop
 
 
 def outcome_lines(t: Translator, outcome: MediationOutcome) -> list[tuple[str, str]]:

@@ -20,6 +20,7 @@ from kiosk.wire import (
     AttachmentStored,
     AuditBatch,
     AuditReceived,
+    CallbackPromise,
     CaseLookup,
     ComplaintBody,
     ComplaintFiled,
@@ -160,6 +161,11 @@ class HubClient:
     def leave_mediation(self, mediation_id: str) -> None:
         """Leave the mediation queue (or the call)."""
         self._call("DELETE", f"/mediations/{mediation_id}")
+
+    def ask_callback(self, mediation_id: str) -> CallbackPromise:
+        """Ask to be telephoned about the case instead of waiting; the number, masked."""
+        answer = self._call("POST", f"/mediations/{mediation_id}/callback")
+        return _parse(CallbackPromise, answer)
 
     def rate_mediation(self, mediation_id: str, score: int) -> None:
         """The consumer's satisfaction with the mediation (1..3)."""

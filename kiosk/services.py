@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import timedelta
 from typing import TYPE_CHECKING, Protocol
 
 from kiosk.i18n import N_
@@ -54,8 +54,33 @@ class Service:
     journey: Callable[[Visit, Desk], Journey]
 
 
+#: A press of "call for help" alerts the staff again once this long has passed since the
+#: last alert; a press sooner says when help was called and that the staff know.
+HELP_AGAIN_AFTER = timedelta(minutes=1)
+
+HELP_ASKED = N_("We have asked for help. Please stay here; a member of staff will come to you.")
+HELP_KNOWN = N_(
+    "The staff already know that you need help, and someone is coming. Please stay here."
+)
+
+
+def press_for_help(visit: Visit) -> bool:
+    """The consumer pressed "call for help": True when the staff are to be alerted (again),
+    False within a minute of the last alert."""
+    now = visit.clock()
+    visit.help_pressed_at = now
+    last = visit.help_requested_at
+    if last is not None and timedelta(0) <= now - last < HELP_AGAIN_AFTER:
+        return False
+    visit.help_requested_at = now
+    visit.help_calls += 1
+    # The visit id only: a help call must not put personal data in the log.
+    log.warning("visit %s asks for help (%d)", visit.id[:8], visit.help_calls)
+    return True
+
+
 class AskForHelp(Journey):
-    """The consumer asks for a person to help."""
+    """The consumer asks for a person to help; each showing of its step is a press."""
 
     name = "ask_for_help"
     first_step = "help_coming"
@@ -65,17 +90,16 @@ class AskForHelp(Journey):
         return {"help_coming": self._help_coming}
 
     def _help_coming(self, answer: Answer | None) -> StepResult:
-        if self.visit.help_requested_at is None:
-            self.visit.help_requested_at = datetime.now()
-            # The visit id only: a help call must not put personal data in the log.
-            log.warning("visit %s asks for help", self.visit.id[:8])
+        alerted = press_for_help(self.visit)
         return ShowScreen(
             step="help_coming",
             screen="help_coming",
-            prompt=N_(
-                "We have asked for help. Please stay here; a member of staff will come to you."
-            ),
-            fields={"asked_at": self.visit.help_requested_at},
+            prompt=HELP_ASKED if alerted else HELP_KNOWN,
+            fields={
+                "asked_at": self.visit.help_requested_at,
+                "again": not alerted,
+                "calls": self.visit.help_calls,
+            },
         )
 
 

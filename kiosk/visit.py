@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import shutil
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -35,7 +36,13 @@ class Visit:
         self.id = uuid.uuid4().hex
         self.presentation = presentation
         self.answers: dict[str, dict[str, Any]] = {}
+        #: The local time, for when things happen in the visit (a test may set another).
+        self.clock: Callable[[], datetime] = datetime.now
+        #: When the staff were last alerted that this consumer needs help, and how often.
         self.help_requested_at: datetime | None = None
+        self.help_calls = 0
+        #: When "call for help" was last pressed (an alert, or a press within the minute).
+        self.help_pressed_at: datetime | None = None
         self._visits_dir = visits_dir
         self._folder: Path | None = None
         self.begun = False
@@ -62,7 +69,8 @@ class Visit:
         if self._folder is not None:
             shutil.rmtree(self._folder, ignore_errors=True)
         self.answers.clear()
-        self.help_requested_at = None
+        self.help_requested_at = self.help_pressed_at = None
+        self.help_calls = 0
         self.wiped = True
         if self.begun:
             log.info("visit %s wiped", self.id[:8])

@@ -429,13 +429,31 @@ class MediationOutcome(Strict):
     new_time: dt.datetime | None = None
 
 
+class CallbackPromise(Strict):
+    """The hub keeps the consumer's wish to be called back about the case: the number it
+    will call, masked (139****5678), and when it was asked."""
+
+    case_number: str
+    phone_masked: ShortText
+    requested_at: dt.datetime
+
+
 class MediationTicket(Strict):
-    """The kiosk's place in the queue: its position, the expected wait and the call's setup."""
+    """The kiosk's place in the queue: its position, the expected wait and the call's setup.
+
+    The wait is estimated only from mediators whose console is open now: with none online
+    it is None, and the kiosk says that no mediator is there instead of a number.
+    """
 
     mediation_id: Annotated[str, StringConstraints(pattern=MEDIATION_ID_PATTERN)]
     case_number: str
     state: MediationState
     position: int = Field(ge=0)
-    expected_wait_s: int = Field(ge=0)
+    expected_wait_s: int | None = Field(default=None, ge=0)
+    #: Mediators at their console now, and those of them not in a call.
+    mediators_online: int = Field(default=0, ge=0)
+    mediators_free: int = Field(default=0, ge=0)
     ice_servers: list[IceServer] = []
     outcome: MediationOutcome | None = None
+    #: The consumer asked to be called back about this case (and has not been yet).
+    callback: CallbackPromise | None = None

@@ -216,7 +216,7 @@ def test_idle_reset_wipes_the_visit(qtbot, shell) -> None:
     tap(qtbot, shell.header.language)
     tap(qtbot, shell.header.text_size)
     tap(qtbot, shell.header.louder)
-    shell.visit.help_requested_at = datetime(2026, 11, 28, 10, 32)
+    shell.visit.clock = lambda: datetime(2026, 11, 28, 10, 32)  # help is called at 10:32
     tap(qtbot, shell.header.help)
     assert "You asked for help at 10:32." in on_screen(shell)
     folder = shell.visit.folder

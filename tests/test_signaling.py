@@ -73,7 +73,8 @@ def test_kiosk_and_mediator_on_different_hub_processes(
     ticket_one = first.join_mediation(first_case)
     ticket_two = second.join_mediation(second_receipt)
     assert (ticket_one.position, ticket_two.position) == (1, 2)
-    assert ticket_two.expected_wait_s > ticket_one.expected_wait_s > 0
+    # Nobody is at a console: no estimate (tests/test_presence.py has the mediators online).
+    assert ticket_one.expected_wait_s is None and ticket_two.mediators_online == 0
     # Joining again keeps the same place.
     assert first.join_mediation(first_case).mediation_id == ticket_one.mediation_id
 

@@ -13,7 +13,7 @@ from kiosk.call import CallState, JoinProblem, MediationCall
 from kiosk.call_journey import video_size
 from kiosk.enrollment import load_credential
 from kiosk.hub_client import HubClient
-from kiosk.wire import MediationOutcome, MediationTicket
+from kiosk.wire import CallbackPromise, MediationOutcome, MediationTicket
 
 if TYPE_CHECKING:
     from kiosk.settings import Settings
@@ -31,6 +31,7 @@ class CallLink(QObject):
     parties = Signal(object)  # party -> role
     outcome_recorded = Signal(object)  # MediationOutcome
     muted = Signal(str, bool)  # role, muted
+    callback = Signal(object)  # CallbackPromise | None (could not be asked)
     _frame_ready = Signal(str)  # party: its newest picture waits in `_newest`
 
     def __init__(self, settings: Settings, room: RoomLink, parent: QObject | None = None) -> None:
@@ -102,6 +103,13 @@ class CallLink(QObject):
         self.call.join(number)
         return True
 
+    def ask_to_be_called(self) -> None:
+        """Ask the hub to have a mediator telephone the consumer."""
+        if self.call is not None:
+            self.call.ask_to_be_called()
+        else:
+            self.callback.emit(None)
+
     def set_volume(self, percent: int) -> None:
         """The others' voices at this volume."""
         if self.call is not None:
@@ -142,3 +150,6 @@ class _Listener:
 
     def party_muted(self, role: str, muted: bool) -> None:
         self.link.muted.emit(role, muted)
+
+    def callback_promised(self, promise: CallbackPromise | None) -> None:
+        self.link.callback.emit(promise)

@@ -76,6 +76,7 @@ class MediationFlow(QObject):
         link.parties.connect(self._in_call().show_parties)
         link.outcome_recorded.connect(self._outcome)
         link.muted.connect(self._in_call().show_muted)
+        link.callback.connect(self._callback)
         self.link = link
         self.state = CallState.JOINING
         shell.idle.hold(IN_MEDIATION)
@@ -88,6 +89,13 @@ class MediationFlow(QObject):
         """The consumer leaves the queue or the call (confirmed on screen first)."""
         if self.link is not None:
             self.link.leave()
+
+    def ask_to_be_called(self) -> None:
+        """The consumer would rather be telephoned about the case than wait."""
+        if self.link is not None:
+            self.link.ask_to_be_called()
+        else:
+            self._screen(WaitingRoomScreen).callback_promised(None)
 
     def cannot_hear(self) -> None:
         """Tell the mediator the consumer cannot hear."""
@@ -148,7 +156,9 @@ class MediationFlow(QObject):
         elif state is CallState.LEFT:
             shell.idle.release(IN_MEDIATION)
             shell.idle.touch()
-            shell.go_home()
+            waiting = self._screen(WaitingRoomScreen)
+            if not (waiting.coming_back and shell.current is waiting):
+                shell.go_home()  # left to come back later: the screen says when
         elif state is CallState.FAILED:
             self._failed(problem or JoinProblem.OFFLINE)
         elif state is CallState.ENDED:
@@ -157,6 +167,10 @@ class MediationFlow(QObject):
 
     def _queue(self, ticket: MediationTicket) -> None:
         self._screen(WaitingRoomScreen).show_ticket(ticket)
+
+    def _callback(self, promise: Any) -> None:
+        if self.link is not None and self.sender() is self.link:
+            self._screen(WaitingRoomScreen).callback_promised(promise)
 
     def _frame(self, party: str, role: str, frame: Any) -> None:
         self._in_call().show_frame(party, role, frame)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,7 @@ def _home(shell: KioskShell) -> None:
 
 def _help_coming(shell: KioskShell) -> None:
     shell.start_visit()
-    shell.visit.help_requested_at = DEMO_HELP_TIME
+    shell.visit.clock = lambda: DEMO_HELP_TIME
     shell.call_for_help()
 
 
@@ -127,20 +127,95 @@ def _case_entry(shell: KioskShell) -> None:
         screen.add_digit(digit)  # type: ignore[attr-defined]
 
 
-def _demo_ticket() -> MediationTicket:
-    return MediationTicket(
+def _demo_ticket(online: int = 2, **changes: Any) -> MediationTicket:
+    ticket = MediationTicket(
         mediation_id="0" * 32,
         case_number="2026-000123",
         state=MediationState.WAITING,
         position=2,
-        expected_wait_s=300,
+        expected_wait_s=300 if online else None,
+        mediators_online=online,
     )
+    return ticket.model_copy(update=changes)
 
 
 def _waiting_room(shell: KioskShell) -> None:
     shell.start_visit()
     shell.show_screen("waiting_room")
     shell.screens["waiting_room"].show_ticket(_demo_ticket())  # type: ignore[attr-defined]
+
+
+# -- the waiting room when no mediator is there (issue 14) -------------------------------
+
+#: A Tuesday evening, after the demo room's hours (Monday to Friday, 9:00 to 17:30).
+DEMO_EVENING = datetime(2026, 11, 24, 19, 40)
+
+
+def _waiting_shell(shell: KioskShell, ticket: MediationTicket) -> None:
+    from kiosk.wire import MediationHours, RoomSettings
+
+    hours = [
+        MediationHours(weekday=day, opens=time(9, 0), closes=time(17, 30)) for day in range(1, 6)
+    ]
+    shell.room_settings = RoomSettings(
+        room_code="R0001", room_name=shell.settings.room_name, mediation_hours=hours
+    )
+    shell.start_visit()
+    shell.visit.clock = lambda: DEMO_EVENING
+    shell.show_screen("waiting_room")
+    shell.screens["waiting_room"].show_ticket(ticket)  # type: ignore[attr-defined]
+
+
+def _waiting_room_closed(shell: KioskShell) -> None:
+    _waiting_shell(shell, _demo_ticket(online=0, position=1))
+
+
+def _waiting_room_nobody(shell: KioskShell) -> None:
+    _waiting_shell(shell, _demo_ticket(online=0, position=1))
+    shell.visit.clock = lambda: DEMO_EVENING.replace(hour=10)
+    shell.screens["waiting_room"].show_ticket(_demo_ticket(online=0))  # type: ignore[attr-defined]
+
+
+def _waiting_room_called_back(shell: KioskShell) -> None:
+    from kiosk.wire import CallbackPromise
+
+    promise = CallbackPromise(
+        case_number="2026-000123", phone_masked="139****5678", requested_at=DEMO_EVENING
+    )
+    _waiting_shell(shell, _demo_ticket(online=0, callback=promise))
+
+
+def _help_coming_again(shell: KioskShell) -> None:
+    shell.start_visit()
+    shell.visit.clock = lambda: DEMO_HELP_TIME
+    shell.call_for_help()
+    shell.visit.clock = lambda: DEMO_HELP_TIME.replace(second=30)  # pressed again soon
+    shell.call_for_help()
+
+
+#: More states of the waiting room and the help screen: demo name -> (screen, what, demo).
+WAITING_DEMOS: dict[str, tuple[str, str, Callable[[KioskShell], None]]] = {
+    "waiting_room_closed": (
+        "waiting_room",
+        "Waiting room outside the room's hours: the next opening, and what to do",
+        _waiting_room_closed,
+    ),
+    "waiting_room_nobody": (
+        "waiting_room",
+        "Waiting room with no mediator online: wait, come back, or be called",
+        _waiting_room_nobody,
+    ),
+    "waiting_room_called_back": (
+        "waiting_room",
+        "Waiting room after asking to be called: the number, masked",
+        _waiting_room_called_back,
+    ),
+    "help_coming_again": (
+        "help_coming",
+        "Help pressed again within a minute: when it was called, and that the staff know",
+        _help_coming_again,
+    ),
+}
 
 
 def _picture(width: int, height: int, tint: tuple[int, int, int]) -> Any:
@@ -182,6 +257,7 @@ DEMOS.update(
     in_call=_in_call,
     call_outcome=_call_outcome,
 )
+DEMOS.update({name: demo for name, (_screen, _about, demo) in WAITING_DEMOS.items()})
 
 
 def screen_list() -> list[str]:
@@ -189,6 +265,7 @@ def screen_list() -> list[str]:
     render a journey's steps (the choice, text and keypad screens) show as each step."""
     about = {kind.name: kind.description for kind in SCREENS}
     about.update({name: words for name, (_screen, words, _demo) in STEP_DEMOS.items()})
+    about.update({name: words for name, (_screen, words, _demo) in WAITING_DEMOS.items()})
     return [f"{name}  {about[name]}" for name in DEMOS]
 
 
@@ -300,6 +377,8 @@ DEMOS.update(
 # Last, once every screen's demo is in: each journey step's demo.
 DEMOS.update({name: demo for name, (_screen, _about, demo) in STEP_DEMOS.items()})
 #: The screen each demo shows (a step's demo shows the screen that renders it).
-DEMO_SCREENS: dict[str, str] = {name: name for name in DEMOS} | {
-    name: screen for name, (screen, _about, _demo) in STEP_DEMOS.items()
-}
+DEMO_SCREENS: dict[str, str] = (
+    {name: name for name in DEMOS}
+    | {name: screen for name, (screen, _about, _demo) in STEP_DEMOS.items()}
+    | {name: screen for name, (screen, _about, _demo) in WAITING_DEMOS.items()}
+)

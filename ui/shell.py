@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QSize, QTimer
@@ -21,7 +20,7 @@ from kiosk.journeys import Abort, Done, JourneyRun, ShowProgress, ShowScreen, St
 from kiosk.presence import PresenceEvent
 from kiosk.room import GREETING, PRINTING, consumer_notices, make_receipt
 from kiosk.service_switch import ServiceSwitch
-from kiosk.services import service
+from kiosk.services import press_for_help, service
 from kiosk.settings import TEXT_SIZES, Settings
 from kiosk.sync_status import SyncState, SyncStatus
 from kiosk.visit import Presentation, Visit, sweep
@@ -70,6 +69,8 @@ class ScreenStack(QStackedWidget):
 
 class KioskShell(QWidget):
     """The fullscreen kiosk window that shows one screen at a time."""
+
+    _before_help: str | None = None  # the screen "call for help" was pressed on
 
     def __init__(
         self, settings: Settings, speech: Speech | None = None, room: RoomLink | None = None
@@ -184,6 +185,14 @@ class KioskShell(QWidget):
         """Show a screen (with a step result to render) and speak its prompt."""
         screen = self.screens[name]
         screen.show_result(result)
+        self._present(screen)
+
+    def return_to(self, name: str) -> None:
+        """Show a screen again exactly as it was left (what was typed there, half-entered
+        numbers, the place in the queue), and speak its prompt."""
+        self._present(self.screens[name])
+
+    def _present(self, screen: Screen) -> None:
         if self.stack.currentWidget() is not screen:
             self._switched_at = time.monotonic()
         self.stack.setCurrentWidget(screen)
@@ -269,6 +278,12 @@ class KioskShell(QWidget):
 
     def open_service(self, name: str) -> None:
         """Start the journey behind a home-menu entry (or the help button)."""
+        if name == "ask_for_help":
+            self.call_for_help()
+            return
+        self._open(name)
+
+    def _open(self, name: str) -> None:
         self.visit.begin()
         if self._runs and self._runs[-1].journey.name == name:
             self.show_step(self._runs[-1].start())
@@ -285,6 +300,9 @@ class KioskShell(QWidget):
 
     def go_back(self) -> None:
         """One step back; from a journey's first step, back where the consumer came from."""
+        if self.current.name == "help_coming" and self._before_help is not None:
+            self._back_from_help()
+            return
         if not self._runs:
             self.go_home()
             return
@@ -330,13 +348,18 @@ class KioskShell(QWidget):
         def still_here() -> bool:
             return self.visit is visit and bool(self._runs) and self._runs[-1] is run
 
-        def done(outcome: object) -> None:
+        def answer(values: dict[str, object]) -> None:
             if still_here():
-                self.show_step(run.answer({"outcome": outcome}))
+                self.show_step(run.answer(values))
+            elif self.visit is visit and self._helping(run):
+                # Help was called meanwhile: the outcome waits for "back" from help.
+                run.answer(values)
+
+        def done(outcome: object) -> None:
+            answer({"outcome": outcome})
 
         def failed(error: BaseException) -> None:
-            if still_here():
-                self.show_step(run.answer({"error": error}))
+            answer({"error": error})
 
         assert callable(work)
         self.background.run(work, done, failed)
@@ -383,11 +406,45 @@ class KioskShell(QWidget):
         self.guide.repeat(presentation.language, presentation.volume)
 
     def call_for_help(self) -> None:
-        """The red button: ask for a member of staff."""
-        asked = self.visit.help_requested_at
-        self.open_service("ask_for_help")
-        if asked is None and self.visit.help_requested_at is not None:
+        """The red button: ask for a member of staff. Every press alerts the staff again (at
+        most once a minute); the screen under it stays as it is, to go back to."""
+        if self.current.name != "help_coming":
+            # Whatever was entered here is kept, and the screen itself is kept as it stands:
+            # back from help shows it again as it was (the waiting room keeps the place).
+            self.keep_draft(self.current.draft())
+            self._before_help = self.current.name if self.current.consumer else None
+        calls = self.visit.help_calls
+        self._open("ask_for_help")
+        if self.visit.help_calls != calls and self.visit.help_requested_at is not None:
             self.staff.help_called(self.visit.help_requested_at)
+
+    def _back_from_help(self) -> None:
+        """Back from the help screen to the screen the consumer called from, as it was."""
+        name, self._before_help = self._before_help, None
+        if self._runs and self._runs[-1].journey.name == "ask_for_help":
+            self._runs.pop()
+        assert name is not None
+        if name in RESTING:
+            name = self._resting_screen()
+        self.idle.touch()
+        run = self._runs[-1] if self._runs else None
+        if name == "please_wait" and run is not None and run.result is not None:
+            # The work finished while help was on screen: show where it led.
+            if not isinstance(run.result, ShowProgress):
+                self.show_step(run.result)
+                return
+            self.idle.hold(WAITING)
+        self.return_to(name)
+
+    def _helping(self, run: JourneyRun) -> bool:
+        """True when the help screen lies over this journey run, and nothing else."""
+        runs = self._runs
+        return (
+            len(runs) >= 2
+            and runs[-2] is run
+            and runs[-1].journey.name == "ask_for_help"
+            and self._before_help is not None
+        )
 
     # -- the attendant's moves ---------------------------------------------------------
 
@@ -438,7 +495,7 @@ class KioskShell(QWidget):
         self.visit.wipe()
         self.idle.reset()
         self._runs.clear()
-        self._return_to = self._before_warning = None
+        self._return_to = self._before_warning = self._before_help = None
         self.visit = self._new_visit()
         self.translator = Translator(self.visit.presentation.language)
         for screen in self.screens.values():
@@ -676,10 +733,11 @@ class KioskShell(QWidget):
         self.change_volume(step)
         self.mediation.set_volume(self.visit.presentation.volume)
 
-    def ask_attendant_in_call(self) -> None:
-        """Ask for the attendant without leaving the call."""
-        if self.visit.help_requested_at is None:
-            self.visit.help_requested_at = datetime.now()
-            log.warning("visit %s asks for help during the call", self.visit.id[:8])
-            # As the red button does: the attendant's panel shows it, and the hub is told.
-            self.staff.help_called(self.visit.help_requested_at)
+    def ask_attendant_in_call(self) -> bool:
+        """Ask for the attendant without leaving the call; True when the staff were alerted
+        (again), False within a minute of the last alert."""
+        if not press_for_help(self.visit) or self.visit.help_requested_at is None:
+            return False
+        # As the red button does: the attendant's panel shows it, and the hub is told.
+        self.staff.help_called(self.visit.help_requested_at)
+        return True

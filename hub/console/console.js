@@ -67,6 +67,55 @@ function showComplaint(complaint) {
   }
 }
 
+async function refreshCallbacks() {
+  const rows = await api("GET", "/callbacks");
+  const body = $("callbacks").querySelector("tbody");
+  body.replaceChildren();
+  $("callbacks-none").hidden = rows.length > 0;
+  for (const row of rows) {
+    const tr = document.createElement("tr");
+    tr.dataset.callback = row.id;
+    for (const cell of [row.case_number, row.phone, row.device_id,
+      new Date(row.requested_at).toLocaleString()]) {
+      const td = document.createElement("td");
+      td.textContent = cell;
+      tr.append(td);
+    }
+    const done = document.createElement("button");
+    done.textContent = "已回电 Called back";
+    done.onclick = async () => { await api("POST", `/callbacks/${row.id}/done`); refreshCallbacks(); };
+    const td = document.createElement("td");
+    td.append(done);
+    tr.append(td);
+    body.append(tr);
+  }
+}
+
+function refreshAll() {
+  refreshQueue();
+  refreshCallbacks();
+}
+
+// While this page is open the hub counts this mediator as online: the kiosks' waiting rooms
+// estimate the wait from the mediators online, and say so when there are none.
+function stayOnline(tries = 0) {
+  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+  const socket = new WebSocket(`${scheme}//${location.host}/console/api/presence`);
+  socket.onopen = () => { tries = 0; };
+  socket.onmessage = (event) => {
+    const message = JSON.parse(event.data);
+    if (message.type === "welcome") {
+      $("presence").textContent = "在线：调解室看得到您 Online: the rooms see you";
+    } else if (message.type === "queue-changed") {
+      refreshAll();
+    }
+  };
+  socket.onclose = () => {
+    $("presence").textContent = "离线，正在重连… Offline, reconnecting…";
+    setTimeout(() => stayOnline(tries + 1), Math.min(10000, 500 * 2 ** tries));
+  };
+}
+
 async function takeNext() {
   current = await api("POST", "/take-next");
   $("call-panel").hidden = false;
@@ -139,6 +188,8 @@ async function saveOutcome(event) {
   $("mute").onclick = toggleMute;
   $("end").onclick = askEnd;
   $("outcome").onsubmit = saveOutcome;
+  stayOnline();
   await refreshQueue();
-  setInterval(refreshQueue, 2000);
+  await refreshCallbacks();
+  setInterval(refreshAll, 2000);
 })();

@@ -169,11 +169,20 @@ class AttendantPanelScreen(Screen):
             )
         )
         asked = visit.help_requested_at
-        self.help_call.setText(
-            self.t(N_("The visitor asked for help at {time}.")).format(time=asked.strftime("%H:%M"))
-            if asked
-            else ""
-        )
+        if asked is None:
+            self.help_call.setText("")
+        elif visit.help_calls > 1:
+            self.help_call.setText(
+                self.t(N_("The visitor has called for help {count} times, last at {time}.")).format(
+                    count=visit.help_calls, time=asked.strftime("%H:%M")
+                )
+            )
+        else:
+            self.help_call.setText(
+                self.t(N_("The visitor asked for help at {time}.")).format(
+                    time=asked.strftime("%H:%M")
+                )
+            )
         self.help_call.setVisible(asked is not None)
         self.device_states.setText("\n".join(self.device_lines()))
         self.reset.set_text(self.t(N_("Reset this visit")))

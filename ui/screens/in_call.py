@@ -25,6 +25,9 @@ ASK_END = N_("Do you want to end the call with the mediator?")
 CANNOT_HEAR_SENT = N_("We told the mediator that you cannot hear. Please wait a moment.")
 MEDIATOR_MUTED = N_("The mediator has turned their microphone off for a moment.")
 ATTENDANT_CALLED = N_("The attendant has been called and will come to you.")
+ATTENDANT_KNOWS = N_(
+    "The attendant already knows that you need help, and is coming. Please stay in the call."
+)
 OWN_PICTURE_MS = 100
 #: Seconds without a face in the picture before the hint.
 AWAY_S = 4.0
@@ -175,8 +178,8 @@ class InCallScreen(Screen):
 
     def call_attendant(self) -> None:
         """Ask for the attendant without leaving the call."""
-        self.shell.ask_attendant_in_call()
-        self.note = ATTENDANT_CALLED
+        alerted = self.shell.ask_attendant_in_call()
+        self.note = ATTENDANT_CALLED if alerted else ATTENDANT_KNOWS
         self.retranslate()
         self.shell.say(self.t(self.note))
 
