@@ -20,10 +20,12 @@ from PySide6.QtGui import (
 
 from devices.receipt import (
     CASE,
+    HELP,
     KEEP,
     NAME,
     NEW_TIME,
     NEXT_STEP,
+    NO_HELP_PHONE,
     NUMBER,
     RESULT,
     ROOM,
@@ -131,10 +133,13 @@ def _lay_out(painter: QPainter, receipt: Receipt, words: Words, paper_mm: int, d
     layout.rule()
     for label, value in (
         (NUMBER, receipt.number),
+        (CASE, receipt.case_number),
         (ROOM, receipt.room),
         (WHEN, receipt.when.strftime("%Y-%m-%d %H:%M")),
         (NAME, receipt.name),
     ):
+        if label == CASE and not value:
+            continue  # not known yet: the hub gives it once it has the complaint
         zh, en = words(label)
         layout.text(f"{zh} {en}", small, gap_mm=0.2)
         layout.text(value, big, bold=True, gap_mm=1.5)
@@ -143,9 +148,30 @@ def _lay_out(painter: QPainter, receipt: Receipt, words: Words, paper_mm: int, d
     zh, en = words(SCAN)
     layout.text(zh, small + 0.6, bold=True, gap_mm=0.3)
     layout.text(en, small)
+    if any(receipt.next_steps):
+        _lay_out_next_steps(layout, receipt, words, small)
     zh, en = words(KEEP)
     layout.text(f"{zh} · {en}", small, gap_mm=0)
     return layout.y + MARGIN_MM * UNITS_PER_MM
+
+
+def _lay_out_next_steps(layout: _Layout, receipt: Receipt, words: Words, small: float) -> None:
+    """What to do next and whom to call, under the code the next step uses."""
+    layout.rule()
+    zh, en = words(NEXT_STEP)
+    layout.text(f"{zh} {en}", small, gap_mm=0.2)
+    next_zh, next_en = receipt.next_steps
+    layout.text(next_zh, small + 0.6, gap_mm=0.5)
+    layout.text(next_en, small, gap_mm=1.5)
+    zh, en = words(HELP)
+    layout.text(f"{zh} {en}", small, gap_mm=0.2)
+    if receipt.help_phone:
+        layout.text(receipt.help_phone, small + 2.0, bold=True, gap_mm=1.5)
+    else:
+        zh, en = words(NO_HELP_PHONE)
+        layout.text(zh, small + 0.6, bold=True, gap_mm=0.3)
+        layout.text(en, small, gap_mm=1.5)
+    layout.rule()
 
 
 def receipt_length_mm(receipt: Receipt, words: Words, paper_mm: int) -> float:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel
 
 from devices.receipt_layout import qr_matrix
 from kiosk.i18n import N_
+from kiosk.room import help_words, next_step_words
 from ui.screens.base import Nav, Screen, text
 from ui.theme import Theme
 from ui.widgets.buttons import IconButton
@@ -51,9 +52,18 @@ class ReceiptCodeScreen(Screen):
         self.number = text("heading")
         self.code = QLabel()
         self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.next_step = text()
+        self.help_line = text()
         self.menu = IconButton("home", "primary")
         self.menu.clicked.connect(shell.go_home)
-        for widget in (self.heading, self.explain, self.number, self.code):
+        for widget in (
+            self.heading,
+            self.explain,
+            self.number,
+            self.code,
+            self.next_step,
+            self.help_line,
+        ):
             self.column.addWidget(widget)
         self.column.addStretch(1)
         self.column.addWidget(self.menu)
@@ -72,6 +82,9 @@ class ReceiptCodeScreen(Screen):
             self.code.setPixmap(qr_pixmap(str(url), self._side))
         else:
             self.code.clear()
+        # What the printed receipt would say to do next, and the help phone.
+        self.next_step.setText(next_step_words(self.shell.translator))
+        self.help_line.setText(help_words(self.shell.translator, self.shell.settings.help_phone))
         self.menu.set_text(self.t(N_("Back to the menu")))
 
     def apply_theme(self, theme: Theme) -> None:
