@@ -78,11 +78,19 @@ class _Layout:
         self.y = MARGIN_MM * UNITS_PER_MM
         self.draw = draw
 
-    def text(self, words: str, size_mm: float, bold: bool = False, gap_mm: float = 0.8) -> None:
+    def text(
+        self, words: str, size_mm: float, bold: bool = False, gap_mm: float = 0.8, fit: bool = False
+    ) -> None:
         font = QFont(FONT_FAMILIES)
         font.setPixelSize(round(size_mm * UNITS_PER_MM))
         font.setBold(bold)
         self.painter.setFont(font)
+        if fit:
+            # A number has no place to wrap: on narrow paper it is drawn smaller, never cut.
+            wide = self.painter.boundingRect(QRectF(0, 0, 100_000, 10_000), 0, words).width()
+            if wide > self.width * 0.96:
+                font.setPixelSize(max(1, int(font.pixelSize() * self.width * 0.96 / wide)))
+                self.painter.setFont(font)
         flags = int(Qt.AlignmentFlag.AlignHCenter) | int(Qt.TextFlag.TextWordWrap)
         box = QRectF(self.left, self.y, self.width, 10_000)
         needed = self.painter.boundingRect(box, flags, words)
@@ -142,7 +150,7 @@ def _lay_out(painter: QPainter, receipt: Receipt, words: Words, paper_mm: int, d
             continue  # not known yet: the hub gives it once it has the complaint
         zh, en = words(label)
         layout.text(f"{zh} {en}", small, gap_mm=0.2)
-        layout.text(value, big, bold=True, gap_mm=1.5)
+        layout.text(value, big, bold=True, gap_mm=1.5, fit=label in (NUMBER, CASE))
     layout.rule()
     layout.qr(receipt.status_url, 36.0 if paper_mm == 58 else 44.0)
     zh, en = words(SCAN)
@@ -159,18 +167,16 @@ def _lay_out_next_steps(layout: _Layout, receipt: Receipt, words: Words, small: 
     """What to do next and whom to call, under the code the next step uses."""
     layout.rule()
     zh, en = words(NEXT_STEP)
-    layout.text(f"{zh} {en}", small, gap_mm=0.2)
     next_zh, next_en = receipt.next_steps
-    layout.text(next_zh, small + 0.6, gap_mm=0.5)
-    layout.text(next_en, small, gap_mm=1.5)
+    layout.text(f"{zh}：{next_zh}", small + 0.3, gap_mm=0.3)
+    layout.text(f"{en}: {next_en}", small, gap_mm=1.0)
     zh, en = words(HELP)
     layout.text(f"{zh} {en}", small, gap_mm=0.2)
-    if receipt.help_phone:
-        layout.text(receipt.help_phone, small + 2.0, bold=True, gap_mm=1.5)
+    if receipt.help_phone:  # a line of its own, large: the number to dial
+        layout.text(receipt.help_phone, small + 1.4, bold=True, gap_mm=0.5, fit=True)
     else:
-        zh, en = words(NO_HELP_PHONE)
-        layout.text(zh, small + 0.6, bold=True, gap_mm=0.3)
-        layout.text(en, small, gap_mm=1.5)
+        ask_zh, ask_en = words(NO_HELP_PHONE)
+        layout.text(f"{ask_zh} {ask_en}", small + 0.3, bold=True, gap_mm=0.5)
     layout.rule()
 
 
@@ -258,7 +264,7 @@ def _lay_out_outcome(
         zh, en = words(label)
         layout.text(f"{zh} {en}", small, gap_mm=0.2)
         for line in value.split("\n"):
-            layout.text(line, size, bold=size == big, gap_mm=0.4)
+            layout.text(line, size, bold=size == big, gap_mm=0.4, fit=label == CASE)
         layout.y += UNITS_PER_MM
     layout.rule()
     layout.qr(slip.status_url, 36.0 if paper_mm == 58 else 44.0)

@@ -52,9 +52,9 @@ def mask_name(name: str) -> str:
 #: What a receipt (printed, reprinted, or shown as a code) says to do next: the home menu's
 #: own words for the way back in, and what to bring.
 RECEIPT_NEXT = N_(
-    "The mediation centre will send you a text message within 7 days. To join the video "
-    "mediation or check your case, come to the kiosk with this receipt (or a photo of its "
-    "code): touch “{join}” or “{check}” and hold the code up to the camera."
+    "The centre will text you within 7 days. To join the video mediation or check your "
+    "case, bring this receipt (or a photo of its code) to the kiosk, touch “{join}” or "
+    "“{check}”, and hold the code up to the camera."
 )
 HELP_LINE = N_("Help phone: {phone}")
 ASK_ATTENDANT = N_("For help, please ask the attendant in the room.")
