@@ -53,18 +53,22 @@ def mask_name(name: str) -> str:
 #: own words for the way back in, and what to bring.
 RECEIPT_NEXT = N_(
     "The centre will text you within 7 days. To join the video mediation or check your "
-    "case, bring this receipt (or a photo of its code) to the kiosk, touch “{join}” or "
-    "“{check}”, and hold the code up to the camera."
+    "case, bring this receipt (or a photo of its code) to the kiosk, touch '{join}' or "
+    "'{check}', and hold the code up to the camera."
+)
+#: The same, shorter, for the screen that shows the receipt's code: the receipt says more.
+SCREEN_NEXT = N_(
+    "The centre will text you within 7 days. Then come back and touch '{join}' or '{check}'."
 )
 HELP_LINE = N_("Help phone: {phone}")
 ASK_ATTENDANT = N_("For help, please ask the attendant in the room.")
 
 
-def next_step_words(t: Translator) -> str:
-    """What to do next with the receipt, in the translator's language."""
+def next_step_words(t: Translator, on_screen: bool = False) -> str:
+    """What to do next with the receipt (on screen: in short), in the translator's language."""
     from kiosk.services import CHECK_CASE, JOIN_MEDIATION
 
-    return t.gettext(RECEIPT_NEXT).format(
+    return t.gettext(SCREEN_NEXT if on_screen else RECEIPT_NEXT).format(
         join=t.gettext(JOIN_MEDIATION), check=t.gettext(CHECK_CASE)
     )
 

@@ -453,7 +453,7 @@ def test_the_receipt_says_what_next_and_a_reprint_shows_the_case_number(
         number = shell.current.fields["receipt_number"]
         # The screen says what the receipt says: the next step and the help phone.
         shown = seen_words(shell)
-        assert "touch “Join my mediation” or “Check my case”" in shown
+        assert "touch 'Join my mediation' or 'Check my case'" in shown
         assert f"Help phone: {HELP_PHONE}" in shown
 
         first = pdf_text(receipt)
@@ -462,7 +462,7 @@ def test_the_receipt_says_what_next_and_a_reprint_shows_the_case_number(
             "点“参加视频调解”或“查询办理进度”",  # the home menu's own words, in both languages
             "把二维码对准摄像头",
             "Next step:",
-            "touch “Join my mediation” or “Check my case”",
+            "touch 'Join my mediation' or 'Check my case'",
             f"求助电话 Help phone {HELP_PHONE}",
         ):
             assert compact(words) in first, (words, first)

@@ -200,6 +200,18 @@ def _wrong_digits(shell: KioskShell) -> None:
     )
 
 
+def _code_refused(shell: KioskShell) -> None:
+    """A code that is no receipt was held up: the warning, 'try again' and typing instead."""
+    from kiosk.call_journey import NOT_OUR_CODE
+    from kiosk.journeys import ShowScreen
+
+    join_at("scan")(shell)
+    shell.show_screen(
+        "receipt_scan",
+        ShowScreen("scan", "receipt_scan", NOT_OUR_CODE, {"refused": "x"}, {"code": NOT_OUR_CODE}),
+    )
+
+
 def join_at(way: str, digits: str = "") -> Callable[[KioskShell], None]:
     """A demo of the join journey: how to join, then the way chosen (with digits typed)."""
 
@@ -282,6 +294,11 @@ STEP_DEMOS: dict[str, tuple[str, str, Callable[[KioskShell], None]]] = {
         "case_entry",
         "Join my mediation: the mobile's last four digits",
         join_at("mobile", "56"),
+    ),
+    "join_code_refused": (
+        "receipt_scan",
+        "Join my mediation: a code that is no receipt was held up",
+        _code_refused,
     ),
     "join_wrong_digits": (
         "case_entry",

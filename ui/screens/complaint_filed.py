@@ -44,7 +44,6 @@ class ComplaintFiledScreen(Screen):
         self.code = QLabel()
         self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.next_step = text()
-        self.help_line = text()
         self.join = IconButton("video", "primary")
         self.join.clicked.connect(self._join)
         self.menu = IconButton("home", "quiet")
@@ -59,7 +58,6 @@ class ComplaintFiledScreen(Screen):
             self.number,
             self.print_state,
             self.next_step,
-            self.help_line,
         ):
             words.addWidget(widget)
         words.addStretch(1)
@@ -107,8 +105,13 @@ class ComplaintFiledScreen(Screen):
         self.code.setVisible(showing)
         self.done_mark.setVisible(not showing)
         # What the receipt says to do next, and the help phone, as it prints them.
-        self.next_step.setText(next_step_words(self.shell.translator))
-        self.help_line.setText(help_words(self.shell.translator, self.shell.settings.help_phone))
+        t = self.shell.translator
+        space = " " if t.language == "en" else ""  # Mandarin runs sentences together
+        self.next_step.setText(
+            space.join(
+                (next_step_words(t, on_screen=True), help_words(t, self.shell.settings.help_phone))
+            )
+        )
         self.join.set_text(self.t(N_("Join a mediation now")))
         self.join.setVisible(bool(self.fields.get("mediation_open")))
         self.menu.set_text(self.t(N_("Back to the menu")))

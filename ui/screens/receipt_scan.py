@@ -21,10 +21,7 @@ if TYPE_CHECKING:
     from ui.shell import KioskShell
     from ui.widgets.camera_view import CameraView
 
-HOLD_IT = N_(
-    "Hold the receipt flat, the square code towards the camera, a hand's width away. "
-    "The kiosk reads it by itself."
-)
+HOLD_IT = N_("Hold the receipt flat, with the square code towards the camera, a hand's width away.")
 NO_CAMERA = N_("The camera does not work just now. Please type the receipt number instead.")
 
 
@@ -172,6 +169,8 @@ class ReceiptScanScreen(Screen):
         self._refused = ""
         self.again.setVisible(False)
         self.error.setVisible(False)
+        self.picture.setVisible(True)
+        self.hint.setVisible(True)
         self.shell.say(self.t(SCAN_PROMPT))
         if self.isVisible() and self.camera_works:
             self._look()
@@ -189,6 +188,9 @@ class ReceiptScanScreen(Screen):
         if self.view is not None:
             self.view.setVisible(works)
         self.hint.setText(self.t(HOLD_IT if works else NO_CAMERA))
+        # After a refusal the warning says what to do; the drawing makes room for it.
+        self.picture.setVisible(works and not error)
+        self.hint.setVisible(not error)
         self.again.set_text(self.t(N_("Try again")))
         self.again.setVisible(bool(error) and works)
         self.type_instead.set_text(self.t(N_("Type the receipt number instead")))
@@ -204,7 +206,7 @@ class ReceiptScanScreen(Screen):
         """The receipt's drawing and the gaps for the text size."""
         super().apply_theme(theme)
         # A picture, not text: it keeps one size, so the words beside it have the room.
-        self._picture_px = round(220 * theme.scale)
+        self._picture_px = round(180 * theme.scale)
         self.picture.setPixmap(receipt_picture(self._picture_px))
         self.picture.setFixedHeight(self._picture_px)
         self.body.setSpacing(theme.gap_px * 2)
