@@ -218,6 +218,72 @@ def test_a_receipt_number_is_read_as_the_consumer_types_it() -> None:
     assert check_digit("R0001K1-261128-012") == 8
 
 
+# -- the journey, headless: what the kiosk hands it, and the hub's refusals -------------
+
+
+class QueueDesk:
+    """The hub's join as the journey sees it: a ticket, or the refusal it is told to give."""
+
+    def __init__(self, refusal: Exception | None = None) -> None:
+        self.refusal = refusal
+        self.asked: list[tuple[str, str]] = []
+
+    def join_queue(self, number: str, mobile_last4: str = "") -> Any:
+        from kiosk.wire import MediationState, MediationTicket
+
+        self.asked.append((number, mobile_last4))
+        if self.refusal is not None:
+            raise self.refusal
+        return MediationTicket(
+            mediation_id="0" * 32,
+            case_number="2026-000123",
+            state=MediationState.WAITING,
+            position=1,
+            expected_wait_s=600,
+        )
+
+
+def run_to_end(run: Any, result: Any) -> Any:
+    """Do a progress step's work as the shell does, and answer with its outcome."""
+    from kiosk.journeys import ShowProgress
+
+    while isinstance(result, ShowProgress) and result.work is not None:
+        try:
+            result = run.answer({"outcome": result.work()})
+        except Exception as error:
+            result = run.answer({"error": error})
+    return result
+
+
+def test_what_the_kiosk_holds_already_joins_or_asks_for_the_digits(tmp_path: Path) -> None:
+    from kiosk.call_journey import ENTER_DIGITS, UNKNOWN_RECEIPT, JoinMediation
+    from kiosk.journeys import Done, JourneyRun, ShowScreen
+    from kiosk.visit import Presentation, Visit
+
+    visit = Visit(tmp_path / "visits", Presentation("zh_CN", 1, 70))
+    # Just filed, or looked up by its receipt: the receipt number joins at once.
+    desk = QueueDesk()
+    run = JourneyRun(JoinMediation(visit, desk, "R0001K1-261128-012-8"))
+    done = run_to_end(run, run.start())
+    assert isinstance(done, Done) and done.screen == "waiting_room"
+    assert desk.asked == [("R0001K1-261128-012-8", "")]
+    # Looked up by the case number alone: the mobile's last four digits first.
+    desk = QueueDesk()
+    run = JourneyRun(JoinMediation(visit, desk, "2026-000123"))
+    asked = run.start()
+    assert isinstance(asked, ShowScreen) and asked.step == "mobile_digits"
+    assert asked.prompt == ENTER_DIGITS and asked.fields["case_number"] == "2026-000123"
+    assert desk.asked == []
+    done = run_to_end(run, run.answer({"digits": "0024"}))
+    assert isinstance(done, Done) and desk.asked == [("2026-000123", "0024")]
+    # Not on the hub yet (filed a moment ago): said, and how to go on.
+    refused = HubRefused(404, "case-unknown", "No such case", "")
+    run = JourneyRun(JoinMediation(visit, QueueDesk(refused), "R0001K1-261128-012-8"))
+    again = run_to_end(run, run.start())
+    assert isinstance(again, ShowScreen) and again.step == "how"
+    assert again.prompt == UNKNOWN_RECEIPT and again.errors == {"choice": UNKNOWN_RECEIPT}
+
+
 # -- the hub: what opens a mediation -------------------------------------------------------
 
 
