@@ -255,7 +255,7 @@ def run(seconds: float) -> dict[str, float]:  # noqa: PLR0915 - one scenario, st
         hub = start_hub(f"sqlite:///{folder}/hub.sqlite3", Path(folder) / "hub.log")
         try:
             client, device = enrolled_kiosk(hub, Path(folder) / "kiosk")
-            case, _ = file_case(client, device)
+            _case, receipt = file_case(client, device)
             add_mediator(hub)
             camera = StampedCamera()
             # What the call screen does beside the call: the room's own picture, small, ten
@@ -289,7 +289,7 @@ def run(seconds: float) -> dict[str, float]:  # noqa: PLR0915 - one scenario, st
                 page.click("#login")
                 page.wait_for_url("**/console/")
                 joined = time.monotonic()
-                call.join(case)
+                call.join(receipt)  # what the consumer holds: the receipt's number
                 if not run_qt(60, lambda: call.state is CallState.WAITING):
                     raise RuntimeError(f"the kiosk did not join the queue: {call.state}")
                 page.evaluate("takeNext()")

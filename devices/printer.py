@@ -20,7 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from devices.receipt import (
+    CASE,
+    HELP,
     NAME,
+    NEXT_STEP,
+    NO_HELP_PHONE,
     NUMBER,
     ROOM,
     SCAN,
@@ -211,10 +215,13 @@ class EscPosPrinter(ReceiptPrinter):
                 device.set(align="left")
                 for label, value in (
                     (words(NUMBER), receipt.number),
+                    (words(CASE), receipt.case_number),
                     (words(ROOM), receipt.room),
                     (words(WHEN), receipt.when.strftime("%Y-%m-%d %H:%M")),
                     (words(NAME), receipt.name),
                 ):
+                    if not value:
+                        continue  # the case number, before the hub gave it
                     device.set(align="left", bold=False, double_height=False, double_width=False)
                     self._line(device, f"{label[0]} {label[1]}")
                     device.set(align="left", bold=True, double_height=True, double_width=False)
@@ -226,6 +233,16 @@ class EscPosPrinter(ReceiptPrinter):
                 zh, en = words(SCAN)
                 self._line(device, zh)
                 self._line(device, en)
+                if any(receipt.next_steps):
+                    device.set(align="left")
+                    for line in (" ".join(words(NEXT_STEP)), *receipt.next_steps):
+                        self._line(device, line)
+                    self._line(device, " ".join(words(HELP)))
+                    device.set(align="left", bold=True, double_height=True)
+                    for line in (
+                        (receipt.help_phone,) if receipt.help_phone else words(NO_HELP_PHONE)
+                    ):
+                        self._line(device, line)
                 device.cut()
             except DeviceError as error:
                 self._health = error.health

@@ -19,11 +19,15 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext marker the catalogs loo
 
 TITLE = N_("Consumer complaint receipt")
 NUMBER = N_("Receipt number")
+CASE = N_("Case number")
 ROOM = N_("Room")
 WHEN = N_("Date and time")
 NAME = N_("Name")
 SCAN = N_("Scan this code to see how your case is going")
 KEEP = N_("Please keep this receipt")
+NEXT_STEP = N_("Next step")
+HELP = N_("Help phone")
+NO_HELP_PHONE = N_("Please ask the attendant in the room.")
 TEST_PAGE = N_("Printer test page")
 
 # Translates a message id into (Mandarin, English); the kiosk gives one from its catalogs.
@@ -45,6 +49,12 @@ class Receipt:
     name: str  # masked already, like 张*
     status_url: str
     title: str = TITLE
+    #: The hub's case number, once it has the complaint (a reprint shows it).
+    case_number: str = ""
+    #: What to do next, in Mandarin and in English (worded by the kiosk); none: not printed.
+    next_steps: tuple[str, str] = ("", "")
+    #: The room's help phone; with next steps but none set, the attendant is named instead.
+    help_phone: str = ""
 
 
 def self_test_receipt(room: str = "") -> Receipt:
@@ -60,10 +70,8 @@ def self_test_receipt(room: str = "") -> Receipt:
 
 
 OUTCOME_TITLE = N_("Mediation outcome")
-CASE = N_("Case number")
 RESULT = N_("Result")
 TERMS = N_("Agreed terms")
-NEXT_STEP = N_("Next step")
 NEW_TIME = N_("New time")
 SCAN_CASE = N_("Scan this code to see your case")
 

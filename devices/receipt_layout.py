@@ -20,10 +20,12 @@ from PySide6.QtGui import (
 
 from devices.receipt import (
     CASE,
+    HELP,
     KEEP,
     NAME,
     NEW_TIME,
     NEXT_STEP,
+    NO_HELP_PHONE,
     NUMBER,
     RESULT,
     ROOM,
@@ -76,11 +78,19 @@ class _Layout:
         self.y = MARGIN_MM * UNITS_PER_MM
         self.draw = draw
 
-    def text(self, words: str, size_mm: float, bold: bool = False, gap_mm: float = 0.8) -> None:
+    def text(
+        self, words: str, size_mm: float, bold: bool = False, gap_mm: float = 0.8, fit: bool = False
+    ) -> None:
         font = QFont(FONT_FAMILIES)
         font.setPixelSize(round(size_mm * UNITS_PER_MM))
         font.setBold(bold)
         self.painter.setFont(font)
+        if fit:
+            # A number has no place to wrap: on narrow paper it is drawn smaller, never cut.
+            wide = self.painter.boundingRect(QRectF(0, 0, 100_000, 10_000), 0, words).width()
+            if wide > self.width * 0.96:
+                font.setPixelSize(max(1, int(font.pixelSize() * self.width * 0.96 / wide)))
+                self.painter.setFont(font)
         flags = int(Qt.AlignmentFlag.AlignHCenter) | int(Qt.TextFlag.TextWordWrap)
         box = QRectF(self.left, self.y, self.width, 10_000)
         needed = self.painter.boundingRect(box, flags, words)
@@ -131,21 +141,43 @@ def _lay_out(painter: QPainter, receipt: Receipt, words: Words, paper_mm: int, d
     layout.rule()
     for label, value in (
         (NUMBER, receipt.number),
+        (CASE, receipt.case_number),
         (ROOM, receipt.room),
         (WHEN, receipt.when.strftime("%Y-%m-%d %H:%M")),
         (NAME, receipt.name),
     ):
+        if label == CASE and not value:
+            continue  # not known yet: the hub gives it once it has the complaint
         zh, en = words(label)
         layout.text(f"{zh} {en}", small, gap_mm=0.2)
-        layout.text(value, big, bold=True, gap_mm=1.5)
+        layout.text(value, big, bold=True, gap_mm=1.5, fit=label in (NUMBER, CASE))
     layout.rule()
     layout.qr(receipt.status_url, 36.0 if paper_mm == 58 else 44.0)
     zh, en = words(SCAN)
     layout.text(zh, small + 0.6, bold=True, gap_mm=0.3)
     layout.text(en, small)
+    if any(receipt.next_steps):
+        _lay_out_next_steps(layout, receipt, words, small)
     zh, en = words(KEEP)
     layout.text(f"{zh} · {en}", small, gap_mm=0)
     return layout.y + MARGIN_MM * UNITS_PER_MM
+
+
+def _lay_out_next_steps(layout: _Layout, receipt: Receipt, words: Words, small: float) -> None:
+    """What to do next and whom to call, under the code the next step uses."""
+    layout.rule()
+    zh, en = words(NEXT_STEP)
+    next_zh, next_en = receipt.next_steps
+    layout.text(f"{zh}：{next_zh}", small + 0.3, gap_mm=0.3)
+    layout.text(f"{en}: {next_en}", small, gap_mm=1.0)
+    zh, en = words(HELP)
+    layout.text(f"{zh} {en}", small, gap_mm=0.2)
+    if receipt.help_phone:  # a line of its own, large: the number to dial
+        layout.text(receipt.help_phone, small + 1.4, bold=True, gap_mm=0.5, fit=True)
+    else:
+        ask_zh, ask_en = words(NO_HELP_PHONE)
+        layout.text(f"{ask_zh} {ask_en}", small + 0.3, bold=True, gap_mm=0.5)
+    layout.rule()
 
 
 def receipt_length_mm(receipt: Receipt, words: Words, paper_mm: int) -> float:
@@ -232,7 +264,7 @@ def _lay_out_outcome(
         zh, en = words(label)
         layout.text(f"{zh} {en}", small, gap_mm=0.2)
         for line in value.split("\n"):
-            layout.text(line, size, bold=size == big, gap_mm=0.4)
+            layout.text(line, size, bold=size == big, gap_mm=0.4, fit=label == CASE)
         layout.y += UNITS_PER_MM
     layout.rule()
     layout.qr(slip.status_url, 36.0 if paper_mm == 58 else 44.0)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
+import re
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -14,12 +16,14 @@ from hub.problems import ProblemError
 from hub.store import Attachment, Complaint, Device, utcnow
 from kiosk.wire import (
     ATTACHMENT_TYPES,
+    CASE_PATTERN,
     NEXT_STEPS,
     AttachmentStored,
     CaseLookup,
     CaseStatus,
     ComplaintBody,
     ComplaintFiled,
+    is_receipt_number,
 )
 
 #: A filing that has not finished in this long was cut off (a crash); another may take it over.
@@ -276,7 +280,15 @@ def own_complaint(session: Session, device: Device, uuid: str) -> ComplaintFiled
 
 
 def look_up_case(session: Session, number: str) -> CaseLookup:
-    """A case's status and next step, by case number or receipt number."""
+    """A case's status and next step, by case number or receipt number.
+
+    The receipt number is told only to whoever gave it: it opens the case's mediation,
+    and case numbers are counted up one by one, so anyone can guess them."""
+    by_receipt = not re.fullmatch(CASE_PATTERN, number)
+    return _lookup(_filed_case(session, number), by_receipt=by_receipt)
+
+
+def _filed_case(session: Session, number: str) -> Complaint:
     complaint = session.scalar(
         select(Complaint).where(
             Complaint.state == "filed",
@@ -285,14 +297,53 @@ def look_up_case(session: Session, number: str) -> CaseLookup:
     )
     if complaint is None or complaint.case_number is None:
         raise ProblemError(404, "case-unknown", "No such case", f"No case has the number {number}.")
+    return complaint
+
+
+def _lookup(complaint: Complaint, by_receipt: bool) -> CaseLookup:
+    assert complaint.case_number is not None
     status = CaseStatus(complaint.status)
     return CaseLookup(
         case_number=complaint.case_number,
-        receipt_number=complaint.receipt_number,
+        receipt_number=complaint.receipt_number if by_receipt else "",
         status=status,
         next_step=NEXT_STEPS[status],
         updated_at=complaint.updated_at,
     )
+
+
+def case_to_join(session: Session, number: str, mobile_last4: str) -> CaseLookup:
+    """The case whose mediation the consumer may open with what they hold: the receipt
+    number (its check digit right), or the case number with the last four digits of the
+    mobile number filed with it. A case number alone never opens a mediation."""
+    number = number.strip().upper()
+    if is_receipt_number(number):
+        return _lookup(_filed_case(session, number), by_receipt=True)
+    if not re.fullmatch(CASE_PATTERN, number):
+        raise ProblemError(
+            422,
+            "number-not-taken",
+            "Not a receipt or case number",
+            "Give the receipt number (its check digit right), or the case number with the "
+            "last four digits of the mobile number filed with it.",
+        )
+    complaint = _filed_case(session, number)
+    if not mobile_last4:
+        raise ProblemError(
+            422,
+            "mobile-digits-needed",
+            "The case number alone does not open a mediation",
+            "Give the last four digits of the mobile number filed with the case as well.",
+        )
+    mobile = str((complaint.body.get("complainant") or {}).get("mobile", ""))
+    if len(mobile) < 4 or not hmac.compare_digest(mobile[-4:], mobile_last4):
+        raise ProblemError(
+            403,
+            "mobile-digits-wrong",
+            "The mobile number's digits do not match",
+            "The last four digits differ from the mobile number filed with this case.",
+        )
+    return _lookup(complaint, by_receipt=False)
 
 
 def set_status(session: Session, case_number: str, status: CaseStatus) -> bool:

@@ -27,7 +27,7 @@ from starlette.concurrency import run_in_threadpool
 
 from hub import fleet
 from hub.accounts import StaffMember, current_staff
-from hub.cases import look_up_case, set_status
+from hub.cases import case_to_join, set_status
 from hub.presence import online_mediators
 from hub.problems import ProblemError, documented
 from hub.signaling import QUEUE_CHANNEL, Broker
@@ -253,9 +253,10 @@ def open_callbacks(session: Session) -> list[dict[str, Any]]:
     ]
 
 
-def join(session: Session, device: Device, number: str) -> Mediation:
-    """Place the kiosk in the queue for the case (the same place again if it is there)."""
-    case = look_up_case(session, number)
+def join(session: Session, device: Device, number: str, mobile_last4: str = "") -> Mediation:
+    """Place the kiosk in the queue for the case (the same place again if it is there), when
+    the consumer shows what only they hold (`hub.cases.case_to_join`)."""
+    case = case_to_join(session, number, mobile_last4)
     open_one = session.scalar(
         select(Mediation).where(
             Mediation.case_number == case.case_number,
@@ -337,11 +338,12 @@ def kiosk_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter:
 
     @router.post("", status_code=201, responses=auth)
     async def join_queue(body: MediationRequest, device: Kiosk) -> MediationTicket:
-        """Join the mediation queue for a case (by case or receipt number)."""
+        """Join the mediation queue for a case: by its receipt number, or by its case number
+        with the last four digits of the mobile number filed with it."""
 
         def work() -> MediationTicket:
             with sessions.begin() as db:
-                return ticket(db, join(db, device, body.number))
+                return ticket(db, join(db, device, body.number, body.mobile_last4))
 
         placed = await run_in_threadpool(work)
         await broker.publish(QUEUE_CHANNEL, {"type": "queue-changed"})

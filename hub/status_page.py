@@ -55,10 +55,17 @@ def case_page(case: CaseLookup) -> str:
     """The page of one case."""
     status_zh, status_en = STATUS_WORDS[case.status]
     next_zh, next_en = NEXT_STEP_WORDS.get(case.next_step, ("", ""))
+    # The names the receipt prints (案件号, 回执号); the receipt number only for its holder.
     rows = [
         "<h1>投诉办理进度 <span class=en>Case status</span></h1>",
-        f"<p>受理号 Case number: <span class=number>{html.escape(case.case_number)}</span></p>",
-        f"<p>回执号 Receipt: <span class=number>{html.escape(case.receipt_number)}</span></p>",
+        f"<p>案件号 Case number: <span class=number>{html.escape(case.case_number)}</span></p>",
+    ]
+    if case.receipt_number:
+        rows.append(
+            "<p>回执号 Receipt number: "
+            f"<span class=number>{html.escape(case.receipt_number)}</span></p>"
+        )
+    rows += [
         f"<p>状态：{status_zh}<br><span class=en>Status: {status_en}</span></p>",
         f"<p>下一步：{next_zh}<br><span class=en>Next: {next_en}</span></p>",
         f"<p class=en>{case.updated_at:%Y-%m-%d %H:%M} UTC</p>",

@@ -150,15 +150,16 @@ class MediationCall:
 
     # -- from the UI thread ------------------------------------------------------------
 
-    def join(self, number: str) -> None:
-        """Join the queue for this case or receipt number (returns at once)."""
+    def join(self, number: str, ticket: MediationTicket | None = None) -> None:
+        """Join the queue for this receipt number (returns at once); with the `ticket` the
+        hub gave already (the join journey asked it), take up that place."""
         if self._thread is not None:
             return
         self.joined_at = time.monotonic()
         self._set_state(CallState.JOINING)
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(
-            target=self._run, args=(number,), name="mediation-call", daemon=True
+            target=self._run, args=(number, ticket), name="mediation-call", daemon=True
         )
         self._thread.start()
 
@@ -215,12 +216,12 @@ class MediationCall:
         if self._main is not None:
             self._main.cancel()
 
-    def _run(self, number: str) -> None:
+    def _run(self, number: str, ticket: MediationTicket | None) -> None:
         loop = self._loop
         assert loop is not None
         asyncio.set_event_loop(loop)
         try:
-            self._main = loop.create_task(self._session(number))
+            self._main = loop.create_task(self._session(number, ticket))
             with contextlib.suppress(asyncio.CancelledError):
                 loop.run_until_complete(self._main)
             loop.run_until_complete(self._hang_up())
@@ -236,12 +237,16 @@ class MediationCall:
                 loop.run_until_complete(loop.shutdown_asyncgens())
             loop.close()
 
-    async def _session(self, number: str) -> None:
+    async def _session(self, number: str, given: MediationTicket | None) -> None:
         try:
-            ticket = await asyncio.to_thread(self.hub.join_mediation, number)
+            ticket = (
+                given
+                if given is not None
+                else await asyncio.to_thread(self.hub.join_mediation, number)
+            )
         except HubRefused as refused:
             problem = JoinProblem.ELSEWHERE if refused.status == 409 else JoinProblem.UNKNOWN_CASE
-            if refused.status not in (404, 409, 422):
+            if refused.status not in (403, 404, 409, 422):
                 problem = JoinProblem.OFFLINE
             self._set_state(CallState.FAILED, problem)
             return

@@ -1,34 +1,97 @@
-"""Joining my mediation: the case number typed (or a receipt's QR code shown), then the
+"""Joining my mediation with what the consumer holds: the receipt's QR code held up to the
+camera, the receipt number typed, or the case number with the last four digits of the
+mobile number filed with it; the hub checks it and gives a place in the queue. Then the
 queue, the call and the outcome. The words the consumer sees and hears about the call."""
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
+import logging
 import os
 import re
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Any, Protocol
 
 from devices.receipt import OUTCOME_TITLE, OutcomeSlip
+from kiosk.complaint import Choice
 from kiosk.complaint_journey import mediation_open
+from kiosk.hub_client import HubRefused, HubUnavailable
 from kiosk.i18n import N_, Translator
-from kiosk.journeys import Answer, Journey, ShowScreen, StepHandler, StepResult
-from kiosk.receipts import status_url
+from kiosk.journeys import (
+    Answer,
+    Done,
+    Journey,
+    ShowProgress,
+    ShowScreen,
+    StepHandler,
+    StepResult,
+)
+from kiosk.receipts import read_receipt_number, status_url
+from kiosk.scanned import ScannedKind, understand
 from kiosk.visit import Visit
 from kiosk.wire import CASE_PATTERN, MediationOutcome, MediationTicket, OutcomeResult, RoomSettings
 
-CASE_DIGITS = 10  # 2026-000123: the year, then six digits
+log = logging.getLogger(__name__)
 
+CASE_DIGITS = 10  # 2026-000123: the year, then six digits
+MOBILE_LAST_DIGITS = 4
+#: The example the screens give: read as the receipt prints it, its check digit right.
+RECEIPT_EXAMPLE = "R0001K1-261128-012-8"
+
+HOW_QUESTION = N_("How will you find your case? Everything you need is on your receipt.")
+HOW_PROMPT = N_(
+    "Join my mediation. Touch one: hold your receipt's QR code to the camera, "
+    "type the receipt number, or type the case number."
+)
+#: The three ways in, named as the receipt names what it carries.
+WAYS = (
+    Choice("scan", N_("Hold your receipt's QR code to the camera"), "qr"),
+    Choice("receipt", N_("Type the receipt number"), "keyboard"),
+    Choice("case", N_("Type the case number"), "keypad"),
+)
+SCAN_PROMPT = N_(
+    "Hold the square QR code on your receipt up to the camera, about a hand's width away, "
+    "and keep it still for a moment."
+)
+NOT_OUR_CODE = N_(
+    "This code is not from a receipt of this service. Please hold up the square code on "
+    "your receipt, or type the receipt number."
+)
+RECEIPT_QUESTION = N_(
+    "Type the number printed under 'Receipt number' on your receipt, like R0001K1-261128-012-8."
+)
+# The example is written out (not a placeholder): every prompt is spoken as it stands.
+RECEIPT_PROMPT = N_(
+    "Type the receipt number printed on your receipt, with its letters and digits. "
+    "It looks like R0001K1-261128-012-8."
+)
+NOT_A_RECEIPT = N_(
+    "This receipt number is not right. Please check each letter and digit against your "
+    "receipt; it looks like R0001K1-261128-012-8. Or hold the receipt's QR code to the "
+    "camera, or call for help."
+)
 ENTER_NUMBER = N_(
-    "Please type your case number with the keypad, or hold your receipt's QR code up to the camera."
+    "Type the case number printed under 'Case number' on your receipt, like 2026-000123. "
+    "Then touch 'Next'."
 )
 WRONG_NUMBER = N_(
     "That number is not complete. A case number has ten digits, like 2026 000123. "
     "Please check your receipt, or call for help."
 )
+ENTER_DIGITS = N_(
+    "To keep your case safe, type the last four digits of the mobile number you gave "
+    "with this complaint. Then touch 'Join the mediation'."
+)
+FOUR_DIGITS = N_("Please type four digits: the last four digits of your mobile number.")
+WRONG_DIGITS = N_("These digits do not match the case. Check them and try again, or call for help.")
 UNKNOWN_CASE = N_(
     "We cannot find this case. Please check the number on your receipt, or call for help."
+)
+UNKNOWN_RECEIPT = N_(
+    "We cannot find a case with this receipt yet. A complaint filed just now may take a few "
+    "minutes to arrive. Please check the number and try again, or call for help."
 )
 CASE_ELSEWHERE = N_(
     "This case is already waiting at another kiosk. Please ask the attendant for help."
@@ -37,6 +100,7 @@ HUB_AWAY = N_(
     "The mediation service cannot be reached just now. Please try again in a few minutes, "
     "or call for help."
 )
+JOINING = N_("Joining the mediation. Please wait.")
 RECONNECTING = N_("The connection was interrupted. Reconnecting, please stay here.")
 RECONNECTED = N_("Connected again.")
 OUT_OF_PICTURE = N_("Please sit in front of the camera, so the mediator can see you.")
@@ -205,28 +269,214 @@ def video_size(setting: str) -> str:
     return "720p" if (os.cpu_count() or 1) >= 4 else "480p"
 
 
+class MediationDesk(Protocol):
+    """How the journey asks the hub for a place in the queue (raises the hub client's
+    errors: HubRefused when what the consumer holds does not open the case)."""
+
+    def join_queue(self, number: str, mobile_last4: str = "") -> MediationTicket:
+        """A place in the queue for the case this receipt number, or this case number with
+        these last four digits of the mobile number, opens."""
+
+
 class JoinMediation(Journey):
-    """Join my mediation: which case (typed or scanned); the shell then joins the queue."""
+    """Join my mediation: how the consumer finds the case (QR code, receipt number, or case
+    number and the mobile's last four digits), each on its own screen; the hub checks it.
+    Done hands the place in the queue to the shell, which shows the waiting room."""
 
     name = "join_mediation"
-    first_step = "case_number"
 
-    def __init__(self, visit: Visit, desk: object = None) -> None:
-        # The desk (outbox, hub, room) that other journeys take is not needed here: the
-        # shell joins the queue; taking it keeps one signature for every home-menu entry.
+    def __init__(
+        self, visit: Visit, desk: MediationDesk, holding: str = "", problem: str = ""
+    ) -> None:
+        """`holding`: a receipt or case number the kiosk has already (just filed, just
+        looked up); `problem`: why an earlier try did not join, said on the first screen."""
         super().__init__(visit)
+        self.desk = desk
+        self.problem = problem
+        self.first_step = "how"
+        receipt = read_receipt_number(holding) if holding else None
+        if receipt is not None:
+            self.answers["join"] = {"number": receipt, "mobile_last4": "", "from": ""}
+            self.first_step = "joining"
+        elif holding and re.fullmatch(CASE_PATTERN, holding):
+            self.answers["case_number"] = {"digits": holding.replace("-", "")}
+            self.answers.pop("mobile_digits", None)
+            self.first_step = "mobile_digits"
 
     def steps(self) -> Mapping[str, StepHandler]:
-        """The one step: the case number."""
-        return {"case_number": self._case_number}
+        """Every step by its id."""
+        return {
+            "how": self._how,
+            "scan": self._scan,
+            "receipt_number": self._receipt_number,
+            "case_number": self._case_number,
+            "mobile_digits": self._mobile_digits,
+            "joining": self._joining,
+        }
+
+    # -- the steps -----------------------------------------------------------------------
+
+    def _how(self, answer: Answer | None) -> StepResult:
+        way = {"scan": "scan", "receipt": "receipt_number", "case": "case_number"}
+        if answer is not None and str(answer.get("choice")) in way:
+            return self.goto(way[str(answer["choice"])])
+        problem, self.problem = self.problem, ""  # said once, then the question again
+        return self._how_screen(problem)
+
+    def _how_screen(self, error: str = "") -> ShowScreen:
+        return ShowScreen(
+            "how",
+            "choice",
+            error or HOW_PROMPT,
+            {"question": HOW_QUESTION, "options": list(WAYS)},
+            {"choice": error} if error else {},
+        )
+
+    def _scan(self, answer: Answer | None) -> StepResult:
+        if answer is None:
+            return self._scan_screen()
+        if answer.get("type_instead"):
+            return self.goto("receipt_number")
+        code = str(answer.get("scanned", ""))
+        found = understand(code)
+        if found is None or found.kind is ScannedKind.ENROLL_CODE:
+            return self._scan_screen(NOT_OUR_CODE)
+        if found.kind is ScannedKind.CASE:
+            # A code with the case number alone (the outcome's printout): as typed.
+            self.answers["case_number"] = {"digits": found.value.replace("-", "")}
+            return self.goto("mobile_digits")
+        return self._join(found.value, "", "scan")
+
+    def _scan_screen(self, error: str = "") -> ShowScreen:
+        # The code just refused is not read again until the consumer asks to try again.
+        refused = str(self.answers.get("scan", {}).get("scanned", "")) if error else ""
+        return ShowScreen(
+            "scan",
+            "receipt_scan",
+            error or SCAN_PROMPT,
+            {"refused": refused},
+            {"code": error} if error else {},
+        )
+
+    def _receipt_number(self, answer: Answer | None) -> StepResult:
+        typed = str((answer or self.answers.get("receipt_number", {})).get("text", ""))
+        if answer is None:
+            return self._receipt_screen(typed)
+        number = read_receipt_number(typed)
+        if number is not None:
+            return self._join(number, "", "receipt_number")
+        digits = re.sub(r"[\s-]", "", typed)
+        if case_number_from_digits(digits) is not None:  # the case number, typed here
+            self.answers["case_number"] = {"digits": digits}
+            return self.goto("mobile_digits")
+        return self._receipt_screen(typed, NOT_A_RECEIPT)
+
+    def _receipt_screen(self, typed: str, error: str = "") -> ShowScreen:
+        return ShowScreen(
+            "receipt_number",
+            "text_entry",
+            error or RECEIPT_PROMPT,
+            {
+                "question": RECEIPT_QUESTION,
+                "text": typed,
+                "limit": 30,
+                # The keyboard opens with letters and digits, not Pinyin (the lead's part).
+                "keys": "receipt",
+            },
+            {"text": error} if error else {},
+        )
 
     def _case_number(self, answer: Answer | None) -> StepResult:
+        digits = str((answer or self.answers.get("case_number", {})).get("digits", ""))
+        if answer is None:
+            return self._case_screen(digits)
+        if case_number_from_digits(digits) is None:
+            return self._case_screen(digits, WRONG_NUMBER)
+        return self.goto("mobile_digits")
+
+    def _case_screen(self, digits: str, error: str = "") -> ShowScreen:
         return ShowScreen(
-            step="case_number",
-            screen="case_entry",
-            prompt=ENTER_NUMBER,
-            fields={"asked_at": datetime.now()},
+            "case_number",
+            "case_entry",
+            error or ENTER_NUMBER,
+            {"kind": "case", "digits": digits},
+            {"digits": error} if error else {},
         )
+
+    def _mobile_digits(self, answer: Answer | None) -> StepResult:
+        case = case_number_from_digits(str(self.answers.get("case_number", {}).get("digits", "")))
+        if case is None:
+            return self.goto("case_number")
+        digits = str((answer or self.answers.get("mobile_digits", {})).get("digits", ""))
+        if answer is None:
+            return self._digits_screen(case, digits)
+        if not re.fullmatch(r"[0-9]{4}", digits):
+            return self._digits_screen(case, digits, FOUR_DIGITS)
+        return self._join(case, digits, "mobile_digits")
+
+    def _digits_screen(self, case: str, digits: str, error: str = "") -> ShowScreen:
+        return ShowScreen(
+            "mobile_digits",
+            "case_entry",
+            error or ENTER_DIGITS,
+            {"kind": "mobile", "digits": digits, "case_number": case},
+            {"digits": error} if error else {},
+        )
+
+    # -- the hub's answer ----------------------------------------------------------------
+
+    def _join(self, number: str, mobile_last4: str, came_from: str) -> StepResult:
+        self.answers["join"] = {"number": number, "mobile_last4": mobile_last4, "from": came_from}
+        return self.goto("joining")
+
+    def _joining(self, answer: Answer | None) -> StepResult:
+        asked = self.answers.get("join", {})
+        if answer is None:
+            desk = self.desk
+            number, digits = str(asked.get("number", "")), str(asked.get("mobile_last4", ""))
+            return ShowProgress(
+                "joining", JOINING, JOINING, lambda: desk.join_queue(number, digits)
+            )
+        outcome = answer.get("outcome")
+        if isinstance(outcome, MediationTicket):
+            # The shell takes up the place in the queue and shows the waiting room.
+            return Done("waiting_room", "", {"ticket": outcome})
+        step, message = self._refusal(answer.get("error"), str(asked.get("from", "")))
+        return self._again(step, message)
+
+    def _refusal(self, error: Any, came_from: str) -> tuple[str, str]:
+        """The step to show again after the hub said no, and the sentence that says why."""
+        if isinstance(error, HubRefused):
+            if error.kind == "mobile-digits-wrong":
+                return "mobile_digits", WRONG_DIGITS
+            if error.kind == "mobile-digits-needed":
+                return "mobile_digits", ENTER_DIGITS
+            if error.status == 404:
+                if came_from == "mobile_digits":
+                    return "case_number", UNKNOWN_CASE
+                return came_from or "how", UNKNOWN_RECEIPT
+            if error.status == 409:
+                return came_from or "how", CASE_ELSEWHERE
+        if not isinstance(error, HubUnavailable):
+            log.warning("joining the mediation failed: %r", error)
+        return came_from or "how", HUB_AWAY
+
+    def _again(self, step: str, message: str) -> ShowScreen:
+        """A step shown again with the sentence that says what to do (what was typed kept)."""
+        case = case_number_from_digits(str(self.answers.get("case_number", {}).get("digits", "")))
+        if step == "mobile_digits" and case is not None:
+            digits = str(self.answers.get("mobile_digits", {}).get("digits", ""))
+            return self._digits_screen(case, digits, message)
+        if step == "case_number":
+            return self._case_screen(
+                str(self.answers.get("case_number", {}).get("digits", "")), message
+            )
+        if step == "receipt_number":
+            typed = str(self.answers.get("receipt_number", {}).get("text", ""))
+            return self._receipt_screen(typed, message)
+        if step == "scan":
+            return self._scan_screen(message)
+        return self._how_screen(message)
 
 
 def outcome_slip(

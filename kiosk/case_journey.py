@@ -11,7 +11,7 @@ from typing import Protocol
 from kiosk.hub_client import HubRefused, HubUnavailable
 from kiosk.i18n import N_
 from kiosk.journeys import Answer, Done, Journey, ShowProgress, ShowScreen, StepHandler, StepResult
-from kiosk.receipts import is_receipt_number
+from kiosk.receipts import read_receipt_number
 from kiosk.scanned import ScannedKind, understand
 from kiosk.visit import Visit
 from kiosk.wire import CASE_PATTERN, CaseLookup, CaseStatus
@@ -55,8 +55,7 @@ def as_case_number(text: str) -> str | None:
         and re.fullmatch(CASE_PATTERN, f"{digits[:4]}-{digits[4:]}")
     ):
         return f"{digits[:4]}-{digits[4:]}"
-    candidate = text.strip().upper()
-    return candidate if is_receipt_number(candidate) else None
+    return read_receipt_number(text)
 
 
 class CheckMyCase(Journey):
@@ -118,13 +117,13 @@ class CheckMyCase(Journey):
             if number is not None:
                 return self._look_up(number)
             error = N_(
-                "This is not a receipt number. It looks like R0001K1-261128-001-2. Please check it."
+                "This is not a receipt number. It looks like R0001K1-261128-012-8. Please check it."
             )
         return ShowScreen(
             "receipt_text",
             "text_entry",
             error or question,
-            # Capitals and digits on the keyboard: what the receipt shows.
+            # The keyboard opens with letters and digits for it, as on the join screen.
             {"question": question, "text": typed, "limit": 30, "keys": "receipt"},
             {"text": error} if error else {},
         )

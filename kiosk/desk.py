@@ -13,7 +13,7 @@ from kiosk.enrollment import load_credential
 from kiosk.hub_client import HubClient, HubUnavailable
 from kiosk.outbox import LocalReceipt, NewAttachment, Outbox
 from kiosk.receipts import status_url
-from kiosk.wire import CaseLookup, RoomSettings
+from kiosk.wire import CaseLookup, MediationTicket, RoomSettings
 
 #: A consumer waits on a lookup: give up sooner than the sync does.
 LOOKUP_TIMEOUT_S = 6.0
@@ -62,16 +62,28 @@ class KioskDesk:
 
     def look_up(self, number: str) -> CaseLookup:
         """The case's status on the hub (HubUnavailable when offline or not set up)."""
+        client = self._client()
+        try:
+            return client.case(number)
+        finally:
+            client.session.close()
+
+    def join_queue(self, number: str, mobile_last4: str = "") -> MediationTicket:
+        """A place in the mediation queue, for what the consumer holds (the hub checks it;
+        HubRefused when it does not hold, HubUnavailable when offline or not set up)."""
+        client = self._client()
+        try:
+            return client.join_mediation(number, mobile_last4)
+        finally:
+            client.session.close()
+
+    def _client(self) -> HubClient:
         credential = load_credential(self.data_dir)
         if credential is None:
             raise HubUnavailable("the kiosk is not enrolled")
-        client = HubClient(
+        return HubClient(
             credential.hub_url,
             credential.secret,
             verify=self._verify,
             answer_timeout=LOOKUP_TIMEOUT_S,
         )
-        try:
-            return client.case(number)
-        finally:
-            client.session.close()

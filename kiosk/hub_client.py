@@ -149,9 +149,10 @@ class HubClient:
         )
         return _parse(LogReceived, answer)
 
-    def join_mediation(self, number: str) -> MediationTicket:
-        """Join the mediation queue for a case (by case or receipt number)."""
-        body = MediationRequest(number=number).model_dump()
+    def join_mediation(self, number: str, mobile_last4: str = "") -> MediationTicket:
+        """Join the mediation queue for a case: by its receipt number, or by its case number
+        with the last four digits of the mobile number filed with it."""
+        body = MediationRequest(number=number, mobile_last4=mobile_last4).model_dump()
         return _parse(MediationTicket, self._call("POST", "/mediations", json=body))
 
     def mediation(self, mediation_id: str) -> MediationTicket:

@@ -49,9 +49,56 @@ def mask_name(name: str) -> str:
     return f"{name[0]}*" if name else ""
 
 
-def make_receipt(number: str, room: str, when: datetime, name: str, status_url: str) -> Receipt:
-    """The receipt for a filed complaint; the name is masked here, whatever is passed."""
-    return Receipt(number, room, when, mask_name(name), status_url)
+#: What a receipt (printed, reprinted, or shown as a code) says to do next: the home menu's
+#: own words for the way back in, and what to bring.
+RECEIPT_NEXT = N_(
+    "The centre will text you within 7 days. To join the video mediation or check your "
+    "case, bring this receipt (or a photo of its code) to the kiosk, touch '{join}' or "
+    "'{check}', and hold the code up to the camera."
+)
+#: The same, shorter, for the screen that shows the receipt's code: the receipt says more.
+SCREEN_NEXT = N_(
+    "The centre will text you within 7 days. Then come back and touch '{join}' or '{check}'."
+)
+HELP_LINE = N_("Help phone: {phone}")
+ASK_ATTENDANT = N_("For help, please ask the attendant in the room.")
+
+
+def next_step_words(t: Translator, on_screen: bool = False) -> str:
+    """What to do next with the receipt (on screen: in short), in the translator's language."""
+    from kiosk.services import CHECK_CASE, JOIN_MEDIATION
+
+    return t.gettext(SCREEN_NEXT if on_screen else RECEIPT_NEXT).format(
+        join=t.gettext(JOIN_MEDIATION), check=t.gettext(CHECK_CASE)
+    )
+
+
+def help_words(t: Translator, phone: str) -> str:
+    """Whom to call for help: the room's help phone, or the attendant when none is set."""
+    return t.gettext(HELP_LINE).format(phone=phone) if phone else t.gettext(ASK_ATTENDANT)
+
+
+def make_receipt(
+    number: str,
+    room: str,
+    when: datetime,
+    name: str,
+    status_url: str,
+    help_phone: str = "",
+    case_number: str = "",
+) -> Receipt:
+    """The receipt for a filed complaint, with what to do next and the help phone; the
+    name is masked here, whatever is passed."""
+    return Receipt(
+        number,
+        room,
+        when,
+        mask_name(name),
+        status_url,
+        case_number=case_number,
+        next_steps=(next_step_words(Translator("zh_CN")), next_step_words(Translator("en"))),
+        help_phone=help_phone,
+    )
 
 
 def hub_check(settings: Settings) -> ExtraCheck:

@@ -13,10 +13,11 @@ from kiosk.journeys import Answer, Journey, ShowScreen, StepHandler, StepResult
 from kiosk.visit import Visit
 
 if TYPE_CHECKING:
+    from kiosk.call_journey import MediationDesk
     from kiosk.case_journey import CaseDesk
     from kiosk.complaint_journey import ComplaintDesk
 
-    class Desk(ComplaintDesk, CaseDesk, Protocol):
+    class Desk(ComplaintDesk, CaseDesk, MediationDesk, Protocol):
         """Everything the journeys need from the kiosk around them (outbox, hub, room)."""
 
 

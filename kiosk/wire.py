@@ -20,6 +20,9 @@ MOBILE_PATTERN = r"^1[3-9][0-9]{9}$"
 #: Receipt numbers are made on the kiosk without the network (see kiosk.receipts).
 RECEIPT_PATTERN = r"^[A-Z0-9]{2,12}-[0-9]{6}-[0-9]{3,4}-[0-9]$"
 CASE_PATTERN = r"^[0-9]{4}-[0-9]{6,}$"
+#: The last four digits of the mobile number filed with a case: with the case number, what
+#: opens its mediation (a case number alone never does).
+MOBILE_LAST4_PATTERN = r"^([0-9]{4})?$"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 ENROLL_CODE_PATTERN = r"^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$"
 
@@ -34,6 +37,29 @@ MAX_ATTACHMENTS = 16
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+def check_digit(text: str) -> int:
+    """The Luhn check digit of the letters and digits of `text` (letters count as 10..35)."""
+    digits = "".join(str(int(char, 36)) for char in text if char.isalnum())
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char)
+        if position % 2 == 0:  # the digit beside the check digit is doubled
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return (10 - total % 10) % 10
+
+
+def is_receipt_number(text: str) -> bool:
+    """True when the text is a well-formed receipt number whose check digit is right (both
+    sides check it: a mistyped or misread number is never taken for someone's case)."""
+    if not re.fullmatch(RECEIPT_PATTERN, text):
+        return False
+    stem, _, digit = text.rpartition("-")
+    return check_digit(stem) == int(digit)
 
 
 class Strict(BaseModel):
@@ -415,9 +441,12 @@ class IceServer(Strict):
 
 
 class MediationRequest(Strict):
-    """A kiosk asks to join the mediation queue for a case (case or receipt number)."""
+    """A kiosk asks to join the mediation queue for a case, with what the consumer holds: the
+    receipt number (from its QR code, or typed), or the case number with the last four
+    digits of the mobile number filed with it."""
 
     number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=4, max_length=40)]
+    mobile_last4: Annotated[str, StringConstraints(pattern=MOBILE_LAST4_PATTERN)] = ""
 
 
 class MediationOutcome(Strict):

@@ -153,12 +153,17 @@ def test_the_room_meets_the_mediator_and_the_merchant(
     said = lambda: " ".join(u.text for u in speech.said)  # noqa: E731
 
     try:
-        # The consumer: home, "join my mediation", the case number on the keypad, join.
+        # The consumer: home, "join my mediation", the case number on the keypad, next, the
+        # last four digits of the mobile number filed with it (13900000001), join.
         tap(qtbot, shell.screens["attract"].start)
         tap(qtbot, shell.screens["home"].cards["join_mediation"])
+        tap(qtbot, shell.screens["choice"].cards[2])
         entry = shell.screens["case_entry"]
         assert shell.current is entry
         for digit in case_number.replace("-", ""):
+            tap(qtbot, entry.keypad.keys[digit])
+        tap(qtbot, entry.join)
+        for digit in "0001":
             tap(qtbot, entry.keypad.keys[digit])
         tap(qtbot, entry.join)
         waiting = shell.screens["waiting_room"]

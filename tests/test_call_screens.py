@@ -54,14 +54,26 @@ def kiosk(make_shell: Any, data_dir: Path) -> Iterator[tuple[Any, Transcript]]:
     room.close()
 
 
-def type_number(qtbot: Any, shell: Any, digits: str) -> None:
+def choose_way(qtbot: Any, shell: Any, way: int) -> None:
+    """Home, 'join my mediation', then one of the ways in (0 QR code, 1 receipt, 2 case)."""
     tap(qtbot, shell.screens["attract"].start)
     tap(qtbot, shell.screens["home"].cards["join_mediation"])
+    tap(qtbot, shell.screens["choice"].cards[way])
+
+
+def type_number(qtbot: Any, shell: Any, digits: str, mobile_last4: str = "") -> None:
+    """The case number on the keypad, 'next', then the mobile's last four digits and 'join'."""
+    choose_way(qtbot, shell, 2)
     entry = shell.screens["case_entry"]
     for digit in digits:
         tap(qtbot, entry.keypad.keys[digit])
     assert entry.number.text() == f"{digits[:4]}-{digits[4:]}"  # as on the receipt
     tap(qtbot, entry.join)
+    if mobile_last4:
+        assert entry.kind == "mobile"
+        for digit in mobile_last4:
+            tap(qtbot, entry.keypad.keys[digit])
+        tap(qtbot, entry.join)
 
 
 def test_a_short_number_is_said_with_the_way_forward(qtbot: Any, kiosk: Any) -> None:
@@ -69,7 +81,7 @@ def test_a_short_number_is_said_with_the_way_forward(qtbot: Any, kiosk: Any) -> 
     type_number(qtbot, shell, "20261")
     assert shell.current.name == "case_entry"
     sentence = "这个号码不完整。案件号有十位数字，比如 2026 000123。请看看您的回执，或者呼叫帮助。"
-    assert shell.screens["case_entry"].message.text() == sentence
+    assert shell.screens["case_entry"].error.text() == sentence
     assert speech.said[-1].text == sentence
 
 
@@ -77,14 +89,16 @@ def test_an_unknown_case_and_a_kiosk_not_enrolled_are_said(
     qtbot: Any, kiosk: Any, hub: HubProcess, data_dir: Path
 ) -> None:
     shell, speech = kiosk
-    type_number(qtbot, shell, "2026999999")  # not enrolled yet
+    type_number(qtbot, shell, "2026999999", "1234")  # not enrolled yet
     entry = shell.screens["case_entry"]
-    wait_for(qtbot, lambda: "现在连不上调解服务" in entry.message.text())
+    wait_for(qtbot, lambda: "现在连不上调解服务" in entry.error.text())
     assert speech.said[-1].text.startswith("现在连不上调解服务。请过几分钟再试")
+    assert shell.current is entry and entry.kind == "mobile"  # where it was, digits kept
     enrolled_kiosk(hub, data_dir)
     tap(qtbot, entry.join)
-    wait_for(qtbot, lambda: "找不到这个案件" in entry.message.text())
-    assert shell.current is entry
+    # No such case: back to the case number, to check it.
+    wait_for(qtbot, lambda: "找不到这个案件" in entry.error.text())
+    assert shell.current is entry and entry.kind == "case"
     assert speech.said[-1].text == "找不到这个案件。请核对回执上的号码，或者呼叫帮助。"
     assert not shell.idle.held
 
@@ -95,7 +109,7 @@ def test_the_waiting_room_follows_the_queue_and_leaving_asks_first(
     shell, speech = kiosk
     other, other_device = enrolled_kiosk(hub, tmp_path / "other-kiosk")
     other_case, _ = file_case(other, other_device, 7)
-    ahead = other.join_mediation(other_case)
+    ahead = other.join_mediation(other_case, "0007")  # filed with 13900000007
     client, device = enrolled_kiosk(hub, data_dir)
     case, _ = file_case(client, device, 8)
     # A mediator is at the console: the wait is estimated from them (one free mediator
@@ -104,9 +118,9 @@ def test_the_waiting_room_follows_the_queue_and_leaving_asks_first(
     mediator = contextlib.ExitStack()
     mediator.enter_context(console(hub, login_cookie(hub.url)))
 
-    type_number(qtbot, shell, case.replace("-", ""))
+    type_number(qtbot, shell, case.replace("-", ""), "0008")  # filed with 13900000008
     waiting = shell.screens["waiting_room"]
-    assert shell.current is waiting
+    wait_for(qtbot, lambda: shell.current is waiting)  # the hub checked the four digits
     wait_for(qtbot, lambda: "您排在第 2 位。" in waiting.place.text())
     assert speech.said[-1].text == "您排在第 2 位。大约 10 分钟后调解员和您通话。"
     assert shell.idle.held  # no idle reset while the consumer waits in the queue
@@ -151,12 +165,11 @@ def test_a_receipts_qr_code_held_up_joins_the_queue(
     room.devices.camera.start()
     shell.room = room
     try:
-        tap(qtbot, shell.screens["attract"].start)
-        tap(qtbot, shell.screens["home"].cards["join_mediation"])
+        choose_way(qtbot, shell, 0)
         waiting = shell.screens["waiting_room"]
         wait_for(qtbot, lambda: shell.current is waiting and waiting.ticket is not None, 15)
         assert waiting.ticket.case_number == case  # the receipt's number found its case
-        assert shell.screens["case_entry"].scanner is None  # no scanning off screen
+        assert shell.screens["receipt_scan"].scanner is None  # no scanning off screen
     finally:
         shell.mediation.end()
         room.close()

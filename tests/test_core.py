@@ -220,7 +220,7 @@ def test_every_home_menu_entry_has_a_journey_that_starts_with_its_first_question
     }
     expected = {
         "file_complaint": ("choice", "What is the problem?"),
-        "join_mediation": ("case_entry", "case number"),
+        "join_mediation": ("choice", "receipt number"),
         "check_case": ("case_lookup", "square code"),
     }
     for name, (screen, words) in expected.items():

@@ -61,7 +61,7 @@ def test_help_from_the_waiting_room_keeps_the_place_in_the_queue(
     try:
         client, device = enrolled_kiosk(hub, data_dir)
         case, _ = file_case(client, device, 31)
-        join_by_taps(shell, case)
+        join_by_taps(shell, case, "0031")  # filed with the mobile 13900000031
         waiting = shell.screens["waiting_room"]
         assert wait_for(lambda: "下一位就是您。" in seen_words(shell), 15), seen_words(shell)
         mediation_id = waiting.ticket.mediation_id

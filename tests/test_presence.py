@@ -64,12 +64,12 @@ def test_mediators_coming_and_going_reach_the_waiting_kiosks(
     hub_a, hub_b = two_hubs
     first, first_device = enrolled_kiosk(hub_b, tmp_path / "kiosk-1")
     second, second_device = enrolled_kiosk(hub_b, tmp_path / "kiosk-2")
-    first_case, _ = file_case(first, first_device, 1)
-    second_case, _ = file_case(second, second_device, 2)
+    _first_case, first_receipt = file_case(first, first_device, 1)
+    _second_case, second_receipt = file_case(second, second_device, 2)
     add_mediator(hub_a)
     cookie = login_cookie(hub_a.url)
 
-    ticket = first.join_mediation(first_case)
+    ticket = first.join_mediation(first_receipt)
     assert (ticket.position, ticket.mediators_online, ticket.expected_wait_s) == (1, 0, None)
     headers = {"Authorization": f"Bearer {first.credential}"}
     with connect(ws_url(hub_b, ticket.mediation_id), additional_headers=headers) as kiosk:
@@ -80,7 +80,7 @@ def test_mediators_coming_and_going_reach_the_waiting_kiosks(
         mediator.enter_context(console(hub_a, cookie))
         now = queue_until(kiosk, lambda t: t["mediators_online"] == 1)
         assert (now["mediators_free"], now["expected_wait_s"]) == (1, 0)
-        assert second.join_mediation(second_case).expected_wait_s == 10 * MINUTE
+        assert second.join_mediation(second_receipt).expected_wait_s == 10 * MINUTE
 
         # A second tab of the same mediator is still one mediator.
         with console(hub_b, cookie):
@@ -91,7 +91,7 @@ def test_mediators_coming_and_going_reach_the_waiting_kiosks(
             hub_a.url + "/console/api/take-next", cookies={"hub_staff": cookie}, timeout=10
         )
         assert taken.json()["mediation_id"] == ticket.mediation_id
-        waiting = second.join_mediation(second_case)
+        waiting = second.join_mediation(second_receipt)
         assert (waiting.position, waiting.mediators_free, waiting.expected_wait_s) == (
             1,
             0,
@@ -99,7 +99,7 @@ def test_mediators_coming_and_going_reach_the_waiting_kiosks(
         )
 
     # The mediator closes the console: nobody is online, no estimate.
-    second_ticket = second.join_mediation(second_case)
+    second_ticket = second.join_mediation(second_receipt)
     headers = {"Authorization": f"Bearer {second.credential}"}
     with connect(ws_url(hub_a, second_ticket.mediation_id), additional_headers=headers) as kiosk:
         receive(kiosk, "welcome")
@@ -120,8 +120,8 @@ def test_a_console_whose_hub_process_died_times_out(
 
     hub_a, hub_b = two_hubs
     kiosk_client, device = enrolled_kiosk(hub_a, tmp_path / "kiosk")
-    case, _ = file_case(kiosk_client, device)
-    ticket = kiosk_client.join_mediation(case)
+    _case, receipt = file_case(kiosk_client, device)
+    ticket = kiosk_client.join_mediation(receipt)  # the receipt alone opens the mediation
     # A console on a process that was killed a moment ago: its row was never removed,
     # and nobody will announce that it is gone.
     engine = create_engine(hub_a.db)
@@ -157,7 +157,7 @@ def test_a_call_back_is_kept_with_the_case_and_listed_for_mediators(
     kiosk, device = enrolled_kiosk(hub_a, tmp_path / "kiosk")
     stranger, _ = enrolled_kiosk(hub_b, tmp_path / "stranger")
     case, _ = file_case(kiosk, device, 7)  # the complainant's mobile is 13900000007
-    ticket = kiosk.join_mediation(case)
+    ticket = kiosk.join_mediation(case, "0007")
     assert ticket.callback is None
 
     promise = kiosk.ask_callback(ticket.mediation_id)

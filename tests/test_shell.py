@@ -71,7 +71,7 @@ def test_a_consumer_taps_through_every_entry_point_and_back(qtbot, shell, speech
     # Each entry opens its journey's first question, spoken; back returns to the menu.
     firsts = {
         "file_complaint": ("choice", "遇到了什么问题？"),
-        "join_mediation": ("case_entry", "请用数字键输入您的案件号"),
+        "join_mediation": ("choice", "参加视频调解。请选一种"),
         "check_case": ("case_lookup", "把回执上的二维码对着摄像头"),
     }
     assert [entry.name for entry in SERVICES[:3]] == list(firsts)

@@ -70,13 +70,14 @@ def test_kiosk_and_mediator_on_different_hub_processes(
     add_mediator(hub_a)
 
     # Two kiosks queue, one through each process; the second is number 2.
-    ticket_one = first.join_mediation(first_case)
+    # A case number opens its mediation with the mobile's last four digits (13900000001).
+    ticket_one = first.join_mediation(first_case, "0001")
     ticket_two = second.join_mediation(second_receipt)
     assert (ticket_one.position, ticket_two.position) == (1, 2)
     # Nobody is at a console: no estimate (tests/test_presence.py has the mediators online).
     assert ticket_one.expected_wait_s is None and ticket_two.mediators_online == 0
     # Joining again keeps the same place.
-    assert first.join_mediation(first_case).mediation_id == ticket_one.mediation_id
+    assert first.join_mediation(first_case, "0001").mediation_id == ticket_one.mediation_id
 
     headers = {"Authorization": f"Bearer {second.credential}"}
     with connect(ws_url(hub_b, ticket_two.mediation_id), additional_headers=headers) as kiosk:
@@ -154,8 +155,8 @@ def test_who_may_enter_a_mediation_room(
     hub, other = two_hubs
     kiosk, device = enrolled_kiosk(hub, tmp_path / "kiosk-1")
     stranger, _ = enrolled_kiosk(other, tmp_path / "kiosk-2")
-    case, _ = file_case(kiosk, device)
-    ticket = kiosk.join_mediation(case)
+    case, receipt = file_case(kiosk, device)
+    ticket = kiosk.join_mediation(receipt)
     url = ws_url(hub, ticket.mediation_id)
     for headers in (
         {},
@@ -206,8 +207,8 @@ def test_a_party_whose_hub_process_died_is_not_offered_to_newcomers(
 
     hub_a, hub_b = two_hubs
     kiosk, device = enrolled_kiosk(hub_a, tmp_path / "kiosk")
-    case, _ = file_case(kiosk, device)
-    ticket = kiosk.join_mediation(case)
+    _case, receipt = file_case(kiosk, device)
+    ticket = kiosk.join_mediation(receipt)
     engine = create_engine(hub_a.db)
     now = dt.datetime.now(dt.UTC)
     gone, lately = now - PEER_GONE - dt.timedelta(seconds=5), now - dt.timedelta(seconds=2)

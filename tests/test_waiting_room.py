@@ -58,13 +58,17 @@ def kiosk(make_shell: Any) -> Iterator[tuple[Any, Transcript]]:
     room.close()
 
 
-def join_by_taps(shell: Any, case_number: str) -> None:
-    """Welcome, "join my mediation", the case number on the keypad, join."""
+def join_by_taps(shell: Any, case_number: str, mobile_last4: str) -> None:
+    """Welcome, "join my mediation", the case number on the keypad, the last four digits
+    of the mobile number filed with it, join."""
     tap_widget(shell.screens["attract"].start, "the welcome screen")
     tap(shell, "参加视频调解")
-    keypad = shell.screens["case_entry"].keypad
+    tap(shell, "输入案件号")
     for digit in case_number.replace("-", ""):
-        tap_widget(keypad.keys[digit], f"the key {digit}")
+        tap(shell, digit)
+    tap(shell, "下一步")
+    for digit in mobile_last4:
+        tap(shell, digit)
     tap(shell, "参加调解")
 
 
@@ -77,8 +81,8 @@ def test_no_mediator_online_is_said_and_a_mediator_logging_in_is_heard(
 ) -> None:
     shell, speech = kiosk
     client, device = enrolled_kiosk(hub, data_dir)
-    case, _ = file_case(client, device, 21)
-    join_by_taps(shell, case)
+    case, _ = file_case(client, device, 21)  # filed with the mobile 13900000021
+    join_by_taps(shell, case, "0021")
 
     assert wait_for(lambda: "现在没有调解员在线" in seen_words(shell), 15), seen_words(shell)
     shown = seen_words(shell)
@@ -116,8 +120,8 @@ def test_outside_the_rooms_hours_the_next_opening_is_said_as_a_time(
     assert hub.cli("room-settings", "幸福社区调解室", "--set", WEEKDAYS_9_TO_5).returncode == 0
     shell.apply_room(client.room_settings())  # the room's settings, as the kiosk takes them
     shell.visit.clock = lambda: TUESDAY_EVENING
-    case, _ = file_case(client, device, 23)
-    join_by_taps(shell, case)
+    case, _ = file_case(client, device, 23)  # filed with the mobile 13900000023
+    join_by_taps(shell, case, "0023")
 
     assert wait_for(lambda: "现在不是调解时间" in seen_words(shell), 15), seen_words(shell)
     assert "调解员明天上午9点开始接待。" in seen_words(shell)
@@ -180,7 +184,7 @@ def test_asking_to_be_called_reaches_the_console(
     shell, speech = kiosk
     client, device = enrolled_kiosk(hub, data_dir)
     case, _ = file_case(client, device, 22)  # the complainant's mobile is 13900000022
-    join_by_taps(shell, case)
+    join_by_taps(shell, case, "0022")
     assert wait_for(lambda: "现在没有调解员在线" in seen_words(shell), 15), seen_words(shell)
 
     tap(shell, "请给我打电话")

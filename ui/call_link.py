@@ -79,8 +79,9 @@ class CallLink(QObject):
         self.outcome = outcome
         self.outcome_recorded.emit(outcome)
 
-    def join(self, number: str) -> bool:
-        """Start joining the queue for the case; False when this kiosk is not enrolled."""
+    def join(self, number: str, ticket: MediationTicket | None = None) -> bool:
+        """Start joining the queue for the case (taking up the `ticket`'s place when the
+        hub gave one already); False when this kiosk is not enrolled."""
         credential = load_credential(self.settings.data_dir)
         if credential is None:
             return False
@@ -100,7 +101,7 @@ class CallLink(QObject):
         audio.volume = self.settings.volume / 100
         self.outcome = None
         self.call = MediationCall(hub, lambda: camera_track(camera, size), audio, _Listener(self))
-        self.call.join(number)
+        self.call.join(number, ticket)
         return True
 
     def ask_to_be_called(self) -> None:

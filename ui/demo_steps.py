@@ -149,6 +149,90 @@ def _case_status(shell: KioskShell) -> None:
     )
 
 
+class _StillCamera:
+    """A camera that shows one calm picture: a screenshot shows nobody, and no code."""
+
+    def __init__(self) -> None:
+        import numpy as np
+
+        from devices.camera import Picture
+
+        ramp = np.linspace(90, 200, 640, dtype=np.uint8)[None, :, None]
+        image = np.ascontiguousarray(np.broadcast_to(ramp, (480, 640, 3)))
+        self.picture = Picture(image, 1, 0.0)
+
+    def start(self) -> None:
+        """Nothing to start."""
+
+    def stop(self) -> None:
+        """Nothing to stop."""
+
+    def latest(self) -> Any:
+        """The one picture."""
+        return self.picture
+
+
+class _RoomWithCamera:
+    """The room as the join screens see it: a working camera and nothing else opened."""
+
+    def __init__(self) -> None:
+        from types import SimpleNamespace
+
+        from devices.state import DeviceState, Health
+
+        self.health = {"camera": Health(DeviceState.READY)}
+        self.devices = SimpleNamespace(camera=_StillCamera())
+
+    def presence_event(self, _now: float) -> None:
+        """Nobody walks up to a screenshot."""
+
+
+def _wrong_digits(shell: KioskShell) -> None:
+    """The hub said the four digits do not match: the longest the keypad screen gets."""
+    from kiosk.call_journey import WRONG_DIGITS
+    from kiosk.journeys import ShowScreen
+
+    join_at("mobile", "5678")(shell)
+    fields = {"kind": "mobile", "digits": "5678", "case_number": "2026-000123"}
+    shell.show_screen(
+        "case_entry",
+        ShowScreen("mobile_digits", "case_entry", WRONG_DIGITS, fields, {"digits": WRONG_DIGITS}),
+    )
+
+
+def _code_refused(shell: KioskShell) -> None:
+    """A code that is no receipt was held up: the warning, 'try again' and typing instead."""
+    from kiosk.call_journey import NOT_OUR_CODE
+    from kiosk.journeys import ShowScreen
+
+    join_at("scan")(shell)
+    shell.show_screen(
+        "receipt_scan",
+        ShowScreen("scan", "receipt_scan", NOT_OUR_CODE, {"refused": "x"}, {"code": NOT_OUR_CODE}),
+    )
+
+
+def join_at(way: str, digits: str = "") -> Callable[[KioskShell], None]:
+    """A demo of the join journey: how to join, then the way chosen (with digits typed)."""
+
+    def demo(shell: KioskShell) -> None:
+        shell.start_visit()
+        if way == "scan":
+            shell.room = _RoomWithCamera()  # type: ignore[assignment]
+        shell.open_service("join_mediation")
+        if not way:
+            return
+        shell.answer({"choice": "case" if way == "mobile" else way})
+        if way == "receipt":
+            shell.current.line.setText("r0001k1-2611")  # type: ignore[attr-defined]
+        elif way == "mobile":
+            shell.answer({"digits": "2026000123"})
+        for digit in digits:
+            shell.current.add_digit(digit)  # type: ignore[attr-defined]
+
+    return demo
+
+
 COMPLAINT_STEPS = (
     "category",
     "channel",
@@ -200,4 +284,25 @@ STEP_DEMOS: dict[str, tuple[str, str, Callable[[KioskShell], None]]] = {
     "complaint_filed": ("complaint_filed", "The complaint is saved; receipt as a code", _filed),
     "case_lookup": ("case_lookup", "Check my case: QR code or case number", _case_lookup),
     "case_status": ("case_status", "Check my case: status and next step", _case_status),
+    "join_how": ("choice", "Join my mediation: QR code, receipt or case number", join_at("")),
+    "join_receipt_number": (
+        "text_entry",
+        "Join my mediation: the receipt number typed",
+        join_at("receipt"),
+    ),
+    "join_mobile_digits": (
+        "case_entry",
+        "Join my mediation: the mobile's last four digits",
+        join_at("mobile", "56"),
+    ),
+    "join_code_refused": (
+        "receipt_scan",
+        "Join my mediation: a code that is no receipt was held up",
+        _code_refused,
+    ),
+    "join_wrong_digits": (
+        "case_entry",
+        "Join my mediation: the four digits do not match",
+        _wrong_digits,
+    ),
 }

@@ -18,7 +18,6 @@ from kiosk.call_journey import CASE_ELSEWHERE, HUB_AWAY, UNKNOWN_CASE
 from kiosk.wire import MediationOutcome, MediationTicket
 from ui.screens.base import Screen
 from ui.screens.call_outcome import CallOutcomeScreen
-from ui.screens.case_entry import CaseEntryScreen
 from ui.screens.in_call import InCallScreen
 from ui.screens.waiting_room import WaitingRoomScreen
 
@@ -58,8 +57,9 @@ class MediationFlow(QObject):
             CallState.IDLE,
         )
 
-    def join(self, case_number: str) -> None:
-        """Join the queue for the case and show the waiting room."""
+    def join(self, case_number: str, ticket: MediationTicket | None = None) -> None:
+        """Join the queue for the case and show the waiting room; with the `ticket` the hub
+        gave the join journey, take up that place."""
         shell = self.shell
         shell.visit.begin()
         self.end()
@@ -82,7 +82,7 @@ class MediationFlow(QObject):
         shell.idle.hold(IN_MEDIATION)
         shell.screens["waiting_room"].clear()
         shell.show_screen("waiting_room")
-        if not link.join(case_number):
+        if not link.join(case_number, ticket):
             self._failed(JoinProblem.OFFLINE)
 
     def leave(self) -> None:
@@ -186,8 +186,9 @@ class MediationFlow(QObject):
         shell = self.shell
         shell.idle.release(IN_MEDIATION)
         self.state = CallState.FAILED
-        shell.open_service("join_mediation")
-        self._screen(CaseEntryScreen).show_error(PROBLEM_WORDS[problem])
+        # Back to how to join, saying why not (the hub checked what the consumer holds
+        # before the queue; this is the call failing to start).
+        shell.join_mediation(problem=PROBLEM_WORDS[problem])
 
     def _print(self, outcome: MediationOutcome) -> None:
         shell = self.shell

@@ -15,7 +15,7 @@ from kiosk.pins import DEMO_PIN, hash_pin
 from kiosk.settings import Settings
 from kiosk.wire import MediationOutcome, MediationState, MediationTicket, OutcomeResult
 from ui.app import application
-from ui.demo_steps import STEP_DEMOS
+from ui.demo_steps import STEP_DEMOS, join_at
 from ui.screens import SCREENS
 from ui.screens.attendant_unlock import AttendantUnlockScreen
 from ui.shell import KioskShell
@@ -122,6 +122,7 @@ DEMOS: dict[str, Callable[[KioskShell], None]] = {
 def _case_entry(shell: KioskShell) -> None:
     shell.start_visit()
     shell.open_service("join_mediation")
+    shell.answer({"choice": "case"})
     screen = shell.screens["case_entry"]
     for digit in "2026000":
         screen.add_digit(digit)  # type: ignore[attr-defined]
@@ -253,6 +254,7 @@ def _call_outcome(shell: KioskShell) -> None:
 
 DEMOS.update(
     case_entry=_case_entry,
+    receipt_scan=join_at("scan"),
     waiting_room=_waiting_room,
     in_call=_in_call,
     call_outcome=_call_outcome,

@@ -258,6 +258,11 @@ class KioskShell(QWidget):
                 self.show_screen("please_wait", result)
                 if work is not None:
                     self._work_for(self._runs[-1], work)
+            case Done(screen="waiting_room", fields=fields):
+                # The hub gave a place in the queue: the mediation takes it from here.
+                self._runs.pop()
+                ticket = fields["ticket"]
+                self.mediation.join(ticket.case_number, ticket)
             case Done(screen=screen):
                 self._runs.pop()
                 self.show_screen(screen, result)
@@ -579,7 +584,9 @@ class KioskShell(QWidget):
             fields["filed_at"],
             str(filed.get("name", "")),
             fields["status_url"],
+            help_phone=self.settings.help_phone,
         )
+        self.staff.last_receipt.keep(receipt)  # the attendant may reprint it for 10 minutes
         screen = self.screens["complaint_filed"]
         visit = self.visit  # the printer may answer after this visit has ended
 
@@ -720,9 +727,19 @@ class KioskShell(QWidget):
 
     # -- the mediation call ------------------------------------------------------------
 
-    def join_mediation(self, case_number: str) -> None:
-        """Join the mediation queue for this case (after filing, or with the case number)."""
-        self.mediation.join(case_number)
+    def join_mediation(self, holding: str = "", problem: str = "") -> None:
+        """Join the mediation with what the kiosk holds for the consumer: a receipt number
+        (just filed, or looked up by it) joins at once; a case number asks for the last four
+        digits of the mobile number first; nothing asks how. `problem` (a message id) says
+        why an earlier try did not join."""
+        from kiosk.call_journey import JoinMediation
+
+        self.visit.begin()
+        if self._runs and self._runs[-1].journey.name == JoinMediation.name:
+            self._runs.pop()
+        run = JourneyRun(JoinMediation(self.visit, self.desk, holding, problem))
+        self._runs.append(run)
+        self.show_step(run.start())
 
     def leave_mediation(self) -> None:
         """The consumer confirmed leaving the queue or the call."""

@@ -7,6 +7,7 @@ log (which the sync worker sends to the hub).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
+from devices.receipt import Receipt
 from kiosk.attendant import PinLock, PinOutcome, PinVerdict
 from kiosk.audit import AuditLog, Role
 from kiosk.enrollment import CREDENTIAL_NAME, load_room
@@ -129,12 +131,18 @@ class StaffDesk(QObject):
         self.audit.record(self.role, "in_service" if self.shell.in_service else "out_of_service")
 
     def reprint(self) -> bool:
-        """Print the last receipt again (within ten minutes of the first); False if none."""
+        """Print the last receipt again (within ten minutes of the first); False if none.
+        Once the hub has given the case number, the reprint carries it."""
         receipt = self.last_receipt.get()
         room = self.shell.room
         if receipt is None or room is None:
             return False
         self.audit.record(self.role, "reprint_receipt")
+        outbox = self.shell.outbox
+        if isinstance(receipt, Receipt) and outbox is not None:
+            case = outbox.case_number(receipt.number)
+            if case:
+                receipt = dataclasses.replace(receipt, case_number=case)
         room.print_receipt(
             receipt,  # type: ignore[arg-type]
             lambda job: log.info("receipt reprinted (%s)", job),

@@ -25,6 +25,7 @@ from ui.screens.photos import PhotosScreen
 from ui.screens.please_wait import PleaseWaitScreen
 from ui.screens.privacy import PrivacyScreen
 from ui.screens.receipt_code import ReceiptCodeScreen
+from ui.screens.receipt_scan import ReceiptScanScreen
 from ui.screens.recording import RecordingScreen
 from ui.screens.review import ReviewScreen
 from ui.screens.setup import SetupScreen
@@ -60,6 +61,7 @@ SCREENS: tuple[type[Screen], ...] = (
     KioskLogScreen,
     DeviceChoiceScreen,
     KioskSettingsScreen,
+    ReceiptScanScreen,
     CaseEntryScreen,
     WaitingRoomScreen,
     InCallScreen,

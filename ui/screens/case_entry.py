@@ -1,134 +1,155 @@
-"""Join my mediation: the case number, typed on a big keypad."""
+"""Join my mediation by number, on the big keypad: the case number as the receipt prints it,
+then the last four digits of the mobile number filed with the case."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
-from kiosk.call_journey import ENTER_NUMBER, WRONG_NUMBER, case_number_from_digits, shown_digits
+from kiosk.call_journey import ENTER_NUMBER, MOBILE_LAST_DIGITS, shown_digits
+from kiosk.complaint import digit_by_digit
 from kiosk.i18n import N_
-from kiosk.scanned import ScannedKind, understand
 from ui.screens.base import Nav, Screen, text
 from ui.theme import Theme
 from ui.widgets.buttons import IconButton
 from ui.widgets.keypad import Keypad
 
 if TYPE_CHECKING:
-    from devices.qr import QrScanner
     from ui.shell import KioskShell
 
-MAX_DIGITS = 12
+MAX_DIGITS = {"case": 12, "mobile": MOBILE_LAST_DIGITS}
+ENOUGH = N_("That is four digits already. Delete one if a digit is wrong.")
 
 
 class CaseEntryScreen(Screen):
-    """Ten digits on a large keypad, then 'join the mediation'; or a receipt's QR code held
-    up to the camera, read while the screen shows."""
-
-    # A code read on the scanner's thread, handed to the UI thread (a queued signal).
-    code_read = Signal(str)
+    """The question and the number so far on the left, the keypad on the right; 'Next' after
+    the case number, 'Join the mediation' after the mobile's last four digits."""
 
     name = "case_entry"
-    description = "Join my mediation: type the case number (or show the receipt's QR code)"
+    description = "Join my mediation: the case number, then the mobile's last four digits"
     prompt = ENTER_NUMBER
     nav = Nav.BACK
 
     def __init__(self, shell: KioskShell) -> None:
         super().__init__(shell)
         self.digits = ""
-        self.error = ""
+        self._warning = ""
+        self._corrected = False  # a digit typed since the step's error was shown
+        self._icon = "next"
         self.heading = text("heading")
+        self.error = text()
+        self.error.setObjectName("Warning")
         self.number = text("count")
         self.message = text()
+        self.other_way = text()
         self.keypad = Keypad()
         self.keypad.digit.connect(self.add_digit)
         self.keypad.erase.connect(self.erase_digit)
-        self.join = IconButton("video")
+        self.join = IconButton("next", "primary")
         self.join.clicked.connect(self.submit)
         words = QVBoxLayout()
+        words.addWidget(self.error)
         words.addStretch(1)
-        words.addWidget(self.heading)
         words.addWidget(self.number)
         words.addWidget(self.message)
+        words.addWidget(self.other_way)
         words.addStretch(1)
         words.addWidget(self.join)
         self.words = words
         row = QHBoxLayout()
         row.addLayout(words, 1)
         row.addWidget(self.keypad)
+        self.row = row
+        # The question across the whole width: at the largest text size it fits on one line.
+        self.column.addWidget(self.heading)
         self.column.addLayout(row, 1)
-        self.scanner: QrScanner | None = None
-        self.code_read.connect(self.take_code)
+
+    @property
+    def kind(self) -> str:
+        """Which number: the case number, or the mobile's last four digits."""
+        return str(self.fields.get("kind", "case"))
+
+    def show_result(self, result: Any) -> None:
+        """Show the number typed before, and why it did not work, if it did not."""
+        super().show_result(result)
+        self.digits = str(self.fields.get("digits", ""))
+        self._warning = ""
+        self._corrected = False
+        self.retranslate()
 
     def add_digit(self, digit: str) -> None:
-        """One more digit of the case number."""
-        if len(self.digits) < MAX_DIGITS:
-            self.digits += digit
-        self.error = ""
-        self.retranslate()
+        """One more digit; past the length, say so and keep what was typed."""
+        if len(self.digits) >= MAX_DIGITS.get(self.kind, 12):
+            if self.kind == "mobile":
+                self._warning = ENOUGH
+                self.retranslate()
+                self.shell.say(self.t(ENOUGH))
+            return
+        self.digits += digit
+        self._typed()
 
     def erase_digit(self) -> None:
         """Take back the last digit."""
         self.digits = self.digits[:-1]
+        self._typed()
+
+    def _typed(self) -> None:
+        # The consumer is putting it right: the old warning goes.
+        self._warning = ""
+        self._corrected = True
         self.retranslate()
 
     def submit(self) -> None:
-        """Join the queue with the number typed, or say what is wrong with it."""
-        number = case_number_from_digits(self.digits)
-        if number is None:
-            self.show_error(WRONG_NUMBER)
-            return
-        self.shell.join_mediation(number)
+        """The number typed answers the step (the journey checks it)."""
+        self.shell.answer({"digits": self.digits})
 
-    def take_code(self, text: str) -> None:
-        """A QR code was read: a receipt or case number joins the queue at once."""
-        found = understand(text)
-        if self.shell.current is not self or found is None:
-            return
-        if found.kind in (ScannedKind.RECEIPT, ScannedKind.CASE):
-            self.shell.join_mediation(found.value)
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
-        """Look for a receipt's QR code while the screen shows."""
-        super().showEvent(event)
-        room = self.shell.room
-        if room is not None and self.scanner is None:
-            from devices.qr import QrScanner  # OpenCV loads when the camera is first used
-
-            self.scanner = QrScanner(room.devices.camera)
-            self.scanner.start(self.code_read.emit)
-
-    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt's name
-        """Stop looking."""
-        super().hideEvent(event)
-        scanner, self.scanner = self.scanner, None
-        if scanner is not None:
-            scanner.stop()
-
-    def show_error(self, message: str) -> None:
-        """Show and say why the number did not work, with what to do."""
-        self.error = message
-        self.retranslate()
-        self.shell.say(self.t(message))
+    def draft(self) -> dict[str, Any] | None:
+        """The digits typed so far."""
+        return {"digits": self.digits}
 
     def clear(self) -> None:
         """Forget the digits."""
         self.digits = ""
-        self.error = ""
+        self._warning = ""
         super().clear()
 
     def retranslate(self) -> None:
         """Set the words and the digits typed."""
-        self.heading.setText(self.t(N_("Your case number")))
-        self.number.setText(shown_digits(self.digits) or "____-______")
-        self.message.setText(self.t(self.error or N_("It is on your receipt.")))
+        mobile = self.kind == "mobile"
+        error = self._warning or ("" if self._corrected else str(self.errors.get("digits", "")))
+        self.error.setText(self.t(error) if error else "")
+        self.error.setVisible(bool(error))
+        if mobile:
+            self.heading.setText(self.t(N_("Your mobile number's last four digits")))
+            slots = (self.digits + "_" * MOBILE_LAST_DIGITS)[:MOBILE_LAST_DIGITS]
+            self.number.setText(" ".join(slots))
+            case = str(self.fields.get("case_number", ""))
+            self.message.setText(
+                self.t(N_("Case number: {number}")).format(number=case) if case else ""
+            )
+            self.other_way.setText(self.t(N_("The mobile number you gave with your complaint.")))
+            self.join.set_text(self.t(N_("Join the mediation")))
+        else:
+            self.heading.setText(self.t(N_("Type the case number")))
+            self.number.setText(shown_digits(self.digits) or "____-______")
+            self.message.setText(self.t(N_("It is on your receipt, under 'Case number'.")))
+            self.other_way.setText(
+                self.t(N_("No case number on your receipt? Go back and type the receipt number."))
+            )
+            self.join.set_text(self.t(N_("Next")))
+        # With a warning up, the warning says what to do: the hint makes room for it.
+        self.other_way.setVisible(not error)
+        self.number.setAccessibleName(digit_by_digit(self.digits))
         self.keypad.retranslate(self.shell.translator)
-        self.join.set_text(self.t(N_("Join the mediation")))
+        icon = "video" if mobile else "next"
+        if icon != self._icon:
+            self._icon = icon
+            self.join.set_icon(icon, self.shell.theme)
 
     def apply_theme(self, theme: Theme) -> None:
         """The keypad sized for the text size."""
         super().apply_theme(theme)
         self.keypad.apply_theme(theme)
-        self.words.setSpacing(theme.gap_px * 2)
+        self.words.setSpacing(theme.gap_px)
+        self.row.setSpacing(theme.gap_px * 2)

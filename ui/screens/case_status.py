@@ -43,7 +43,10 @@ class CaseStatusScreen(Screen):
         self.column.addLayout(self.action_row)
 
     def _join(self) -> None:
-        self.shell.join_mediation(str(self.fields.get("case_number", "")))
+        # Looked up by its receipt: that opens the mediation. By the case number alone, the
+        # join asks for the last four digits of the mobile number first.
+        receipt = str(self.fields.get("receipt_number", ""))
+        self.shell.join_mediation(receipt or str(self.fields.get("case_number", "")))
 
     def retranslate(self) -> None:
         """Set the words."""

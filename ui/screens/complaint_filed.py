@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 
 from kiosk.i18n import N_
+from kiosk.room import help_words, next_step_words
 from ui.screens.base import Nav, Screen, icon, text
 from ui.screens.receipt_code import qr_pixmap
 from ui.theme import Theme
@@ -25,9 +26,6 @@ PRINT_WORDS = {
         "or show it to the attendant."
     ),
 }
-NEXT_STEP = N_(
-    "The mediation centre will look at your complaint and send you a text message within 7 days."
-)
 
 
 class ComplaintFiledScreen(Screen):
@@ -54,7 +52,13 @@ class ComplaintFiledScreen(Screen):
         self.done_mark = icon("check")
         words = QVBoxLayout()
         words.addStretch(1)
-        for widget in (self.done_mark, self.heading, self.number, self.print_state, self.next_step):
+        for widget in (
+            self.done_mark,
+            self.heading,
+            self.number,
+            self.print_state,
+            self.next_step,
+        ):
             words.addWidget(widget)
         words.addStretch(1)
         self.body = QHBoxLayout()
@@ -100,7 +104,14 @@ class ComplaintFiledScreen(Screen):
             self.code.clear()
         self.code.setVisible(showing)
         self.done_mark.setVisible(not showing)
-        self.next_step.setText(self.t(NEXT_STEP))
+        # What the receipt says to do next, and the help phone, as it prints them.
+        t = self.shell.translator
+        space = " " if t.language == "en" else ""  # Mandarin runs sentences together
+        self.next_step.setText(
+            space.join(
+                (next_step_words(t, on_screen=True), help_words(t, self.shell.settings.help_phone))
+            )
+        )
         self.join.set_text(self.t(N_("Join a mediation now")))
         self.join.setVisible(bool(self.fields.get("mediation_open")))
         self.menu.set_text(self.t(N_("Back to the menu")))

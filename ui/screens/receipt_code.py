@@ -6,10 +6,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QPixmap
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 
 from devices.receipt_layout import qr_matrix
 from kiosk.i18n import N_
+from kiosk.room import help_words, next_step_words
 from ui.screens.base import Nav, Screen, text
 from ui.theme import Theme
 from ui.widgets.buttons import IconButton
@@ -51,11 +52,19 @@ class ReceiptCodeScreen(Screen):
         self.number = text("heading")
         self.code = QLabel()
         self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.next_step = text()
         self.menu = IconButton("home", "primary")
         self.menu.clicked.connect(shell.go_home)
-        for widget in (self.heading, self.explain, self.number, self.code):
-            self.column.addWidget(widget)
-        self.column.addStretch(1)
+        # The words on the left, the code on the right: all of it in view at every size.
+        words = QVBoxLayout()
+        words.addStretch(1)
+        for widget in (self.heading, self.explain, self.number, self.next_step):
+            words.addWidget(widget)
+        words.addStretch(1)
+        self.body = QHBoxLayout()
+        self.body.addLayout(words, 1)
+        self.body.addWidget(self.code)
+        self.column.addLayout(self.body, 1)
         self.column.addWidget(self.menu)
         self._side = 320
 
@@ -72,10 +81,20 @@ class ReceiptCodeScreen(Screen):
             self.code.setPixmap(qr_pixmap(str(url), self._side))
         else:
             self.code.clear()
+        # What the printed receipt would say to do next, and the help phone.
+        t = self.shell.translator
+        space = " " if t.language == "en" else ""  # Mandarin runs sentences together
+        self.next_step.setText(
+            space.join(
+                (next_step_words(t, on_screen=True), help_words(t, self.shell.settings.help_phone))
+            )
+        )
         self.menu.set_text(self.t(N_("Back to the menu")))
 
     def apply_theme(self, theme: Theme) -> None:
         """The code grows with the text size so it stays easy to photograph."""
         super().apply_theme(theme)
-        self._side = theme.body_px * 9
+        self._side = theme.body_px * 7
+        self.code.setFixedWidth(self._side + theme.gap_px)
+        self.body.setSpacing(theme.gap_px)
         self.retranslate()

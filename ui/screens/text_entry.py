@@ -172,11 +172,7 @@ class TextEntryScreen(Screen):
         # Capitals only where the visitor asks for them (the capitals key), never guessed.
         hints = Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoAutoUppercase
         if receipt:
-            hints |= (
-                Qt.InputMethodHint.ImhLatinOnly
-                | Qt.InputMethodHint.ImhNoPredictiveText
-                | Qt.InputMethodHint.ImhPreferUppercase
-            )
+            hints |= Qt.InputMethodHint.ImhLatinOnly | Qt.InputMethodHint.ImhNoPredictiveText
         self.line.setInputMethodHints(hints)
         self.box.setInputMethodHints(
             Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoAutoUppercase

@@ -29,8 +29,10 @@ class CameraView(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
 
     def start(self) -> None:
-        """Start showing the camera (the camera itself is started by its owner)."""
+        """Start showing the camera (the camera itself is started by its owner), with its
+        newest picture at once."""
         self._timer.start()
+        self._poll()
 
     def stop(self) -> None:
         """Stop showing; the last picture stays until cleared."""

@@ -17,7 +17,8 @@ Rectangle {
         if (!control)
             return ""
         var shown = control.displayText
-        return control.uppercased ? shown.toUpperCase() : shown
+        // Capitals shown on the letters only: the words on the other keys stay as written.
+        return control.uppercased && !control.functionKey ? shown.toUpperCase() : shown
     }
 
     anchors.fill: parent
