@@ -36,6 +36,9 @@ class Visit:
         self.presentation = presentation
         self.answers: dict[str, dict[str, Any]] = {}
         self.help_requested_at: datetime | None = None
+        # True once a receipt or slip came out of the printer for this consumer (the
+        # goodbye reminds them to take it).
+        self.printed = False
         self._visits_dir = visits_dir
         self._folder: Path | None = None
         self.begun = False

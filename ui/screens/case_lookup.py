@@ -51,6 +51,8 @@ class CaseLookupScreen(Screen):
         # The camera, the number and the buttons on the left; the keypad alone on the
         # right, so its keys keep their full size at every text size.
         self.left = QVBoxLayout()
+        # A warning shows beside the keypad, never above it: the keys stay under the finger.
+        self.left.addWidget(self.error)
         self.left.addWidget(self.hint)
         self.left.addStretch(1)
         self.left.addWidget(self.number)
@@ -65,7 +67,6 @@ class CaseLookupScreen(Screen):
         self.body.addLayout(self.left, 1)
         self.body.addWidget(self.keypad)
         self.column.addWidget(self.heading)
-        self.column.addWidget(self.error)
         self.column.addLayout(self.body, 1)
         self._read.connect(self._scanned)
 
