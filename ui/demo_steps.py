@@ -149,6 +149,11 @@ def _case_status(shell: KioskShell) -> None:
     )
 
 
+def _declined(shell: KioskShell) -> None:
+    complaint_at("privacy")(shell)
+    shell.answer({"processing": False, "declined": True})
+
+
 COMPLAINT_STEPS = (
     "category",
     "channel",
@@ -197,6 +202,11 @@ STEP_DEMOS: dict[str, tuple[str, str, Callable[[KioskShell], None]]] = {
             strict=True,
         )
     },
+    "complaint_privacy_declined": (
+        "privacy",
+        "File a complaint: 'I do not agree' to the privacy notice, and what follows",
+        _declined,
+    ),
     "complaint_filed": ("complaint_filed", "The complaint is saved; receipt as a code", _filed),
     "case_lookup": ("case_lookup", "Check my case: QR code or case number", _case_lookup),
     "case_status": ("case_status", "Check my case: status and next step", _case_status),

@@ -76,6 +76,7 @@ class KioskShell(QWidget):
     _text_growing = True  # the text size steps 1, 2, 3, then back 2, 1
     _voice_volume: int | None = None  # the goodbye speaks at the leaver's volume
     _goodbye: QTimer | None = None  # how long the goodbye shows
+    _placed_step: str | None = None  # the step whose place ("Step 5 of 15") was said last
 
     def __init__(
         self, settings: Settings, speech: Speech | None = None, room: RoomLink | None = None
@@ -241,13 +242,16 @@ class KioskShell(QWidget):
         if prompt:
             words = self.translator.gettext(prompt)
             place = self._place()
-            if place is not None:
-                # Where am I, said after the question: "... Step 5 of 15."
+            step = self.current_step()
+            # Where am I, said after the question on entering a step ("... Step 5 of 15."),
+            # not again with each warning the same step gives.
+            if place is not None and step != self._placed_step:
                 counter = self.translator.gettext(PLACE_SAID).format(
                     number=place.number, total=place.total
                 )
                 space = " " if self.translator.language == "en" else ""
                 words = f"{words}{space}{counter}"
+            self._placed_step = step if place is not None else None
             self.say(words)
         else:
             self.guide.stop()

@@ -113,6 +113,10 @@ class ChoiceScreen(Screen):
         # The warning goes as soon as the answer is right: once something is chosen.
         error = "" if self._chosen else str(self.errors.get("choice", ""))
         self.error.setText(self.t(error) if error else "")
+        # Beside 'Next', the warning's room is kept while it is away: 'Next' stays put.
+        policy = self.error.sizePolicy()
+        policy.setRetainSizeWhenHidden(self.multiple)
+        self.error.setSizePolicy(policy)
         self.error.setVisible(bool(error))
         for card, option in zip(self.cards, self.options, strict=False):
             chosen = option.value in self._chosen

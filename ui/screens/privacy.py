@@ -27,10 +27,7 @@ POINTS = (
         "the seller."
     ),
     N_("How long: three years after the case closes. This kiosk deletes it once it is sent."),
-    N_(
-        "If you do not agree: the complaint is not sent, and nothing you entered is kept. "
-        "You can still ask a member of staff, or phone the consumer hotline 12315."
-    ),
+    N_("If you do not agree: nothing is sent or kept. Staff, or 12315, can still help."),
 )
 #: What not agreeing means, said plainly, with the ways left open.
 DECLINED = (
@@ -61,7 +58,7 @@ class PrivacyScreen(Screen):
         self.error.setObjectName("Warning")
         self.agree = IconButton("check", "primary")
         self.agree.clicked.connect(self._agree)
-        self.disagree = IconButton("stop", "quiet")
+        self.disagree = IconButton("cross", "quiet")
         self.disagree.clicked.connect(self._disagree)
         self.again = IconButton("back", "quiet")
         self.again.clicked.connect(self._read_again)
@@ -131,4 +128,6 @@ class PrivacyScreen(Screen):
     def apply_theme(self, theme: Theme) -> None:
         """Gaps for the text size."""
         super().apply_theme(theme)
+        # The points read as one short text: half the usual space between them.
+        self.column.setSpacing(theme.gap_px // 2)
         self.action_row.setSpacing(theme.gap_px)

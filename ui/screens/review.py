@@ -203,10 +203,23 @@ class ReviewScreen(Screen):
         self.send.set_text(self.t(N_("Send the complaint")))
         # Sent only once every part was on screen: 'Next page' leads there till then.
         ready = all(key in self.seen for key, _step, _words in lines)
-        self.send_hint.setText(self.t(N_("After the last page you can send it.")))
-        self.send_hint.setMaximumWidth(self.send.sizeHint().width())
+        self._fit_send_place()
         self.send_stack.setCurrentWidget(self.send if ready else self.send_hint)
         self.later.set_role("quiet" if ready else "primary", theme)
+
+    def _fit_send_place(self) -> None:
+        """One size for the send button's place, whichever of the two it shows: the hint
+        on two lines at most, and never under the button's own size."""
+        hint = self.t(N_("After the last page you can send it."))
+        self.send_hint.setText(hint)
+        self.send_hint.ensurePolished()
+        metrics = QFontMetrics(self.send_hint.font())
+        button = self.send.sizeHint()
+        width = max(
+            button.width(), metrics.horizontalAdvance(hint) // 2 + metrics.averageCharWidth() * 4
+        )
+        height = max(button.height(), self.send_hint.heightForWidth(width))
+        self.send_place.setFixedSize(width, height)
 
     def _rows_that_fit(self) -> int:
         """As many answers a page as the screen's height holds at this text size, between
@@ -222,7 +235,8 @@ class ReviewScreen(Screen):
         width = max(1, self.width() - margins.left() - margins.right())
         self.heading.ensurePolished()
         top = max(row, self.heading.heightForWidth(max(1, width - self.read.sizeHint().width())))
-        taken = margins.top() + margins.bottom() + top + gap + row
+        foot = max(row, self.send_place.height())
+        taken = margins.top() + margins.bottom() + top + gap + foot
         if self.error.text():
             taken += self.error.heightForWidth(width) + gap
         # Each answer takes its row and the gap above it.
