@@ -149,6 +149,14 @@ def _case_status(shell: KioskShell) -> None:
     )
 
 
+def _changed(shell: KioskShell) -> None:
+    # The longest answer, chosen before, opened again from the review to change it.
+    complaint_at("review")(shell)
+    shell.answer({"edit": "category"})
+    shell.answer({"choice": "refund_refused"})
+    shell.answer({"edit": "category"})
+
+
 def _declined(shell: KioskShell) -> None:
     complaint_at("privacy")(shell)
     shell.answer({"processing": False, "declined": True})
@@ -202,6 +210,11 @@ STEP_DEMOS: dict[str, tuple[str, str, Callable[[KioskShell], None]]] = {
             strict=True,
         )
     },
+    "complaint_category_changed": (
+        "choice",
+        "File a complaint: a question opened from the review, the answer chosen before marked",
+        _changed,
+    ),
     "complaint_privacy_declined": (
         "privacy",
         "File a complaint: 'I do not agree' to the privacy notice, and what follows",

@@ -136,6 +136,8 @@ class CaseLookupScreen(Screen):
         error = str(self.errors.get("digits", ""))
         self.error.setText(self.t(error) if error else "")
         self.error.setVisible(bool(error))
+        # The warning takes the hint's place: what to do is in the warning's words.
+        self.hint.setVisible(not error)
         self.hint.setText(
             self.t(N_("Hold the square code on your receipt up to the camera."))
             if self.view is not None

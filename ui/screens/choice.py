@@ -120,7 +120,13 @@ class ChoiceScreen(Screen):
         self.error.setVisible(bool(error))
         for card, option in zip(self.cards, self.options, strict=False):
             chosen = option.value in self._chosen
-            card.set_texts(self.t(option.label), self.t(N_("Chosen")) if chosen else "")
+            label = self.t(option.label)
+            # The word on the card's one line (a second would not fit seven cards at the
+            # largest size), a tick for its icon, and a thicker frame.
+            card.set_texts(
+                self.t(N_("{choice} (chosen)")).format(choice=label) if chosen else label, ""
+            )
+            card.set_icon("checked" if chosen else option.icon, self.shell.theme)
             card.setProperty("chosen", "true" if chosen else "false")
             card.style().unpolish(card)
             card.style().polish(card)

@@ -208,18 +208,13 @@ class ReviewScreen(Screen):
         self.later.set_role("quiet" if ready else "primary", theme)
 
     def _fit_send_place(self) -> None:
-        """One size for the send button's place, whichever of the two it shows: the hint
-        on two lines at most, and never under the button's own size."""
-        hint = self.t(N_("After the last page you can send it."))
-        self.send_hint.setText(hint)
+        """One size for the send button's place, whichever of the two it shows: the
+        button's own (the hint is short enough to sit in it)."""
+        self.send_hint.setText(self.t(N_("See every page first")))
         self.send_hint.ensurePolished()
-        metrics = QFontMetrics(self.send_hint.font())
         button = self.send.sizeHint()
-        width = max(
-            button.width(), metrics.horizontalAdvance(hint) // 2 + metrics.averageCharWidth() * 4
-        )
-        height = max(button.height(), self.send_hint.heightForWidth(width))
-        self.send_place.setFixedSize(width, height)
+        height = max(button.height(), self.send_hint.heightForWidth(button.width()))
+        self.send_place.setFixedSize(button.width(), height)
 
     def _rows_that_fit(self) -> int:
         """As many answers a page as the screen's height holds at this text size, between

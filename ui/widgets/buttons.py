@@ -162,6 +162,12 @@ class CardButton(QPushButton):
         self.setAccessibleName(heading)
         self.setAccessibleDescription(explanation)
 
+    def set_icon(self, icon: str, theme: Theme) -> None:
+        """Show another icon (a tick on the answer chosen)."""
+        if icon != self._icon_name:
+            self._icon_name = icon
+            self.apply_theme(theme)
+
     def apply_theme(self, theme: Theme) -> None:
         """Size the icon for the text size."""
         size = round(theme.icon_px * 1.4)
