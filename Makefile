@@ -7,10 +7,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 
 # Fonts with Mandarin glyphs; the system libraries Qt's wheels draw on, with those of its
-# X11 (xcb) platform plugin; and Xvfb, the X server the real-window test runs on.
+# X11 (xcb) platform plugin; and Xvfb, the X server the real-window tests run on, with
+# xdotool, which taps there as a finger would (through the X server).
 DEB_PACKAGES_SHELL := fonts-noto-cjk libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 \
 	libdbus-1-3 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 \
-	libxcb-shape0 libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-xinerama0 xvfb
+	libxcb-shape0 libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-xinerama0 xvfb xdotool
 # The hub's production database, which the tests run against too.
 DEB_PACKAGES_HUB := postgresql openssl
 # The room's devices: speech, sound (PortAudio over a PulseAudio null sink) and printing.

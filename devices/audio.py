@@ -8,6 +8,7 @@ from __future__ import annotations
 import atexit
 import logging
 import math
+import os
 import threading
 import time
 import wave
@@ -242,19 +243,40 @@ def resampled(sound: Sound, rate: int) -> Samples:
     return np.interp(positions, np.arange(len(sound.samples)), sound.samples).astype(np.float32)
 
 
+def sound_server() -> bool:
+    """True when a PulseAudio or PipeWire server is there to play through: `PULSE_SERVER`
+    names one (a socket that exists, or a network address), or the session's own socket
+    exists in the runtime folder."""
+    named = os.environ.get("PULSE_SERVER", "")
+    if named:
+        # "unix:/path", a bare path, or "tcp:host[:port]" / "host" (not checked here).
+        path = named.removeprefix("unix:")
+        return Path(path).exists() if path.startswith("/") else True
+    runtime = os.environ.get("XDG_RUNTIME_DIR", "")
+    if not runtime:
+        return False
+    return any((Path(runtime) / name).exists() for name in ("pulse/native", "pipewire-0"))
+
+
 class FileSpeaker(Speaker):
     """The demo speaker: writes each sound it plays, at the volume asked, as a WAV file,
-    and is busy for as long as the sound lasts. Can be told that no speaker is there."""
+    and is busy for as long as the sound lasts. Can be told that no speaker is there.
 
-    def __init__(self, folder: Path, missing: bool = False) -> None:
+    With `aloud` (a real speaker: demo mode where a sound server runs), each sound is also
+    played through it, so a person trying the demo hears the kiosk; when that speaker
+    has no output device after all, the files alone go on.
+    """
+
+    def __init__(self, folder: Path, missing: bool = False, aloud: Speaker | None = None) -> None:
         self.folder = folder
         self.missing = missing
+        self.aloud = aloud
         self.played: deque[Path] = deque(maxlen=KEEP_PLAYED)  # newest last
         self._count = 0
         self._until = 0.0
 
     def play(self, sound: Sound, volume: int) -> None:
-        """Write the sound as it would reach the loudspeaker."""
+        """Write the sound as it would reach the loudspeaker (and play it, with `aloud`)."""
         if self.missing:
             raise DeviceError(self.health())
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -265,10 +287,19 @@ class FileSpeaker(Speaker):
         self.played.append(path)
         self.started_at = time.monotonic()
         self._until = self.started_at + sound.seconds
+        aloud = self.aloud
+        if aloud is not None:
+            try:
+                aloud.play(sound, volume)
+            except DeviceError as error:
+                log.warning("demo speaker: writing files only, nothing plays aloud: %s", error)
+                self.aloud = None
 
     def stop(self) -> None:
-        """Stop 'playing'."""
+        """Stop 'playing' (and the sound playing aloud)."""
         self._until = 0.0
+        if self.aloud is not None:
+            self.aloud.stop()
 
     @property
     def playing(self) -> bool:
@@ -279,9 +310,23 @@ class FileSpeaker(Speaker):
         """Ready, busy while a sound plays, or missing when told so."""
         if self.missing:
             return Health(DeviceState.MISSING, "no speaker (demo fault)")
+        where = f"writing to {self.folder}"
+        if self.aloud is not None:
+            # Opens the output early, as the kiosk's first health check does for the real one.
+            aloud = self.aloud.health()
+            if aloud.working:
+                where += " and playing aloud"
+            else:
+                log.warning("demo speaker: writing files only: %s", aloud.detail)
+                self.aloud = None
         if self.playing:
-            return Health(DeviceState.BUSY, f"demo speaker speaking, writing to {self.folder}")
-        return Health(DeviceState.READY, f"demo speaker writing to {self.folder}")
+            return Health(DeviceState.BUSY, f"demo speaker speaking, {where}")
+        return Health(DeviceState.READY, f"demo speaker {where}")
+
+    def close(self) -> None:
+        """Release the output it plays aloud through."""
+        if self.aloud is not None:
+            self.aloud.close()
 
 
 # -- the microphone ----------------------------------------------------------------------

@@ -18,6 +18,7 @@ from devices.audio import (
     PortAudioMicrophone,
     PortAudioSpeaker,
     Speaker,
+    sound_server,
 )
 from devices.camera import Camera, FakeCamera, OpenCVCamera
 from devices.config import DeviceConfig
@@ -107,7 +108,12 @@ def demo_devices(config: DeviceConfig) -> RoomDevices:
             missing="no-microphone" in faults,
             silent="silent-microphone" in faults,
         ),
-        speaker=FileSpeaker(config.data_dir / "demo-speaker", missing="no-speaker" in faults),
+        # Heard as well as written, where a sound server runs: someone is trying the demo.
+        speaker=FileSpeaker(
+            config.data_dir / "demo-speaker",
+            missing="no-speaker" in faults,
+            aloud=PortAudioSpeaker(config.speaker) if sound_server() else None,
+        ),
         voice=voice,
         printer=PdfPrinter(
             config.printed_dir,

@@ -18,7 +18,7 @@ from devices.receipt import OUTCOME_TITLE, OutcomeSlip
 from kiosk.complaint import Choice
 from kiosk.complaint_journey import mediation_open
 from kiosk.hub_client import HubRefused, HubUnavailable
-from kiosk.i18n import N_, Translator
+from kiosk.i18n import N_, Translator, day_words
 from kiosk.journeys import (
     Answer,
     Done,
@@ -255,8 +255,10 @@ def outcome_lines(t: Translator, outcome: MediationOutcome) -> list[tuple[str, s
     if outcome.terms:
         lines.append((t.gettext(N_("Agreed terms")), outcome.terms))
     if outcome.new_time is not None:
-        when = outcome.new_time.astimezone().strftime("%Y-%m-%d %H:%M")
-        lines.append((t.gettext(N_("New time")), when))
+        # Said as people say it: 11月20日 14:30, not 2026-11-20 14:30.
+        new_time = outcome.new_time.astimezone()
+        day = day_words(new_time.date(), t.language, datetime.now().date())
+        lines.append((t.gettext(N_("New time")), f"{day} {new_time:%H:%M}"))
     if outcome.next_step:
         lines.append((t.gettext(N_("Next step")), outcome.next_step))
     return lines

@@ -68,7 +68,7 @@ WHEN = by_value(
 
 VIDEO_CONSENT = by_value(
     Choice("yes", N_("Yes, by video"), "video"),
-    Choice("no", N_("No, not by video"), "other"),
+    Choice("no", N_("No, not by video"), "no_video"),
 )
 
 REMEDIES = by_value(
@@ -148,6 +148,16 @@ def parse_day(digits: str, today: dt.date) -> tuple[dt.date | None, str]:
     if day < today - dt.timedelta(days=3 * 366):
         return None, N_("This is more than three years ago. Please check the year.")
     return day, ""
+
+
+def number_error(kind: str, digits: str, today: dt.date) -> str:
+    """The message id for a typed number that would not be taken ('' when it would): the
+    number screen takes its warning away as soon as the number is right."""
+    if kind == "mobile":
+        return check_mobile(digits)
+    if kind == "date":
+        return parse_day(digits, today)[1]
+    return ""
 
 
 def incident_day(when: str, day: str, today: dt.date) -> dt.date | None:

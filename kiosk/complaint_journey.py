@@ -8,6 +8,7 @@ review, and filing. A step entered from the review goes straight back to it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Callable, Mapping
@@ -72,12 +73,14 @@ class ComplaintDesk(Protocol):
 @dataclass(frozen=True)
 class ReviewRow:
     """One part of the review page: the step that asks it, what it is, and the answer
-    (message ids to translate when `words`, the consumer's own text otherwise)."""
+    (message ids to translate when `words`, days to say in the visit's language (ISO
+    dates) when `days`, the consumer's own text otherwise)."""
 
     step: str
     label: str
     values: tuple[str, ...]
     words: bool = False
+    days: bool = False
 
 
 # The order of the questions; the review lists them in this order too.
@@ -98,8 +101,13 @@ ORDER = (
     "video_consent",
     "review",
 )
-#: Where the seller's photo step goes back to (the step that offered it).
+#: Where the seller's photo step goes back to (the step after the one that offered it),
+#: and the question it answers instead ("from").
 PHOTO_RETURN = "merchant_photo_from"
+#: Screens that are another way to answer a question: the step counter counts them as
+#: that question (the date is the 'when' question, asked closer; the typed facts are
+#: 'what happened', typed instead of spoken).
+ANSWERED_BY = {"date": "when", "facts_text": "facts"}
 #: What is kept for the same consumer's next complaint in this visit: who they are.
 ABOUT_YOU = ("name", "mobile", "address")
 
@@ -149,6 +157,20 @@ class FileComplaint(Journey):
             "review": self._review,
             "filing": self._filed,
         }
+
+    # -- where the consumer is --------------------------------------------------------
+
+    def counted(self) -> tuple[str, ...]:
+        """Every question, in the order asked: the same fifteen whatever the answers, as
+        no answer skips a question (a photo of the seller leaves the address to type or
+        to leave empty, on its own screen)."""
+        return ORDER
+
+    def counted_as(self, step: str) -> str:
+        """A screen that answers a question another way counts as that question."""
+        if step == "merchant_photo":
+            return str(self._kept(PHOTO_RETURN).get("from", "merchant_name"))
+        return ANSWERED_BY.get(step, step)
 
     # -- moving on ---------------------------------------------------------------------
 
@@ -276,7 +298,7 @@ class FileComplaint(Journey):
         if answer is None:
             return self._text(step, question, prompt, photo=True)
         if answer.get("photo"):
-            self.answers[PHOTO_RETURN] = {"step": then}
+            self.answers[PHOTO_RETURN] = {"step": then, "from": step}
             return self.goto("merchant_photo")
         text = str(answer.get("text", ""))
         has_photo = bool(photos(self.answers, "merchant_photo"))
@@ -471,6 +493,13 @@ class FileComplaint(Journey):
         fields = {"processing": bool(self._kept("privacy").get("processing"))}
         if answer is None:
             return ShowScreen("privacy", "privacy", PRIVACY_NOTICE, fields)
+        if answer.get("again"):
+            return self.goto("privacy")
+        if answer.get("declined"):
+            # Not agreeing is a way of its own: say plainly what follows, and what else helps.
+            return ShowScreen(
+                "privacy", "privacy", PRIVACY_DECLINED, {"processing": False, "declined": True}
+            )
         if not answer.get("processing"):
             error = N_(
                 "Without your agreement we cannot send the complaint. Touch 'I agree', "
@@ -509,6 +538,7 @@ class FileComplaint(Journey):
 
         when = choice("when", WHEN)
         day = answers.get("date", {}).get("day", "")
+        on_a_day = when == (WHEN["another_day"].label,) and bool(day)
         merchant_photos = len(photos(answers, "merchant_photo"))
         mobile = str(answers.get("mobile", {}).get("digits", ""))
         facts = [text("facts_text")] if text("facts_text") else []
@@ -530,8 +560,9 @@ class FileComplaint(Journey):
             ReviewRow(
                 "when",
                 N_("When it happened"),
-                (day,) if when == (WHEN["another_day"].label,) and day else when,
-                words=not (when == (WHEN["another_day"].label,) and day),
+                (day,) if on_a_day else when,
+                words=not on_a_day,
+                days=on_a_day,
             ),
             ReviewRow(
                 "facts",
@@ -548,10 +579,7 @@ class FileComplaint(Journey):
                 "video_consent", N_("Video mediation"), choice("video_consent", VIDEO_CONSENT), True
             ),
         ]
-        return [
-            ReviewRow(row.step, row.label, tuple(v for v in row.values if v), row.words)
-            for row in rows
-        ]
+        return [dataclasses.replace(row, values=tuple(v for v in row.values if v)) for row in rows]
 
     def _review(self, answer: Answer | None) -> StepResult:
         self.answers["review"] = {}
@@ -567,7 +595,7 @@ class FileComplaint(Journey):
             step = str(answer["edit"])
             self.answers["review"] = {"edit": step}
             if step == "merchant_photo":
-                self.answers[PHOTO_RETURN] = {"step": "review"}
+                self.answers[PHOTO_RETURN] = {"step": "review", "from": "merchant_name"}
             return self.goto(step)
         if not answer.get("submit"):
             return ShowScreen("review", "review", prompt, fields)
@@ -661,5 +689,12 @@ PRIVACY_NOTICE = N_(
     "and your photos and recording. The market supervision office uses them only to handle "
     "this complaint. The mediator and, in the mediation, the seller see them. They are kept "
     "for three years after the case closes, then deleted. This kiosk deletes them once they "
-    "are sent. Touch 'I agree' to go on."
+    "are sent. Touch 'I agree' to go on. If you do not agree, the complaint cannot be sent: "
+    "touch 'I do not agree' to hear what you can do instead."
+)
+PRIVACY_DECLINED = N_(
+    "You did not agree, so the complaint will not be sent. Nothing you entered is kept once "
+    "you touch 'Finish'. You can still get help: touch 'Call for help' for a member of "
+    "staff, or phone the consumer hotline 12315. If you change your mind, touch 'Read the "
+    "notice again'."
 )

@@ -8,6 +8,7 @@ the default) and English. A catalog is compiled from its `.po` file when the
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext
 import io
 from pathlib import Path
@@ -42,6 +43,16 @@ class Translator:
     def ngettext(self, singular: str, plural: str, count: int) -> str:
         """The singular or plural form of a message for a count."""
         return self._catalog.ngettext(singular, plural, count)
+
+
+def day_words(day: dt.date, language: str, today: dt.date) -> str:
+    """A day as people say it: 11月20日 / 20 November, with the year when it is not this
+    year's (2025年11月20日 / 20 November 2025)."""
+    from babel.dates import format_skeleton
+
+    skeleton = "MMMMd" if day.year == today.year else "yMMMMd"
+    # British English puts the day first, as the kiosk's English does.
+    return format_skeleton(skeleton, day, locale="en_GB" if language == "en" else language)
 
 
 _cache: dict[str, gettext.NullTranslations] = {}

@@ -8,8 +8,9 @@ translated text, so a language switch re-renders the same result in the new lang
 
 from __future__ import annotations
 
+import dataclasses
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,14 +21,24 @@ StepHandler = Callable[[Answer | None], "StepResult"]
 
 
 @dataclass(frozen=True)
+class StepPlace:
+    """Where a step stands in its journey: question `number` of `total` ("Step 5 of 15")."""
+
+    number: int
+    total: int
+
+
+@dataclass(frozen=True)
 class ShowScreen:
-    """Show a screen for one step, with its fields filled and its errors named."""
+    """Show a screen for one step, with its fields filled and its errors named, and where
+    the step stands in the journey (None: a journey too short to count)."""
 
     step: str
     screen: str
     prompt: str
     fields: Mapping[str, Any] = field(default_factory=dict)
     errors: Mapping[str, str] = field(default_factory=dict)
+    place: StepPlace | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +97,24 @@ class Journey(ABC):
         """Enter another step (show its screen)."""
         return self.steps()[step](None)
 
+    def counted(self) -> Sequence[str]:
+        """The questions this consumer is asked, in order, for the step counter (it may
+        depend on the answers so far); none: the journey shows no counter."""
+        return ()
+
+    def counted_as(self, step: str) -> str:
+        """The question a step belongs to (another way to answer it counts as that one)."""
+        return step
+
+    def place(self, step: str) -> StepPlace | None:
+        """Where a step stands among the questions counted; None when it is not counted
+        or the journey has a single question."""
+        counted = list(self.counted())
+        question = self.counted_as(step)
+        if len(counted) < 2 or question not in counted:
+            return None
+        return StepPlace(counted.index(question) + 1, len(counted))
+
 
 class JourneyRun:
     """Runs one journey: which step is showing, the answers, and the way back."""
@@ -123,6 +152,10 @@ class JourneyRun:
         return self._record(self.journey.goto(previous))
 
     def _record(self, result: StepResult) -> StepResult:
+        # The counter comes from the journey's own table of questions: a step cannot get
+        # it wrong, and the UI only shows what it is given.
+        if isinstance(result, ShowScreen):
+            result = dataclasses.replace(result, place=self.journey.place(result.step))
         # A progress step is never gone back to: what follows it takes its place.
         if self._history and self._history[-1] in self._progress:
             self._progress.discard(self._history.pop())

@@ -43,6 +43,9 @@ class Visit:
         self.help_calls = 0
         #: When "call for help" was last pressed (an alert, or a press within the minute).
         self.help_pressed_at: datetime | None = None
+        # True once a receipt or slip came out of the printer for this consumer (the
+        # goodbye reminds them to take it).
+        self.printed = False
         self._visits_dir = visits_dir
         self._folder: Path | None = None
         self.begun = False

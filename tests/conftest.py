@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 
-os.environ["QT_QPA_PLATFORM"] = "offscreen"
+# Offscreen, unless the real-window walk (tests/test_walk_on_x.py) runs its tests on an
+# X server of its own.
+os.environ["QT_QPA_PLATFORM"] = os.environ.get("KIOSK_TEST_PLATFORM", "offscreen")
 os.environ.pop("KIOSK_DATA_DIR", None)
 
 from collections.abc import Callable, Iterator

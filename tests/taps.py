@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt
+from PySide6.QtGui import QWindow
 from PySide6.QtQuick import QQuickItem
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
@@ -370,3 +371,43 @@ def _let_go(key: QQuickItem) -> None:
             return True
 
     wait_for(let_go, 2.0)
+
+
+# -- a finger on a real X server ---------------------------------------------------------
+
+
+class _ReleaseWatch(QObject):
+    """Counts the mouse releases that reach the kiosk's windows, so that a tap through
+    the X server is known to have arrived before the next."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """Count releases delivered to top-level windows (each tap once)."""
+        if event.type() == QEvent.Type.MouseButtonRelease and isinstance(watched, QWindow):
+            self.count += 1
+        return False
+
+
+_releases = _ReleaseWatch()
+
+
+def x_finger(window: QWidget, point: QPoint) -> None:
+    """Tap through the X server (xdotool moves the pointer there and clicks), as a touch
+    screen's driver does; wait until the tap has reached the window."""
+    import subprocess
+
+    app = QApplication.instance()
+    assert app is not None
+    app.installEventFilter(_releases)
+    at = window.mapToGlobal(point)
+    seen = _releases.count
+    subprocess.run(
+        ["xdotool", "mousemove", "--sync", str(at.x()), str(at.y()), "click", "1"],
+        check=True,
+        timeout=10,
+    )
+    if not wait_for(lambda: _releases.count > seen, 10.0):
+        raise AssertionError(f"the tap at {at.x()},{at.y()} never reached the kiosk")

@@ -136,6 +136,16 @@ def check_screen(shell: KioskShell, width: int, height: int) -> list[str]:
             if not _visible(control, shell) or control.window() is not shell:
                 problems.append(f"{name}: {control.accessibleName()!r} is not in the header")
 
+    if shell.current.consumer:
+        # One primary (dark) action a screen: the header's red 'call for help' aside.
+        dark = [
+            button.accessibleName()
+            for button in shell.current.findChildren(QAbstractButton)
+            if _visible(button, shell) and button.property("role") == "primary"
+        ]
+        if len(dark) > 1:
+            problems.append(f"{name}: {len(dark)} primary buttons: {dark}")
+
     targets = _targets(shell)
     problems += keyboard_problems(shell, [_rect_in_shell(b, shell) for b in targets])
     for button in targets:

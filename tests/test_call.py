@@ -345,6 +345,8 @@ def test_the_room_meets_the_mediator_and_the_merchant(
 
         wait_for(lambda: rating() == 3, qtbot, 10, "the rating on the hub")
         tap(qtbot, shell.bottom.finish)
+        assert shell.current.name == "goodbye"
+        tap(qtbot, shell.screens["goodbye"])
         assert shell.current.name == "attract"
         assert shell.mediation.link is None
     finally:

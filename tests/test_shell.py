@@ -91,6 +91,9 @@ def test_a_consumer_taps_through_every_entry_point_and_back(qtbot, shell, speech
     assert shell.current.name == "home"
     folder = shell.visit.folder
     tap(qtbot, shell.bottom.finish)
+    assert shell.current.name == "goodbye"  # said goodbye; a touch goes on at once
+    assert not folder.exists()
+    tap(qtbot, shell.screens["goodbye"])
     assert shell.current.name == "attract"
     assert not folder.exists()
     assert not shell.visit.begun
@@ -156,7 +159,7 @@ def test_text_size_switch_keeps_the_screen_and_grows_the_text(qtbot, shell) -> N
         tap(qtbot, shell.header.text_size)
         assert shell.current.name == "case_lookup"
         sizes.append(hint.font().pixelSize())
-    assert sizes == [32, 40, 48, 32]
+    assert sizes == [32, 40, 48, 40]  # one step at a time, back down from the largest
     tap(qtbot, shell.bottom.back)
     assert shell.current.name == "home"
 
@@ -176,6 +179,7 @@ def test_repeat_and_volume(qtbot, shell, speech) -> None:
         tap(qtbot, shell.header.quieter)
     assert "音量 0%" in on_screen(shell)
     tap(qtbot, shell.bottom.finish)
+    tap(qtbot, shell.screens["goodbye"])
     assert "音量 70%" in on_screen(shell)  # back to the room's default for the next person
 
 

@@ -233,6 +233,19 @@ def join_at(way: str, digits: str = "") -> Callable[[KioskShell], None]:
     return demo
 
 
+def _changed(shell: KioskShell) -> None:
+    # The longest answer, chosen before, opened again from the review to change it.
+    complaint_at("review")(shell)
+    shell.answer({"edit": "category"})
+    shell.answer({"choice": "refund_refused"})
+    shell.answer({"edit": "category"})
+
+
+def _declined(shell: KioskShell) -> None:
+    complaint_at("privacy")(shell)
+    shell.answer({"processing": False, "declined": True})
+
+
 COMPLAINT_STEPS = (
     "category",
     "channel",
@@ -281,6 +294,16 @@ STEP_DEMOS: dict[str, tuple[str, str, Callable[[KioskShell], None]]] = {
             strict=True,
         )
     },
+    "complaint_category_changed": (
+        "choice",
+        "File a complaint: a question opened from the review, the answer chosen before marked",
+        _changed,
+    ),
+    "complaint_privacy_declined": (
+        "privacy",
+        "File a complaint: 'I do not agree' to the privacy notice, and what follows",
+        _declined,
+    ),
     "complaint_filed": ("complaint_filed", "The complaint is saved; receipt as a code", _filed),
     "case_lookup": ("case_lookup", "Check my case: QR code or case number", _case_lookup),
     "case_status": ("case_status", "Check my case: status and next step", _case_status),

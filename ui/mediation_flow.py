@@ -200,4 +200,10 @@ class MediationFlow(QObject):
         slip = outcome_slip(
             self.case_number, shell.settings.room_name, datetime.now(), outcome, hub_url
         )
-        shell.room.print_receipt(slip, self.printed.append, lambda reason: None)
+        visit = shell.visit
+
+        def printed(job: str) -> None:
+            self.printed.append(job)
+            visit.printed = True
+
+        shell.room.print_receipt(slip, printed, lambda reason: None)

@@ -58,6 +58,12 @@ def _receipt_code(shell: KioskShell) -> None:
     )
 
 
+def _goodbye(shell: KioskShell) -> None:
+    shell.start_visit()
+    shell.visit.printed = True  # the fullest goodbye: take your receipt
+    shell.finish_visit()
+
+
 def _idle_warning(shell: KioskShell) -> None:
     shell.start_visit()
     shell._before_warning = "home"
@@ -112,6 +118,7 @@ DEMOS: dict[str, Callable[[KioskShell], None]] = {
     "help_coming": _help_coming,
     "please_wait": _please_wait,
     "receipt_code": _receipt_code,
+    "goodbye": _goodbye,
     "idle_warning": _idle_warning,
     "out_of_service": _out_of_service,
     "attendant_unlock": _attendant_unlock,

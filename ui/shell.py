@@ -16,7 +16,7 @@ from kiosk.attendant import CornerKnock, PinLock, PinOutcome
 from kiosk.guidance import Guide, Speech, Transcript
 from kiosk.i18n import LANGUAGE_NAMES, Translator
 from kiosk.idle import IdleState, IdleWatch
-from kiosk.journeys import Abort, Done, JourneyRun, ShowProgress, ShowScreen, StepResult
+from kiosk.journeys import Abort, Done, JourneyRun, ShowProgress, ShowScreen, StepPlace, StepResult
 from kiosk.presence import PresenceEvent
 from kiosk.room import GREETING, PRINTING, consumer_notices, make_receipt
 from kiosk.service_switch import ServiceSwitch
@@ -29,7 +29,7 @@ from ui.screens import SCREENS
 from ui.screens.base import Nav, Screen
 from ui.staff import StaffDesk
 from ui.theme import Theme, scale_for
-from ui.widgets.bars import BottomBar, Header
+from ui.widgets.bars import PLACE_SAID, BottomBar, Header
 from ui.widgets.device_notice import DeviceNotice
 
 if TYPE_CHECKING:
@@ -49,8 +49,10 @@ IDLE_TICK_MS = 500
 VOLUME_STEP = 10
 WAITING = "waiting on the kiosk"
 PRINTING_HOLD = "printing the receipt"
-# The screens a kiosk rests on between visits.
-RESTING = frozenset({"attract", "out_of_service"})
+# The screens a kiosk rests on between visits (the goodbye leads to one of them).
+RESTING = frozenset({"attract", "out_of_service", "goodbye"})
+#: How long the goodbye shows before the welcome screen (a touch goes on at once).
+GOODBYE_MS = 4000
 
 
 class ScreenStack(QStackedWidget):
@@ -71,6 +73,10 @@ class KioskShell(QWidget):
     """The fullscreen kiosk window that shows one screen at a time."""
 
     _before_help: str | None = None  # the screen "call for help" was pressed on
+    _text_growing = True  # the text size steps 1, 2, 3, then back 2, 1
+    _voice_volume: int | None = None  # the goodbye speaks at the leaver's volume
+    _goodbye: QTimer | None = None  # how long the goodbye shows
+    _placed_step: str | None = None  # the step whose place ("Step 5 of 15") was said last
 
     def __init__(
         self, settings: Settings, speech: Speech | None = None, room: RoomLink | None = None
@@ -197,6 +203,7 @@ class KioskShell(QWidget):
             self._switched_at = time.monotonic()
         self.stack.setCurrentWidget(screen)
         self.header.setVisible(screen.header)
+        self.header.show_place(self.translator, self._place())
         self._show_notice()
         nav = screen.nav
         self.bottom.setVisible(nav is not Nav.NONE)
@@ -235,14 +242,32 @@ class KioskShell(QWidget):
         """Speak a message the screen shows now (a verdict, an error), in the visit's voice."""
         if text:
             presentation = self.visit.presentation
-            self.guide.prompt(text, presentation.language, presentation.volume)
+            volume = presentation.volume if self._voice_volume is None else self._voice_volume
+            self.guide.prompt(text, presentation.language, volume)
 
     def _speak(self) -> None:
         prompt = self.current.spoken_prompt()
         if prompt:
-            self.say(self.translator.gettext(prompt))
+            words = self.translator.gettext(prompt)
+            place = self._place()
+            step = self.current_step()
+            # Where am I, said after the question on entering a step ("... Step 5 of 15."),
+            # not again with each warning the same step gives.
+            if place is not None and step != self._placed_step:
+                counter = self.translator.gettext(PLACE_SAID).format(
+                    number=place.number, total=place.total
+                )
+                space = " " if self.translator.language == "en" else ""
+                words = f"{words}{space}{counter}"
+            self._placed_step = step if place is not None else None
+            self.say(words)
         else:
             self.guide.stop()
+
+    def _place(self) -> StepPlace | None:
+        """Where the step on screen stands in its journey (from the step result)."""
+        result = self.current.result
+        return result.place if isinstance(result, ShowScreen) else None
 
     def show_step(self, result: StepResult) -> None:
         """Show what a journey step asks for."""
@@ -375,8 +400,45 @@ class KioskShell(QWidget):
         self.show_screen("home" if self.in_service else "out_of_service")
 
     def finish_visit(self) -> None:
-        """The consumer is done: clear everything for the next person."""
-        self.wipe_visit()
+        """The consumer is done: clear everything for the next person, then say goodbye
+        (in the leaver's language, text size and volume) before the welcome screen."""
+        leaving = dataclasses.replace(self.visit.presentation)
+        printed = self.visit.printed
+        self.wipe_visit(show=False)
+        if not self.in_service:
+            self.show_screen(self._resting_screen())
+            return
+        # Only how to speak to them stays, for the goodbye; end_goodbye takes it back.
+        self.visit.presentation.language = leaving.language
+        self.visit.presentation.text_size = leaving.text_size
+        self._voice_volume = leaving.volume
+        self.translator = Translator(leaving.language)
+        self._apply_theme()
+        self._retranslate()
+        self.screens["goodbye"].farewell(printed)  # type: ignore[attr-defined]
+        self.show_screen("goodbye")
+        if self._goodbye is None:
+            self._goodbye = QTimer(self)
+            self._goodbye.setSingleShot(True)
+            self._goodbye.timeout.connect(self.end_goodbye)
+        self._goodbye.start(GOODBYE_MS)
+
+    def end_goodbye(self) -> None:
+        """After the goodbye (its time, or a touch): the welcome screen, with the room's
+        language, text size and volume."""
+        if self._goodbye is not None:
+            self._goodbye.stop()
+        self._voice_volume = None
+        if self.visit.begun:
+            return  # a new visit began meanwhile: it keeps what it chose
+        settings = self.settings
+        defaults = Presentation(settings.language, settings.text_size, settings.volume)
+        self.visit.presentation = defaults
+        self.translator = Translator(defaults.language)
+        self._apply_theme()
+        self._retranslate()
+        if self.current.name == "goodbye":
+            self.show_screen(self._resting_screen())
 
     def continue_visit(self) -> None:
         """The consumer answered 'are you still there?'."""
@@ -393,17 +455,24 @@ class KioskShell(QWidget):
         self._speak()
 
     def next_text_size(self) -> None:
-        """Step through the three text sizes."""
+        """One size larger, up to the largest, then one smaller, down to the smallest
+        (1, 2, 3, 2, 1, ...): never a jump from the largest to the smallest."""
         sizes = TEXT_SIZES
         presentation = self.visit.presentation
-        presentation.text_size = sizes[(sizes.index(presentation.text_size) + 1) % len(sizes)]
+        at = sizes.index(presentation.text_size)
+        if at == len(sizes) - 1:
+            self._text_growing = False
+        elif at == 0:
+            self._text_growing = True
+        presentation.text_size = sizes[at + (1 if self._text_growing else -1)]
         self._apply_theme()
+        self.header.retranslate(self.translator, presentation.volume, presentation.text_size)
 
     def change_volume(self, step: int) -> None:
         """Louder or quieter, for this visit only."""
         presentation = self.visit.presentation
         presentation.volume = max(0, min(100, presentation.volume + step))
-        self.header.retranslate(self.translator, presentation.volume)
+        self.header.retranslate(self.translator, presentation.volume, presentation.text_size)
 
     def repeat(self) -> None:
         """Say the screen's prompt again."""
@@ -500,6 +569,10 @@ class KioskShell(QWidget):
         self.visit.wipe()
         self.idle.reset()
         self._runs.clear()
+        if self._goodbye is not None:
+            self._goodbye.stop()
+        self._voice_volume = None
+        self._text_growing = True
         self._return_to = self._before_warning = self._before_help = None
         self.visit = self._new_visit()
         self.translator = Translator(self.visit.presentation.language)
@@ -563,6 +636,7 @@ class KioskShell(QWidget):
         def printed(_job: str) -> None:
             if self.visit is not visit:
                 return
+            visit.printed = True
             self.idle.release(PRINTING_HOLD)
             self.say(self.translator.gettext(PRINTING))
 
@@ -592,6 +666,7 @@ class KioskShell(QWidget):
 
         def printed(_job: str) -> None:
             if self.visit is visit:
+                visit.printed = True
                 self.idle.release(PRINTING_HOLD)
                 screen.show_printing("printed")  # type: ignore[attr-defined]
 
@@ -685,9 +760,11 @@ class KioskShell(QWidget):
             screen.apply_theme(theme)
 
     def _retranslate(self) -> None:
-        self.header.retranslate(self.translator, self.visit.presentation.volume)
+        presentation = self.visit.presentation
+        self.header.retranslate(self.translator, presentation.volume, presentation.text_size)
         if self.stack.currentWidget() is not None:
             self._show_notice()
+            self.header.show_place(self.translator, self._place())
         self.bottom.retranslate(self.translator)
         for screen in self.screens.values():
             screen.retranslate()

@@ -187,6 +187,20 @@ Item {
             }
         }
 
+        // Nothing typed yet: the bar says what it is for.
+        Text {
+            objectName: "wordsHint"
+            anchors.centerIn: parent
+            width: parent.width
+            visible: bar.shown.length === 0
+            text: Look.words.hint || ""
+            color: Look.ink
+            font.family: Look.fontFamily
+            font.pixelSize: Look.wordPx
+            horizontalAlignment: Text.AlignHCenter
+            elide: Text.ElideRight
+        }
+
         PageButton {
             anchors.right: parent.right
             visible: bar.more

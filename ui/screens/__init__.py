@@ -13,6 +13,7 @@ from ui.screens.case_status import CaseStatusScreen
 from ui.screens.choice import ChoiceScreen
 from ui.screens.complaint_filed import ComplaintFiledScreen
 from ui.screens.device_choice import DeviceChoiceScreen
+from ui.screens.goodbye import GoodbyeScreen
 from ui.screens.help_coming import HelpComingScreen
 from ui.screens.home import HomeScreen
 from ui.screens.idle_warning import IdleWarningScreen
@@ -48,6 +49,7 @@ SCREENS: tuple[type[Screen], ...] = (
     PleaseWaitScreen,
     ComplaintFiledScreen,
     ReceiptCodeScreen,
+    GoodbyeScreen,
     CaseLookupScreen,
     CaseStatusScreen,
     IdleWarningScreen,

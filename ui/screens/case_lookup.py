@@ -51,6 +51,8 @@ class CaseLookupScreen(Screen):
         # The camera, the number and the buttons on the left; the keypad alone on the
         # right, so its keys keep their full size at every text size.
         self.left = QVBoxLayout()
+        # A warning shows beside the keypad, never above it: the keys stay under the finger.
+        self.left.addWidget(self.error)
         self.left.addWidget(self.hint)
         self.left.addStretch(1)
         self.left.addWidget(self.number)
@@ -65,7 +67,6 @@ class CaseLookupScreen(Screen):
         self.body.addLayout(self.left, 1)
         self.body.addWidget(self.keypad)
         self.column.addWidget(self.heading)
-        self.column.addWidget(self.error)
         self.column.addLayout(self.body, 1)
         self._read.connect(self._scanned)
 
@@ -135,6 +136,8 @@ class CaseLookupScreen(Screen):
         error = str(self.errors.get("digits", ""))
         self.error.setText(self.t(error) if error else "")
         self.error.setVisible(bool(error))
+        # The warning takes the hint's place: what to do is in the warning's words.
+        self.hint.setVisible(not error)
         self.hint.setText(
             self.t(N_("Hold the square code on your receipt up to the camera."))
             if self.view is not None

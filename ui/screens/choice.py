@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QGridLayout
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout
 
 from kiosk.complaint import Choice
 from kiosk.i18n import N_
@@ -28,7 +28,7 @@ class ChoiceScreen(Screen):
     def __init__(self, shell: KioskShell) -> None:
         super().__init__(shell)
         self.question = text("heading")
-        self.error = text()
+        self.error = text(centred=False)
         self.error.setObjectName("Warning")
         self.grid = QGridLayout()
         self.cards: list[CardButton] = []
@@ -36,9 +36,13 @@ class ChoiceScreen(Screen):
         self.next = IconButton("next", "primary")
         self.next.clicked.connect(self._next)
         self.column.addWidget(self.question)
-        self.column.addWidget(self.error)
         self.column.addLayout(self.grid, 1)
-        self.column.addWidget(self.next)
+        # The warning sits beside 'Next', in the row the button holds anyway: showing it
+        # or taking it away never moves a card under the finger.
+        self.foot = QHBoxLayout()
+        self.foot.addWidget(self.error, 1)
+        self.foot.addWidget(self.next)
+        self.column.addLayout(self.foot)
 
     @property
     def options(self) -> list[Choice]:
@@ -103,18 +107,27 @@ class ChoiceScreen(Screen):
         return {"choices": list(self._chosen)} if self.multiple else None
 
     def retranslate(self) -> None:
-        """Set the words; chosen cards say so in words as well as in their frame."""
+        """Set the words; chosen cards say so in words as well as in their frame (the
+        choice made before, too, when the consumer comes back to change it)."""
         self.question.setText(self.t(str(self.fields.get("question", ""))))
-        error = str(self.errors.get("choice", ""))
+        # The warning goes as soon as the answer is right: once something is chosen.
+        error = "" if self._chosen else str(self.errors.get("choice", ""))
         self.error.setText(self.t(error) if error else "")
+        # Beside 'Next', the warning's room is kept while it is away: 'Next' stays put.
+        policy = self.error.sizePolicy()
+        policy.setRetainSizeWhenHidden(self.multiple)
+        self.error.setSizePolicy(policy)
         self.error.setVisible(bool(error))
         for card, option in zip(self.cards, self.options, strict=False):
             chosen = option.value in self._chosen
+            label = self.t(option.label)
+            # The word on the card's one line (a second would not fit seven cards at the
+            # largest size), a tick for its icon, and a thicker frame.
             card.set_texts(
-                self.t(option.label),
-                self.t(N_("Chosen")) if self.multiple and chosen else "",
+                self.t(N_("{choice} (chosen)")).format(choice=label) if chosen else label, ""
             )
-            card.setProperty("chosen", "true" if self.multiple and chosen else "false")
+            card.set_icon("checked" if chosen else option.icon, self.shell.theme)
+            card.setProperty("chosen", "true" if chosen else "false")
             card.style().unpolish(card)
             card.style().polish(card)
         self.next.set_text(self.t(N_("Next")))
@@ -129,3 +142,4 @@ class ChoiceScreen(Screen):
         """Cards apart by the gap."""
         super().apply_theme(theme)
         self.grid.setSpacing(theme.gap_px)
+        self.foot.setSpacing(theme.gap_px)

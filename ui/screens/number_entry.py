@@ -3,12 +3,13 @@ date (year, month, day)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
-from kiosk.complaint import MOBILE_DIGITS, digit_by_digit
-from kiosk.i18n import N_
+from kiosk.complaint import MOBILE_DIGITS, digit_by_digit, number_error, parse_day
+from kiosk.i18n import N_, day_words
 from ui.screens.base import Nav, Screen, text
 from ui.theme import Theme
 from ui.widgets.buttons import IconButton
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 #: The most digits each kind of number has.
 LENGTHS = {"mobile": MOBILE_DIGITS, "date": 8}
 READ_BACK = N_("You typed {digits}. If this is right, touch 'Next'.")
+READ_DAY = N_("That is {day}. If this is right, touch 'Next'.")
 TOO_MANY = {
     "mobile": N_("A mobile number has 11 digits. Delete one if a digit is wrong."),
     "date": N_("A date has 8 digits: year, month and day."),
@@ -50,6 +52,7 @@ class NumberEntryScreen(Screen):
         self.error = text()
         self.error.setObjectName("Warning")
         self.number = text("count")
+        self.day = text()  # a date typed in full, as people say it: 11月20日
         self.read = IconButton("listen", "quiet")
         self.read.clicked.connect(self.read_back)
         self.next = IconButton("next", "primary")
@@ -62,6 +65,7 @@ class NumberEntryScreen(Screen):
         left.addWidget(self.error)
         left.addStretch(1)
         left.addWidget(self.number)
+        left.addWidget(self.day)
         left.addStretch(1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.read)
@@ -96,7 +100,9 @@ class NumberEntryScreen(Screen):
         self.digits += digit
         self._warning = ""
         self.retranslate()
-        if self.kind == "mobile" and len(self.digits) == MOBILE_DIGITS:
+        # A whole number is read back at once: a wrong digit is heard before 'Next'.
+        whole_day = self.kind == "date" and self._day() is not None
+        if (self.kind == "mobile" and len(self.digits) == MOBILE_DIGITS) or whole_day:
             self.read_back()
 
     def erase(self) -> None:
@@ -106,9 +112,21 @@ class NumberEntryScreen(Screen):
         self.retranslate()
 
     def read_back(self) -> None:
-        """Say the number digit by digit, so a wrong digit is heard."""
-        if self.digits:
+        """Say the number digit by digit, so a wrong digit is heard (a date as a day)."""
+        day = self._day()
+        if day is not None:
+            self.shell.say(self.t(READ_DAY).format(day=self._day_words(day)))
+        elif self.digits:
             self.shell.say(self.t(READ_BACK).format(digits=digit_by_digit(self.digits)))
+
+    def _day(self) -> dt.date | None:
+        """The date the digits make, when they make one that can be taken."""
+        if self.kind != "date":
+            return None
+        return parse_day(self.digits, dt.date.today())[0]
+
+    def _day_words(self, day: dt.date) -> str:
+        return day_words(day, self.shell.translator.language, dt.date.today())
 
     def _next(self) -> None:
         self.shell.answer({"digits": self.digits})
@@ -120,10 +138,15 @@ class NumberEntryScreen(Screen):
     def retranslate(self) -> None:
         """Set the words and the number."""
         self.question.setText(self.t(str(self.fields.get("question", ""))))
-        error = self._warning or str(self.errors.get("digits", ""))
+        # The step's warning goes with the keystroke that makes the number right.
+        wrong = number_error(self.kind, self.digits, dt.date.today())
+        error = self._warning or (str(self.errors.get("digits", "")) if wrong else "")
         self.error.setText(self.t(error) if error else "")
         self.error.setVisible(bool(error))
         self.number.setText(shown(self.kind, self.digits) or " ")
+        day = self._day()
+        self.day.setText(self._day_words(day) if day is not None else "")
+        self.day.setVisible(day is not None)
         self.number.setAccessibleName(digit_by_digit(self.digits))
         self.read.set_text(self.t(N_("Read it to me")))
         self.read.setVisible(self.kind == "mobile")

@@ -88,6 +88,9 @@ class PhotosScreen(Screen):
         self.again.clicked.connect(self.take_again)
         self.delete = IconButton("trash", "quiet")
         self.delete.clicked.connect(self.delete_photo)
+        # Its own button: 'Next' never changes into it, so it never leaves the step.
+        self.to_camera = IconButton("camera", "quiet")
+        self.to_camera.clicked.connect(self.back_to_camera)
         self.next = IconButton("next", "primary")
         self.next.clicked.connect(self._next)
         self.thumbs: list[QPushButton] = []
@@ -107,7 +110,7 @@ class PhotosScreen(Screen):
         self.row = QHBoxLayout()
         self.row.addStretch(1)
         self.action_row = QHBoxLayout()
-        for button in (self.take, self.keep, self.again, self.delete, self.next):
+        for button in (self.take, self.keep, self.again, self.delete, self.to_camera, self.next):
             self.action_row.addWidget(button)
         self.column.addWidget(self.heading)
         self.column.addLayout(body, 1)
@@ -193,6 +196,11 @@ class PhotosScreen(Screen):
         self.looking_at, self.fresh = "", False
         self.retranslate()
 
+    def back_to_camera(self) -> None:
+        """Put the photo shown away (it stays kept) and show the live picture again."""
+        self.looking_at, self.fresh = "", False
+        self.retranslate()
+
     def look_at(self, index: int) -> None:
         """Show a kept photo large, to delete it or go back to the camera."""
         if index < len(self.kept):
@@ -248,10 +256,25 @@ class PhotosScreen(Screen):
         self.again.setVisible(looking and self.fresh)
         self.delete.set_text(self.t(N_("Delete it")))
         self.delete.setVisible(looking and not self.fresh)
-        self.next.set_text(
-            self.t(N_("Back to the camera")) if looking and not self.fresh else self.t(N_("Next"))
-        )
+        self.to_camera.set_text(self.t(N_("Back to the camera")))
+        self.to_camera.setVisible(looking and not self.fresh and self.view is not None)
+        self.next.set_text(self.t(N_("Next")))
+        self._one_primary()
         self._thumbs()
+
+    def _one_primary(self) -> None:
+        """One dark button: what the consumer most likely does next."""
+        if self.take.isVisibleTo(self) and not self.kept:
+            primary = self.take  # nothing kept yet: take one
+        elif self.keep.isVisibleTo(self):
+            primary = self.keep  # a photo just taken: keep it
+        elif self.to_camera.isVisibleTo(self):
+            primary = self.to_camera  # looking at a kept photo: back to taking them
+        else:
+            primary = self.next
+        theme = self.shell.theme
+        for button in (self.take, self.keep, self.to_camera, self.next):
+            button.set_role("primary" if button is primary else "quiet", theme)
 
     def _thumbs(self) -> None:
         theme = self.shell.theme

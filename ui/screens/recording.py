@@ -31,6 +31,7 @@ STATES = {
     "full": N_("The recording reached the longest the kiosk takes. It is kept."),
     "no_microphone": N_("The microphone does not work just now. Please type instead."),
 }
+LISTENING = N_("Playing your recording. Touch 'Stop listening' to stop it.")
 
 
 class RecordingScreen(Screen):
@@ -48,6 +49,7 @@ class RecordingScreen(Screen):
         self.seconds = 0.0
         self.take: Take | None = None
         self.sound: Sound | None = None
+        self.listening = False  # the recording plays on the speaker now
         self.heading = text("heading")
         self.status = text()
         self.error = text()
@@ -90,6 +92,7 @@ class RecordingScreen(Screen):
         self.seconds = float(self.fields.get("seconds", 0) or 0)
         self.state = "recorded" if self.path else "ready"
         self.sound = None
+        self.listening = False
         self.retranslate()
 
     # -- recording ---------------------------------------------------------------------
@@ -109,6 +112,7 @@ class RecordingScreen(Screen):
             return
         self.shell.guide.stop()  # the kiosk's own voice must not end up in the recording
         room.devices.speaker.stop()
+        self.listening = False
         try:
             self.take = room.devices.microphone.record(self.limit_s, on_full=self._full.emit)
         except Exception as error:
@@ -166,16 +170,35 @@ class RecordingScreen(Screen):
         self.stop(full=True)
 
     def listen_back(self) -> None:
-        """Play the recording on the room's speaker."""
+        """Play the recording on the room's speaker; while it plays, the same button
+        stops it."""
         room = self.shell.room
         if room is None or not self.path:
+            return
+        if self.listening:
+            room.devices.speaker.stop()
+            self.listening = False
+            self.retranslate()
             return
         if self.sound is None:
             from devices.audio import load_recording
 
             self.sound = load_recording(Path(self.path))
         self.shell.guide.stop()
-        room.devices.speaker.play(self.sound, self.shell.visit.presentation.volume)
+        try:
+            room.devices.speaker.play(self.sound, self.shell.visit.presentation.volume)
+        except Exception as error:  # no speaker: nothing plays, and nothing says it does
+            log.warning("the recording could not be played: %s", error)
+            return
+        self.listening = True
+        self.retranslate()
+
+    def tick(self) -> None:
+        """Playback ended: the screen says so (the button is 'Listen to it' again)."""
+        room = self.shell.room
+        if self.listening and (room is None or not room.devices.speaker.playing):
+            self.listening = False
+            self.retranslate()
 
     def _halt(self) -> None:
         """Stop a recording the consumer walked away from (back, wipe, another screen)."""
@@ -189,6 +212,9 @@ class RecordingScreen(Screen):
         """Leaving the screen stops a running recording (kept, if long enough)."""
         if self.state == "recording":
             self.stop()
+        if self.listening and self.shell.room is not None:
+            self.shell.room.devices.speaker.stop()
+        self.listening = False
         super().hideEvent(event)
 
     # -- answers -----------------------------------------------------------------------
@@ -210,7 +236,7 @@ class RecordingScreen(Screen):
     def retranslate(self) -> None:
         """Set the words and which buttons show."""
         self.heading.setText(self.t(N_("What happened?")))
-        self.status.setText(self.t(STATES[self.state]))
+        self.status.setText(self.t(LISTENING if self.listening else STATES[self.state]))
         error = str(self.errors.get("recording", ""))
         self.error.setText(self.t(error) if error and not self.path else "")
         self.error.setVisible(bool(error) and not self.path)
@@ -224,7 +250,9 @@ class RecordingScreen(Screen):
             )
         )
         self.record.setEnabled(self.state != "saving")
-        self.listen.set_text(self.t(N_("Listen to it")))
+        theme = self.shell.theme
+        self.listen.set_icon("stop" if self.listening else "listen", theme)
+        self.listen.set_text(self.t(N_("Stop listening") if self.listening else N_("Listen to it")))
         self.listen.setVisible(bool(self.path) and not recording)
         self.meter.retranslate(self.shell.translator)
         self.meter.setVisible(recording or bool(self.path))
@@ -233,11 +261,22 @@ class RecordingScreen(Screen):
         self.type.setVisible(not recording)
         self.next.set_text(self.t(N_("Next")))
         self.next.setVisible(not recording)
+        # One dark button: record until there is a recording (type when the microphone
+        # does not work), then 'Next'.
+        if self.state == "no_microphone":
+            primary = self.type
+        elif recording or not self.path:
+            primary = self.record
+        else:
+            primary = self.next
+        for button in (self.record, self.type, self.next):
+            button.set_role("primary" if button is primary else "quiet", theme)
 
     def clear(self) -> None:
         """Stop and forget the recording (its file goes with the visit's folder)."""
         self._halt()
         self.state, self.path, self.seconds, self.sound = "ready", "", 0.0, None
+        self.listening = False
         super().clear()
 
     def apply_theme(self, theme: Theme) -> None:

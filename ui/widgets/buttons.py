@@ -65,6 +65,16 @@ class IconButton(QPushButton):
         self._icon_name = icon
         self.apply_theme(theme)
 
+    def set_role(self, role: str, theme: Theme) -> None:
+        """Become the screen's primary action, or a quiet one (one dark button a screen)."""
+        if self.property("role") == role:
+            return
+        self.setProperty("role", role)
+        for widget in (self, self._icon, self._word):
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
+        self.apply_theme(theme)
+
     def text_label(self) -> QLabel:
         """The label that carries the word, for tests and the accessibility check."""
         return self._word
@@ -151,6 +161,12 @@ class CardButton(QPushButton):
         self._explanation.setVisible(bool(explanation))
         self.setAccessibleName(heading)
         self.setAccessibleDescription(explanation)
+
+    def set_icon(self, icon: str, theme: Theme) -> None:
+        """Show another icon (a tick on the answer chosen)."""
+        if icon != self._icon_name:
+            self._icon_name = icon
+            self.apply_theme(theme)
 
     def apply_theme(self, theme: Theme) -> None:
         """Size the icon for the text size."""

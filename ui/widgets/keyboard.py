@@ -42,6 +42,7 @@ KEY_WORDS = {
     "small": N_("Small letters"),
     "previous": N_("Previous words"),
     "more": N_("More words"),
+    "hint": N_("Type the Pinyin: the characters show here. Touch the one you want."),
 }
 
 #: Rows a finger needs at the least: each a touch target tall, with the gap between.
