@@ -113,7 +113,7 @@ def parse_reading(typed: str) -> Reading | None:
     Pinyin at all."""
     text = typed.strip().lower().replace("u:", "v")
     tone: int | None = None
-    letters = []
+    letters: list[str] = []
     for mark in unicodedata.normalize("NFD", text):
         if mark in _TONES:
             tone = _TONES[mark]

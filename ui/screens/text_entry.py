@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPlainTextEdit
 
 from kiosk.i18n import N_
+from ui.glyphs import missing
 from ui.screens.base import Nav, Screen, text
 from ui.theme import Theme
 from ui.widgets.buttons import IconButton
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from ui.widgets.keyboard import OnScreenKeyboard
 
 FULL = N_("This box is full: it takes at most {limit} characters.")
+CANT_FIND = N_("Find a character")
 UNSHOWN = N_(
     "Some characters may not show clearly on this screen. They are kept as you typed them."
 )
@@ -50,10 +51,14 @@ class TextEntryScreen(Screen):
         self.next.clicked.connect(self._next)
         self.back = IconButton("back", "quiet")
         self.back.clicked.connect(shell.go_back)
+        # A character the keyboard lacks (生僻字), found by its reading on a screen of its own.
+        self.find_character = IconButton("search", "quiet")
+        self.find_character.clicked.connect(self._find_character)
         row = QHBoxLayout()
         row.addWidget(self.back)
         row.addWidget(self.line, 1)
         row.addWidget(self.box, 1)
+        row.addWidget(self.find_character)
         row.addWidget(self.photo)
         row.addWidget(self.next)
         self.row = row
@@ -98,6 +103,10 @@ class TextEntryScreen(Screen):
 
     def _ensure_keyboard(self) -> None:
         if self.keyboard is not None:
+            if self.keyboard.parentWidget() is not self:  # lent to the character finder
+                self.column.addWidget(self.keyboard)
+                self.keyboard.show()
+                self._fit_keyboard()
             return
         from ui.widgets.keyboard import OnScreenKeyboard  # Qt Quick loads on first use
 
@@ -145,14 +154,27 @@ class TextEntryScreen(Screen):
         notes = []
         if len(words) >= self._limit:
             notes.append(self.t(FULL).format(limit=self._limit))
-        metrics = QFontMetrics(self.field.font())
-        if any(not metrics.inFontUcs4(ord(ch)) for ch in words if not ch.isspace()):
+        if missing(words, self.field.font()):
             notes.append(self.t(UNSHOWN))
         self.note.setText(" ".join(notes))
         self.note.setVisible(bool(notes))
 
     def _next(self) -> None:
         self.shell.answer({"text": self.typed()})
+
+    def _find_character(self) -> None:
+        from ui.screens.character_finder import look_up_from
+
+        look_up_from(self)
+
+    def insert_character(self, character: str) -> None:
+        """Put a character found by the finder where the cursor is."""
+        if self.multiline:
+            cursor = self.box.textCursor()
+            cursor.insertText(character)
+            self.box.setTextCursor(cursor)
+        else:
+            self.line.insert(character)
 
     def _photo(self) -> None:
         self.shell.answer({"text": self.typed(), "photo": True})
@@ -172,6 +194,8 @@ class TextEntryScreen(Screen):
             self.t(N_("Photo taken")) if photos else self.t(N_("Take a photo instead"))
         )
         self.photo.setVisible(bool(self.fields.get("photo")))
+        self.find_character.set_text(self.t(CANT_FIND))
+        self.find_character.setVisible(bool(self.fields.get("find_character")))
         self.next.set_text(self.t(N_("Next")))
         self.back.set_text(self.t(N_("Back")))
         placeholder = self.t(N_("Touch the keys below to type"))
