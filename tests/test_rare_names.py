@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QAbstractButton, QLabel
 
+from devices.fonts import FONT_FAMILIES
 from kiosk.enrollment import enroll
 from kiosk.hub_client import HubClient
 from kiosk.i18n import Translator
@@ -30,7 +31,6 @@ from tests.taps import (
 )
 from ui import glyphs
 from ui.screens.text_entry import CANT_FIND
-from ui.theme import FONT_FAMILIES
 
 NAME = "王𡒄"
 zh = Translator("zh_CN").gettext

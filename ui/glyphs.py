@@ -8,7 +8,7 @@ import unicodedata
 
 from PySide6.QtGui import QFont, QTextLayout
 
-from ui.theme import FONT_FAMILIES
+from devices.fonts import FONT_FAMILIES
 
 
 def kiosk_font(pixels: int = 32) -> QFont:
@@ -19,11 +19,10 @@ def kiosk_font(pixels: int = 32) -> QFont:
 
 
 def _shown(character: str) -> bool:
-    # Spaces, controls, joiners and combining marks have no box of their own; planes 2
-    # and 3 are ideographs, even those newer than this Python's Unicode data.
-    if 0x20000 <= ord(character) <= 0x3FFFF:
-        return True
-    return not character.isspace() and unicodedata.category(character)[0] not in "CMZ"
+    # Spaces, controls, joiners and combining marks have no box of their own; a private
+    # or unassigned code point does (it shows as one wherever no font has it).
+    category = unicodedata.category(character)
+    return not character.isspace() and category not in ("Cc", "Cf") and category[0] not in "MZ"
 
 
 def glyph_fonts(character: str, font: QFont) -> list[tuple[str, list[int]]]:
