@@ -35,7 +35,7 @@ _TYPED = re.compile(r"([a-z]+)([0-5]?)")
 # Sounds that a local accent blurs (南方口音), for readings the consumer is unsure of.
 _CURLED = (("zh", "z"), ("ch", "c"), ("sh", "s"))
 _STARTS = (("n", "l"), ("l", "n"), ("h", "f"), ("f", "h"), ("r", "l"))
-_ENDS = (("ang", "an"), ("eng", "en"), ("ing", "in"))
+_ENDS = (("ang", "an"), ("eng", "en"), ("ing", "in"), ("ong", "on"))
 
 # A radical's usual shape at a character's side, where it differs from the radical alone
 # (水 is written 氵 in 江): the shape a consumer looks for.

@@ -395,6 +395,8 @@ class CharacterFinderScreen(Screen):
 
     def _choices(self) -> list[Choice]:
         t = self.t
+        if self.mode is Mode.READING:
+            return []
         if self.mode is Mode.CHARACTERS:
             return [
                 Choice(c.text, " ".join(c.readings[:2]), f"{c.text} {c.reading}", c.text)
@@ -559,9 +561,9 @@ class CharacterFinderScreen(Screen):
         self._show_alike([])
         self.error.hide()
         self._give_keyboard_back()
-        super().clear()
         self.typing.show()
         self.choosing.hide()
+        super().clear()
 
     def apply_theme(self, theme: Theme) -> None:
         """Boxes and buttons as tall as a target; the glyphs far larger than body text."""

@@ -88,7 +88,8 @@ class TextEntryScreen(Screen):
         """Fill the box with the step's text (what was typed before) and give it the keys."""
         super().show_result(result)
         self._limit = int(self.fields.get("limit", 200))
-        self.line.setMaxLength(self._limit)
+        if self.line.maxLength() != self._limit:  # setting it anew puts the cursor at the end
+            self.line.setMaxLength(self._limit)
         wanted = str(self.fields.get("text", ""))
         self.line.setVisible(not self.multiline)
         self.box.setVisible(self.multiline)
