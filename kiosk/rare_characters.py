@@ -299,6 +299,11 @@ _loaded: list[CharacterFinder] = []
 _loading = threading.Lock()
 
 
+def loaded() -> CharacterFinder | None:
+    """The finder if it is loaded already, else None (it is not loaded for asking)."""
+    return _loaded[0] if _loaded else None
+
+
 def finder() -> CharacterFinder:
     """The one finder of this process, loaded on first use (safe from any thread)."""
     with _loading:

@@ -14,6 +14,7 @@ from kiosk.rare_characters import finder
 from tests.rare_taps import (
     buttons_now,
     keys_ready,
+    next_step,
     settled_candidates,
     tap_cell,
     tap_in_box_after,
@@ -163,3 +164,24 @@ def test_nothing_of_the_look_up_outlives_the_visit(visit: Any, qtbot: Any) -> No
     assert finder_screen.found == [] and finder_screen.grid.choices == []
     assert not any(cell.isVisible() for cell in finder_screen.grid.cells)
     assert wait_for(lambda: shell.current.name == "attract")
+
+
+def test_the_text_screen_notes_only_what_cannot_draw(make_shell, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The 'may not show clearly' note asks the shared drawability helper, font fallback
+    included: 𡒄 draws (no note); a private-use code point does not (the note)."""
+    from ui.demo_steps import DEMO_ROOM
+    from ui.screens.text_entry import UNSHOWN
+
+    for address, noted in (("𡒄头村 3 号", False), ("幸福路\ue815号", True)):
+        shell = make_shell()
+        # The room's community address, as the hub sets it: the address question's preset.
+        shell.apply_room(DEMO_ROOM.model_copy(update={"address": address}))
+        walk_to_name(shell, qtbot)
+        type_word(shell, qtbot, "wang", "王")
+        next_step(shell, qtbot)
+        for digit in "13912345678":
+            tap(shell, digit)
+        next_step(shell, qtbot)
+        assert shell.current_step() == "address" and typed(shell) == address
+        assert (zh(UNSHOWN) in seen_words(shell)) is noted
+        assert zh(CANT_FIND) in buttons_now(shell)  # the address offers the finder too

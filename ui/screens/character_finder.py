@@ -57,6 +57,10 @@ NOT_PINYIN = N_("Please type the reading in Pinyin letters, for example: lan.")
 NONE_FOUND = N_("No character is read '{reading}'. Please check the Pinyin.")
 TRY_ALIKE = N_("Or try a reading that sounds alike:")
 LOADING = N_("Looking up the characters. This takes a moment.")
+BROKEN = N_(
+    "Finding characters does not work just now. Type what you can, or call for help: "
+    "the staff can help you."
+)
 TONE_NAMES = {
     1: N_("1st tone"),
     2: N_("2nd tone"),
@@ -129,6 +133,8 @@ class CharacterFinderScreen(Screen):
         self.choosing = self._choosing_part()
         self.column.addWidget(self.choosing, 1)
         self.choosing.hide()
+        # The dictionary loads once a question offers the finder, not at start.
+        shell.stack.currentChanged.connect(self._warm)
 
     def _typing_part(self) -> QWidget:
         """The reading's box, its button and the keyboard's place."""
@@ -280,11 +286,20 @@ class CharacterFinderScreen(Screen):
 
     # -- the reading ---------------------------------------------------------------------
 
+    def _warm(self, _index: int) -> None:
+        shown = self.shell.stack.currentWidget()
+        if isinstance(shown, Screen) and shown.fields.get("find_character"):
+            self._load()
+
     def _load(self) -> None:
         """Read the dictionary once, off the UI thread, while the consumer types."""
         if self.finder is not None or self._loading:
             return
-        from kiosk.rare_characters import finder
+        from kiosk.rare_characters import finder, loaded
+
+        self.finder = loaded()
+        if self.finder is not None:
+            return
 
         self._loading = True
 
@@ -298,6 +313,9 @@ class CharacterFinderScreen(Screen):
         def failed(error: BaseException) -> None:
             self._loading = False
             log.error("the character finder could not load: %s", error)
+            if self._search_when_loaded:
+                self._search_when_loaded = False
+                self._warn(self.t(BROKEN))
 
         self.shell.background.run(finder, loaded, failed)
 
@@ -314,10 +332,10 @@ class CharacterFinderScreen(Screen):
         if reading is None:
             self._warn(self.t(NOT_PINYIN))
             return
+        self._load()
         if self.finder is None:
             self._search_when_loaded = True
             self._warn(self.t(LOADING))
-            self._load()
             return
         # A character no font of the kiosk has would show as an empty box: left out.
         font = glyphs.kiosk_font()
