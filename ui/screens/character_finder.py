@@ -295,9 +295,10 @@ class CharacterFinderScreen(Screen):
         """Read the dictionary once, off the UI thread, while the consumer types."""
         if self.finder is not None or self._loading:
             return
-        from kiosk.rare_characters import finder, loaded
+        from kiosk.rare_characters import finder
+        from kiosk.rare_characters import loaded as already_loaded
 
-        self.finder = loaded()
+        self.finder = already_loaded()
         if self.finder is not None:
             return
 
