@@ -5,6 +5,7 @@ and translated, and nothing of it outlives the visit."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from tests.rare_taps import (
     buttons_now,
     keys_ready,
     next_step,
+    no_old_keyboard,
     settled_candidates,
     tap_cell,
     tap_in_box_after,
@@ -34,14 +36,38 @@ from ui.screens.character_finder import (
 from ui.screens.text_entry import CANT_FIND
 
 
-@pytest.fixture
-def visit(make_shell, qtbot) -> Any:  # type: ignore[no-untyped-def]
-    """A kiosk whose visitor has tapped through the complaint to the name question."""
+@pytest.fixture(scope="module")
+def kiosk(qapp, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:  # type: ignore[no-untyped-def]
+    """One kiosk for the module, as a room has one: its keyboard is made once (Qt Virtual
+    Keyboard has one keyboard panel an application), and each test is a visit of its own."""
+    from PySide6.QtTest import QTest
+
+    from kiosk.settings import Settings
+    from ui.shell import KioskShell
+
+    no_old_keyboard()
+    folder = tmp_path_factory.mktemp("finder-kiosk")
+    settings = Settings(
+        data_dir=folder, tap_guard_ms=0, windowed=True, devices="demo", room_name="幸福社区"
+    )
     speech = Transcript()
-    shell = make_shell(speech=speech)
-    walk_to_name(shell, qtbot)
+    shell = KioskShell(settings, speech)
     shell.speech_heard = speech
-    return shell
+    shell.resize(1920, 1080)
+    shell.show()
+    QTest.qWaitForWindowExposed(shell)
+    yield shell
+    shell.locked = False
+    shell.close()
+
+
+@pytest.fixture
+def visit(kiosk: Any, qtbot: Any) -> Iterator[Any]:
+    """A visitor who has tapped through the complaint to the name question; the visit is
+    cleared after the test, as the idle reset clears it."""
+    walk_to_name(kiosk, qtbot)
+    yield kiosk
+    kiosk.wipe_visit()
 
 
 def said(shell: Any) -> str:
@@ -159,23 +185,26 @@ def test_nothing_of_the_look_up_outlives_the_visit(visit: Any, qtbot: Any) -> No
     find(shell, qtbot, "lan")
     qtbot.waitUntil(lambda: shell.current.mode.value == "characters", timeout=10_000)
     finder_screen = shell.current
-    shell.wipe_visit()  # the idle reset, as its timer does
+    shell.wipe_visit()  # the idle reset, as its timer does (the fixture's is the next)
     assert finder_screen.reading.text() == ""
     assert finder_screen.found == [] and finder_screen.grid.choices == []
     assert not any(cell.isVisible() for cell in finder_screen.grid.cells)
     assert wait_for(lambda: shell.current.name == "attract")
 
 
-def test_the_text_screen_notes_only_what_cannot_draw(make_shell, qtbot) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(("address", "noted"), [("𡒄头村 3 号", False), ("幸福路\ue815号", True)])
+def test_the_text_screen_notes_only_what_cannot_draw(
+    kiosk: Any, qtbot: Any, address: str, noted: bool
+) -> None:
     """The 'may not show clearly' note asks the shared drawability helper, font fallback
     included: 𡒄 draws (no note); a private-use code point does not (the note)."""
     from ui.demo_steps import DEMO_ROOM
     from ui.screens.text_entry import UNSHOWN
 
-    for address, noted in (("𡒄头村 3 号", False), ("幸福路\ue815号", True)):
-        shell = make_shell()
-        # The room's community address, as the hub sets it: the address question's preset.
-        shell.apply_room(DEMO_ROOM.model_copy(update={"address": address}))
+    shell = kiosk
+    # The room's community address, as the hub sets it: the address question's preset.
+    shell.apply_room(DEMO_ROOM.model_copy(update={"address": address}))
+    try:
         walk_to_name(shell, qtbot)
         type_word(shell, qtbot, "wang", "王")
         next_step(shell, qtbot)
@@ -185,3 +214,5 @@ def test_the_text_screen_notes_only_what_cannot_draw(make_shell, qtbot) -> None:
         assert shell.current_step() == "address" and typed(shell) == address
         assert (zh(UNSHOWN) in seen_words(shell)) is noted
         assert zh(CANT_FIND) in buttons_now(shell)  # the address offers the finder too
+    finally:
+        shell.wipe_visit()

@@ -21,6 +21,7 @@ from tests.rare_taps import (
     drawn_with_kiosk_fonts,
     label_showing,
     next_step,
+    no_old_keyboard,
     offered_words,
     rub_out,
     settled_candidates,
@@ -50,6 +51,7 @@ def kiosk(make_shell, qtbot, settings, hub: HubProcess) -> Iterator[Any]:  # typ
     from ui.room import RoomLink
 
     enroll(settings.data_dir, HubClient(hub.url), enroll_code(hub))
+    no_old_keyboard()
     shell = make_shell()
     room = RoomLink.open(settings)
     room.setParent(shell)

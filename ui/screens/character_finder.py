@@ -147,7 +147,9 @@ class CharacterFinderScreen(Screen):
         self.reading = QLineEdit()
         self.reading.setProperty("role", "entry")
         self.reading.setMaxLength(12)
-        # Letters (and a tone digit) only: no Pinyin composing, no English guesses.
+        # Letters (and a tone digit) only: no Pinyin composing, no English guesses. The
+        # keyboard keeps the visit's language (its words on the keys): switching it to
+        # English and back left the Pinyin words' bar hidden.
         self.reading.setInputMethodHints(
             Qt.InputMethodHint.ImhLatinOnly
             | Qt.InputMethodHint.ImhNoPredictiveText
@@ -559,9 +561,11 @@ class CharacterFinderScreen(Screen):
         used += spacing
         hint = self.hint.heightForWidth(width) + spacing if self.hint.text() else 0
         room = self.height() - used
-        fits = room - hint >= self.keyboard.natural_height()
+        self.keyboard.fit(room - hint)
+        fits = self.keyboard.height() <= room - hint
         self.hint.setVisible(bool(self.hint.text()) and fits)
-        self.keyboard.fit(room - hint if fits else room)
+        if not fits:
+            self.keyboard.fit(room)
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         """The keys and the characters take the room there is."""
