@@ -6,10 +6,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-# Fonts with Mandarin glyphs; the system libraries Qt's wheels draw on, with those of its
-# X11 (xcb) platform plugin; and Xvfb, the X server the real-window tests run on, with
-# xdotool, which taps there as a finger would (through the X server).
-DEB_PACKAGES_SHELL := fonts-noto-cjk libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 \
+# Fonts with Mandarin glyphs (Hanazono and BabelStone Han for the rare characters of CJK
+# Extensions B to H in names, and Unihan, whose radicals and strokes the character finder
+# narrows by); the system libraries Qt's wheels draw on, with those of its X11 (xcb)
+# platform plugin; and Xvfb, the X server the real-window tests run on, with xdotool,
+# which taps there as a finger would (through the X server).
+DEB_PACKAGES_SHELL := fonts-noto-cjk fonts-hanazono fonts-babelstone-han unicode-data \
+	libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 \
 	libdbus-1-3 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 \
 	libxcb-shape0 libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-xinerama0 xvfb xdotool
 # The hub's production database, which the tests run against too.

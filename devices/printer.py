@@ -34,7 +34,7 @@ from devices.receipt import (
     Words,
     untranslated,
 )
-from devices.receipt_layout import render_image, render_pdf
+from devices.receipt_layout import render_image, render_line, render_pdf
 from devices.state import DeviceError, DeviceState, Health
 
 #: How many receipts the demo printer keeps as PDF files.
@@ -42,6 +42,10 @@ KEEP_PRINTED = 20
 log = logging.getLogger(__name__)
 
 CUPS_TIMEOUT_S = 10
+# A line drawn as an image, at the size the printer's own font would print it: a value in
+# double height (about the layout's big size), a label in single.
+BIG_MM = 6.0
+SMALL_MM = 3.2
 #: A receipt not out of a CUPS printer this long after it was queued is not coming.
 PRINT_TIMEOUT_S = 20.0
 # CUPS printer-state-reasons that mean the paper has run out, or the printer cannot be reached.
@@ -168,8 +172,9 @@ class EscPosPrinter(ReceiptPrinter):
     """A thermal printer spoken to in ESC/POS through python-escpos: `usb:VID:PID`,
     `serial:/dev/ttyUSB0`, `net:HOST[:PORT]`, or `file:PATH` (the bytes to a file).
 
-    The text goes in GBK (the Chinese printers' encoding); the QR code goes as an image,
-    since a printer's own QR command cannot be centred on every model.
+    The text goes in GBK (the Chinese printers' encoding); a line GBK cannot hold (a name's
+    rare character, 生僻字) goes as an image drawn in the receipt's fonts, and so does the QR
+    code, since a printer's own QR command cannot be centred on every model.
     """
 
     def __init__(self, connection: str, paper_mm: int = 80) -> None:
@@ -209,7 +214,7 @@ class EscPosPrinter(ReceiptPrinter):
                 self._check_paper(device)
                 device.set(align="center", bold=True, double_height=True, double_width=True)
                 for zh, en in (words(receipt.title),):
-                    self._line(device, zh)
+                    self._line(device, zh, BIG_MM, bold=True)
                     device.set(align="center")
                     self._line(device, en)
                 device.set(align="left")
@@ -225,7 +230,7 @@ class EscPosPrinter(ReceiptPrinter):
                     device.set(align="left", bold=False, double_height=False, double_width=False)
                     self._line(device, f"{label[0]} {label[1]}")
                     device.set(align="left", bold=True, double_height=True, double_width=False)
-                    self._line(device, value)
+                    self._line(device, value, BIG_MM, bold=True)
                 device.set(align="center", bold=False, double_height=False, double_width=False)
                 code = qrcode.QRCode(border=2, box_size=8 if self.paper_mm == 80 else 6)
                 code.add_data(receipt.status_url)
@@ -257,18 +262,13 @@ class EscPosPrinter(ReceiptPrinter):
 
     def print_image(self, receipt: Receipt, words: Words = untranslated) -> str:
         """The whole receipt as one bitmap, for printers with no Chinese font."""
-        from PIL import Image
-
-        image = render_image(receipt, words, self.paper_mm)
-        width, height = image.width(), image.height()
-        data = bytes(image.constBits())[: image.bytesPerLine() * height]
-        picture = Image.frombytes("L", (width, height), data, "raw", "L", image.bytesPerLine())
+        picture = _picture(render_image(receipt, words, self.paper_mm))
         with self._lock:
             device: Any = None
             try:
                 device = self.open()
                 self._check_paper(device)
-                device.image(picture.convert("1"), center=True)
+                device.image(picture, center=True)
                 device.cut()
             except DeviceError:
                 raise
@@ -279,10 +279,15 @@ class EscPosPrinter(ReceiptPrinter):
                 _close(device)
         return receipt.number
 
-    @staticmethod
-    def _line(device: Any, text: str) -> None:
+    def _line(self, device: Any, text: str, size_mm: float = SMALL_MM, bold: bool = False) -> None:
+        try:
+            encoded = text.encode("gbk")
+        except UnicodeEncodeError:
+            # The printer's font has no glyph for it (or GBK no code): draw the line.
+            device.image(_picture(render_line(text, self.paper_mm, size_mm, bold)), center=True)
+            return
         # FS & puts Chinese printers into double-byte mode; GBK covers simplified Chinese.
-        device._raw(b"\x1c\x26" + text.encode("gbk", errors="replace") + b"\x1c\x2e\n")
+        device._raw(b"\x1c\x26" + encoded + b"\x1c\x2e\n")
 
     def _check_paper(self, device: Any) -> None:
         if self.connection.startswith("file:"):
@@ -299,6 +304,16 @@ class EscPosPrinter(ReceiptPrinter):
     def health(self) -> Health:
         """The last print's outcome, or the paper sensor's answer."""
         return self._health
+
+
+def _picture(image: Any) -> Any:
+    """A grey QImage as the black-and-white picture python-escpos prints."""
+    from PIL import Image
+
+    width, height = image.width(), image.height()
+    data = bytes(image.constBits())[: image.bytesPerLine() * height]
+    grey = Image.frombytes("L", (width, height), data, "raw", "L", image.bytesPerLine())
+    return grey.convert("1")
 
 
 def _close(device: Any) -> None:

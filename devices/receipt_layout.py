@@ -18,6 +18,7 @@ from PySide6.QtGui import (
     QPdfWriter,
 )
 
+from devices.fonts import FONT_FAMILIES
 from devices.receipt import (
     CASE,
     HELP,
@@ -38,7 +39,6 @@ from devices.receipt import (
     Words,
 )
 
-FONT_FAMILIES = ["Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei", "DejaVu Sans"]
 MARGIN_MM = 3.0
 # Printable width: thermal heads print 48 mm of 58 mm paper and 72 mm of 80 mm paper.
 PRINTABLE_MM = {58: 48.0, 80: 72.0}
@@ -81,7 +81,7 @@ class _Layout:
     def text(
         self, words: str, size_mm: float, bold: bool = False, gap_mm: float = 0.8, fit: bool = False
     ) -> None:
-        font = QFont(FONT_FAMILIES)
+        font = QFont(list(FONT_FAMILIES))
         font.setPixelSize(round(size_mm * UNITS_PER_MM))
         font.setBold(bold)
         self.painter.setFont(font)
@@ -223,6 +223,39 @@ def render_image(receipt: Receipt, words: Words, paper_mm: int, dpi: int = 203) 
     painter = QPainter(image)
     try:
         _paint(painter, dpi, -MARGIN_MM, receipt, words, paper_mm)
+    finally:
+        painter.end()
+    return image
+
+
+def render_line(
+    words: str, paper_mm: int, size_mm: float, bold: bool = False, dpi: int = 203
+) -> QImage:
+    """One line of the receipt as a grey bitmap as wide as the printer's head, in the
+    receipt's fonts: for ESC/POS printers, whose own fonts lack a name's rare character."""
+    ensure_gui()
+    dots = round(PRINTABLE_MM[paper_mm] / 25.4 * dpi) // 8 * 8
+    scale = dpi / 25.4 / UNITS_PER_MM
+
+    def lay_out(painter: QPainter, draw: bool) -> float:
+        layout = _Layout(painter, PRINTABLE_MM[paper_mm], draw)
+        layout.left, layout.y, layout.width = 0, 0, dots / scale
+        layout.text(words, size_mm, bold=bold, gap_mm=0.4)
+        return layout.y
+
+    probe = QImage(8, 8, QImage.Format.Format_Grayscale8)
+    painter = QPainter(probe)
+    try:
+        height = lay_out(painter, draw=False)
+    finally:
+        painter.end()
+    image = QImage(dots, max(1, round(height * scale)), QImage.Format.Format_Grayscale8)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    try:
+        painter.setPen(QColor("black"))
+        painter.scale(scale, scale)
+        lay_out(painter, draw=True)
     finally:
         painter.end()
     return image

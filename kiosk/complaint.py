@@ -99,11 +99,19 @@ class AnswerError(str):
     """A message id saying what is wrong with an answer."""
 
 
+def _invisible(character: str) -> bool:
+    # Planes 2 and 3 hold ideographs only: one newer than this Python's Unicode data (CJK
+    # Extension H, a name's rare character) is still a character, not an unassigned one.
+    if 0x20000 <= ord(character) <= 0x3FFFF:
+        return False
+    return unicodedata.category(character)[0] == "C"
+
+
 def tidy(text: str) -> str:
     """Typed text as kept: spaces trimmed and runs of blanks made one, letters composed
     (NFC), and invisible control characters dropped; rare characters and emoji stay."""
     text = unicodedata.normalize("NFC", text)
-    text = "".join(ch for ch in text if ch in "\n" or unicodedata.category(ch)[0] != "C")
+    text = "".join(ch for ch in text if ch in "\n" or not _invisible(ch))
     return re.sub(r"[ \t\u3000]+", " ", text).strip()
 
 

@@ -221,6 +221,7 @@ class FileComplaint(Journey):
         multiline: bool = False,
         preset: str = "",
         error: str = "",
+        find_character: bool = False,
     ) -> ShowScreen:
         kept = self._kept(step)
         return ShowScreen(
@@ -234,6 +235,8 @@ class FileComplaint(Journey):
                 "photo": photo,
                 "photos": len(photos(self.answers, "merchant_photo")),
                 "multiline": multiline,
+                # Names and addresses may hold a character the keyboard lacks (生僻字).
+                "find_character": find_character,
             },
             {"text": error} if error else {},
         )
@@ -447,10 +450,10 @@ class FileComplaint(Journey):
         question = N_("What is your name?")
         prompt = N_("What is your name? Type your full name.")
         if answer is None:
-            return self._text("name", question, prompt, limit=100)
+            return self._text("name", question, prompt, limit=100, find_character=True)
         error = check_text(str(answer.get("text", "")), 100, N_("Please type your name."))
         if error:
-            return self._text("name", question, error, limit=100, error=error)
+            return self._text("name", question, error, limit=100, error=error, find_character=True)
         return self._then("mobile")
 
     def _mobile(self, answer: Answer | None) -> StepResult:
@@ -481,12 +484,14 @@ class FileComplaint(Journey):
         room = self.desk.room()
         preset = room.address if room else ""
         if answer is None:
-            return self._text("address", question, prompt, preset=preset)
+            return self._text("address", question, prompt, preset=preset, find_character=True)
         error = check_text(
             str(answer.get("text", "")), SHORT_LIMIT, N_("Please type your address.")
         )
         if error:
-            return self._text("address", question, error, preset=preset, error=error)
+            return self._text(
+                "address", question, error, preset=preset, error=error, find_character=True
+            )
         return self._then("privacy")
 
     def _privacy(self, answer: Answer | None) -> StepResult:

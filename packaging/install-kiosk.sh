@@ -38,11 +38,13 @@ root=${KIOSK_ROOT:-/opt/mediation-kiosk}
 data_dir=${KIOSK_DATA_DIR:-/var/lib/mediation-kiosk}
 etc=${KIOSK_ETC:-/etc/mediation-kiosk}
 
-# The kiosk session, Python, the fonts with Mandarin glyphs, what Qt's wheels draw on
+# The kiosk session, Python, the fonts with Mandarin glyphs (and the rare characters of
+# names: Hanazono, BabelStone Han; Unihan for the character finder), what Qt's wheels draw on
 # (Wayland under cage; Debian's cage will not start without Xwayland), speech, sound and
 # printing.
 apt_install cage xwayland python3 python3-venv ca-certificates dbus systemd udev \
-    fonts-noto-cjk libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3 \
+    fonts-noto-cjk fonts-hanazono fonts-babelstone-han unicode-data \
+    libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3 \
     libwayland-client0 libwayland-cursor0 libwayland-egl1 \
     espeak-ng libportaudio2 libsndfile1 libasound2 cups cups-client cups-bsd
 

@@ -31,11 +31,13 @@ from kiosk.receipts import check_digit, receipt_number, status_url
 from tests.calls import enrolled_kiosk, file_case
 from tests.hubs import HubProcess, enroll_code, running_hub
 from tests.taps import (
+    button_words,
     find_key_by_code,
     item_centre,
     keyboard_on_screen,
     qt_finger,
     seen_words,
+    shown_buttons,
     tap,
     tap_point,
     tap_widget,
@@ -470,6 +472,8 @@ def file_a_complaint_by_taps(kiosk: Kiosk) -> None:
     tap(shell, "I agree")
     tap(shell, "Yes, by video")
     assert wait_for(lambda: shell.current.name == "review")
+    while not any("Send the complaint" in button_words(b) for b in shown_buttons(shell)):
+        tap(shell, "Next page")  # send comes once every page was seen
     tap(shell, "Send the complaint")
 
 

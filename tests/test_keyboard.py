@@ -211,6 +211,10 @@ def test_the_keyboard_learns_nothing_of_one_visitor_for_the_next(make_shell, qtb
     for _ in range(3):
         taps.tap(shell, "返回")
     taps.tap(shell, "结束使用")
+    # The goodbye; a touch goes on to the welcome screen for the next visitor.
+    assert taps.wait_for(lambda: shell.current.name == "goodbye")
+    taps.tap_widget(shell.current, "the goodbye screen")
+    assert taps.wait_for(lambda: shell.current.name == "attract")
     screen = to_the_item_question(shell, "zh_CN")
     taps.type_keys(shell, "hongcha")
     qtbot.waitUntil(lambda: bool(taps.candidates(shell)))

@@ -140,7 +140,7 @@ def test_outside_the_rooms_hours_the_next_opening_is_said_as_a_time(
     assert wait_for(lambda: not shell.idle.held)  # out of the queue: idleness counts again
     assert shell.current.name == "waiting_room"  # the time stays on screen
     tap(shell, "Finish")
-    assert shell.current.name == "attract"
+    assert shell.current.name == "goodbye"  # then the welcome screen, for the next person
 
 
 def test_the_words_for_the_next_opening() -> None:

@@ -37,6 +37,7 @@ def test_the_whole_path_walked_by_taps_on_a_real_x_server(tmp_path: Path) -> Non
             capture_output=True,
             text=True,
             timeout=900,
+            check=False,
         )
     assert walked.returncode == 0, walked.stdout[-6000:] + walked.stderr[-3000:]
     assert " passed" in walked.stdout and "2 passed" in walked.stdout, walked.stdout[-2000:]

@@ -329,3 +329,49 @@ STEP_DEMOS: dict[str, tuple[str, str, Callable[[KioskShell], None]]] = {
         _wrong_digits,
     ),
 }
+
+
+# -- the character finder (issue 14): 'Can't find a character?' on the name step ----------
+
+
+def finder_at(shown: str) -> Callable[[KioskShell], None]:
+    """A demo of the character finder opened from the name step, the reading 'lan' typed:
+    as typed (`reading`), its characters (`characters`), or their parts (`parts`)."""
+
+    def demo(shell: KioskShell) -> None:
+        from kiosk.rare_characters import finder
+        from ui.screens.character_finder import CharacterFinderScreen, look_up_from
+
+        complaint_at("name")(shell)
+        look_up_from(shell.current)
+        screen = shell.current
+        assert isinstance(screen, CharacterFinderScreen)
+        screen.finder = finder()  # a picture does not wait for the dictionary to load
+        screen.reading.setText("lan")
+        if shown != "reading":
+            screen.search()
+        if shown == "parts":
+            screen.by_part.click()
+
+    return demo
+
+
+STEP_DEMOS.update(
+    {
+        "character_finder": (
+            "character_finder",
+            "Find a character the keyboard lacks: its reading typed (lan)",
+            finder_at("reading"),
+        ),
+        "character_finder_characters": (
+            "character_finder",
+            "Find a character the keyboard lacks: every character read lan, large, by page",
+            finder_at("characters"),
+        ),
+        "character_finder_parts": (
+            "character_finder",
+            "Find a character the keyboard lacks: narrowed by its part (radical)",
+            finder_at("parts"),
+        ),
+    }
+)

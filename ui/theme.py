@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from devices.fonts import FONT_FAMILIES
+
 REFERENCE_SIZE = (1920, 1080)
 BODY_PX = {1: 32, 2: 40, 3: 48}
 MIN_TARGET_PX = 88
 MIN_GAP_PX = 16
-FONT_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei", "DejaVu Sans")
 
 # Colours: dark ink on warm white, and white on deep blue or deep red, each >= 7:1.
 PAPER = "#FFFDF7"

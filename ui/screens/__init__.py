@@ -10,6 +10,7 @@ from ui.screens.call_outcome import CallOutcomeScreen
 from ui.screens.case_entry import CaseEntryScreen
 from ui.screens.case_lookup import CaseLookupScreen
 from ui.screens.case_status import CaseStatusScreen
+from ui.screens.character_finder import CharacterFinderScreen
 from ui.screens.choice import ChoiceScreen
 from ui.screens.complaint_filed import ComplaintFiledScreen
 from ui.screens.device_choice import DeviceChoiceScreen
@@ -41,6 +42,8 @@ SCREENS: tuple[type[Screen], ...] = (
     HelpComingScreen,
     ChoiceScreen,
     TextEntryScreen,
+    # Right after the text screen: it borrows that screen's keyboard (issue 14).
+    CharacterFinderScreen,
     NumberEntryScreen,
     RecordingScreen,
     PhotosScreen,

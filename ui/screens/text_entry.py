@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
 
 from kiosk.complaint import tidy
 from kiosk.i18n import N_
+from ui.glyphs import missing
 from ui.screens.base import Nav, Screen, text
-from ui.theme import Theme
+from ui.theme import MIN_GAP_PX, Theme
 from ui.widgets.buttons import IconButton
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from ui.widgets.keyboard import OnScreenKeyboard
 
 FULL = N_("This box is full: it takes at most {limit} characters.")
+CANT_FIND = N_("Find a character")
 UNSHOWN = N_(
     "Some characters may not show clearly on this screen. They are kept as you typed them."
 )
@@ -88,11 +90,15 @@ class TextEntryScreen(Screen):
         self.next.clicked.connect(self._next)
         self.back = IconButton("back", "quiet")
         self.back.clicked.connect(shell.go_back)
+        # A character the keyboard lacks (生僻字), found by its reading on a screen of its own.
+        self.find_character = IconButton("search", "quiet")
+        self.find_character.clicked.connect(self._find_character)
         row = QHBoxLayout()
         row.addWidget(self.back, 0, Qt.AlignmentFlag.AlignTop)
         row.addWidget(self.line, 1)
         row.addWidget(self.box, 1)
         row.addLayout(scrolling)
+        row.addWidget(self.find_character, 0, Qt.AlignmentFlag.AlignTop)
         row.addWidget(self.photo, 0, Qt.AlignmentFlag.AlignTop)
         row.addWidget(self.next, 0, Qt.AlignmentFlag.AlignTop)
         self.row = row
@@ -121,7 +127,8 @@ class TextEntryScreen(Screen):
         """Fill the box with the step's text (what was typed before) and give it the keys."""
         super().show_result(result)
         self._limit = int(self.fields.get("limit", 200))
-        self.line.setMaxLength(self._limit)
+        if self.line.maxLength() != self._limit:  # setting it anew puts the cursor at the end
+            self.line.setMaxLength(self._limit)
         wanted = str(self.fields.get("text", ""))
         self.line.setVisible(not self.multiline)
         self.box.setVisible(self.multiline)
@@ -148,6 +155,10 @@ class TextEntryScreen(Screen):
 
     def _ensure_keyboard(self) -> None:
         if self.keyboard is not None:
+            if self.keyboard.parentWidget() is not self:  # lent to the character finder
+                self.column.insertWidget(self.column.count() - 1, self.keyboard)
+                self.keyboard.show()
+                self._fit_keyboard()
             return
         from ui.widgets.keyboard import OnScreenKeyboard  # Qt Quick loads on first use
 
@@ -271,8 +282,7 @@ class TextEntryScreen(Screen):
         notes = []
         if len(words) >= self._limit:
             notes.append(self.t(FULL).format(limit=self._limit))
-        metrics = QFontMetrics(self.field.font())
-        if any(not metrics.inFontUcs4(ord(ch)) for ch in words if not ch.isspace()):
+        if missing(words, self.field.font()):
             notes.append(self.t(UNSHOWN))
         self.note.setText(" ".join(notes))
         error = str(self.errors.get("text", "")) if self._rejected is not None else ""
@@ -302,6 +312,20 @@ class TextEntryScreen(Screen):
     def _next(self) -> None:
         self.shell.answer({"text": self.typed()})
 
+    def _find_character(self) -> None:
+        from ui.screens.character_finder import look_up_from
+
+        look_up_from(self)
+
+    def insert_character(self, character: str) -> None:
+        """Put a character found by the finder where the cursor is."""
+        if self.multiline:
+            cursor = self.box.textCursor()
+            cursor.insertText(character)
+            self.box.setTextCursor(cursor)
+        else:
+            self.line.insert(character)
+
     def _photo(self) -> None:
         self.shell.answer({"text": self.typed(), "photo": True})
 
@@ -317,6 +341,8 @@ class TextEntryScreen(Screen):
             self.t(N_("Photo taken")) if photos else self.t(N_("Take a photo instead"))
         )
         self.photo.setVisible(bool(self.fields.get("photo")))
+        self.find_character.set_text(self.t(CANT_FIND))
+        self.find_character.setVisible(bool(self.fields.get("find_character")))
         self.next.set_text(self.t(N_("Next")))
         self.back.set_text(self.t(N_("Back")))
         self.up.set_text(self.t(N_("Up")))
@@ -349,9 +375,12 @@ class TextEntryScreen(Screen):
         self.line.setMinimumHeight(theme.target_px)
         self.row.setSpacing(theme.gap_px)
         self.scrolling.setSpacing(theme.gap_px)
-        # The keyboard's tray reaches the screen's foot: its own margin is the gap.
+        # The keyboard's tray reaches the screen's foot, and the question, the box and the
+        # keys sit close: the keys' own margin makes the gap between targets, and the room
+        # goes to the keys (the largest text on a small screen needs every pixel).
         margins = self.column.contentsMargins()
-        self.column.setContentsMargins(margins.left(), margins.top(), margins.right(), 0)
+        self.column.setContentsMargins(margins.left(), theme.gap_px // 2, margins.right(), 0)
+        self.column.setSpacing(MIN_GAP_PX // 2)
         if self.keyboard is not None:
             self.keyboard.apply_theme(theme)
         self._fit_keyboard()

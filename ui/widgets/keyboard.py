@@ -21,6 +21,7 @@ from PySide6.QtQuick import QQuickWindow, QSGRendererInterface
 from PySide6.QtQuickWidgets import QQuickWidget
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from devices.fonts import FONT_FAMILIES
 from kiosk.i18n import N_
 from kiosk.paths import assets_dir
 from ui import theme
@@ -54,10 +55,12 @@ ROWS = 4
 
 class Keys(enum.Enum):
     """What the keyboard types: the visit's language (Pinyin or English letters, with
-    the candidate bar), or a receipt number (capitals and digits, no words to offer)."""
+    the candidate bar), a receipt number (capitals and digits, no words to offer), or a
+    reading to look a character up by (small letters and the tones' digits)."""
 
     TEXT = "text"
     RECEIPT = "receipt"
+    READING = "reading"
 
 
 def learned_words_file() -> Path:
@@ -113,7 +116,7 @@ class OnScreenKeyboard(QQuickWidget):
         # Rows as tall as the text size's targets, and a little taller than the least
         # where the screen has the room: larger keys are easier to hit.
         target = theme.target_px if theme is not None else MIN_TARGET_PX
-        tallest = max(target, MIN_TARGET_PX + 32) + MIN_GAP_PX
+        tallest = max(target, MIN_TARGET_PX + 64) + MIN_GAP_PX
         row = max(SMALLEST_ROW_PX, min(tallest, room_px // rows))
         self._look({"rowHeight": row})
         self.setFixedHeight(row * rows)
@@ -130,7 +133,7 @@ class OnScreenKeyboard(QQuickWidget):
     def set_language(self, language: str) -> None:
         """Type in the visit's language (Mandarin: Pinyin; English: letters)."""
         locale = KEYBOARD_LOCALES.get(language, "en_US")
-        self._call("setLocale", "en_US" if self._keys is Keys.RECEIPT else locale)
+        self._call("setLocale", locale if self._keys is Keys.TEXT else "en_US")
 
     def set_keys(self, keys: Keys, multiline: bool = False) -> None:
         """The keys a box needs: its language's, or a receipt number's; a box of several
@@ -157,7 +160,7 @@ class OnScreenKeyboard(QQuickWidget):
                 "gap": MIN_GAP_PX,
                 "letterPx": round(look.body_px * 1.25),
                 "wordPx": look.body_px,
-                "fontFamily": theme.FONT_FAMILIES[0],
+                "fontFamily": FONT_FAMILIES[0],
                 "tray": theme.HEADER,
                 "key": theme.CARD,
                 "functionKey": theme.HEADER,

@@ -1,7 +1,8 @@
 // English letters in four rows (no bar of words above them), small or capitals by the
 // kiosk's own capitals key (which stays on until touched again, as a person expects).
 // For a receipt number (Look.mode "receipt") capitals under a row of digits and the
-// dash, and nothing else.
+// dash, and nothing else; for a reading (Look.mode "reading") small letters under the
+// digits of the tones.
 import QtQuick
 import QtQuick.Layouts
 import QtQuick.VirtualKeyboard
@@ -10,11 +11,13 @@ import Kiosk
 
 KeyboardLayout {
     readonly property bool receipt: Look.mode === "receipt"
+    // A receipt number, or a reading to look a character up by: letters and digits only.
+    readonly property bool plain: Look.mode !== "text"
     readonly property bool capitals: receipt || Look.capitals
     keyWeight: 100
 
     KeyboardRow {
-        visible: receipt
+        visible: plain
         Key { key: Qt.Key_1; text: "1" }
         Key { key: Qt.Key_2; text: "2" }
         Key { key: Qt.Key_3; text: "3" }
@@ -25,7 +28,7 @@ KeyboardLayout {
         Key { key: Qt.Key_8; text: "8" }
         Key { key: Qt.Key_9; text: "9" }
         Key { key: Qt.Key_0; text: "0" }
-        Key { key: Qt.Key_Minus; text: "-" }
+        Key { key: Qt.Key_Minus; text: "-"; visible: receipt }
     }
     KeyboardRow {
         Key { key: Qt.Key_Q; text: capitals ? "Q" : "q" }
@@ -50,14 +53,14 @@ KeyboardLayout {
         Key { key: Qt.Key_J; text: capitals ? "J" : "j" }
         Key { key: Qt.Key_K; text: capitals ? "K" : "k" }
         Key { key: Qt.Key_L; text: capitals ? "L" : "l" }
-        SymbolModeKey { weight: 250; visible: !receipt; displayText: Look.words.symbols }
-        FillerKey { weight: 250; visible: receipt }
+        SymbolModeKey { weight: 250; visible: !plain; displayText: Look.words.symbols }
+        FillerKey { weight: 250; visible: plain }
     }
     KeyboardRow {
         // Capitals stay on until touched again; the key says what a touch gives.
         BaseKey {
             weight: 200
-            visible: !receipt
+            visible: !plain
             key: Qt.Key_Shift
             noKeyEvent: true
             functionKey: true
@@ -72,12 +75,12 @@ KeyboardLayout {
         Key { key: Qt.Key_B; text: capitals ? "B" : "b" }
         Key { key: Qt.Key_N; text: capitals ? "N" : "n" }
         Key { key: Qt.Key_M; text: capitals ? "M" : "m" }
-        Key { key: Qt.Key_Comma; text: ","; visible: !receipt }
-        Key { key: Qt.Key_Period; text: "."; visible: !receipt }
-        FillerKey { weight: 450; visible: receipt }
+        Key { key: Qt.Key_Comma; text: ","; visible: !plain }
+        Key { key: Qt.Key_Period; text: "."; visible: !plain }
+        FillerKey { weight: 450; visible: plain }
     }
     KeyboardRow {
-        visible: !receipt
+        visible: !plain
         ChangeLanguageKey { weight: 300; displayText: Look.words.pinyin; customLayoutsOnly: true }
         SpaceKey { weight: 550; displayText: Look.words.space }
         EnterKey { weight: 300; visible: Look.multiline; displayText: Look.words.enter }
