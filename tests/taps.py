@@ -405,7 +405,7 @@ def x_finger(window: QWidget, point: QPoint) -> None:
     at = window.mapToGlobal(point)
     seen = _releases.count
     subprocess.run(
-        ["xdotool", "mousemove", "--sync", str(at.x()), str(at.y()), "click", "1"],
+        ["xdotool", "mousemove", str(at.x()), str(at.y()), "click", "1"],
         check=True,
         timeout=10,
     )

@@ -77,6 +77,9 @@ def open_shell(settings: Settings) -> KioskShell:
         if screen is not None:
             shell.setGeometry(screen.geometry())
         shell.showFullScreen()
+    # The kiosk is the active window from the start (a bare X server has no window
+    # manager to make it so), so its first screen's taps and keys reach it.
+    shell.activateWindow()
     # The welcome screen first; then the devices (PortAudio, the voice, the camera take a
     # few hundred milliseconds to open), so the screen is never blank while they start.
     if not settings.crash_screen:  # the devices may be what keeps failing

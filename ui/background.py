@@ -31,8 +31,14 @@ class Background(QObject):
     ) -> Future[Any]:
         """Start `work()`; then `done(result)` or `failed(error)` runs on the UI thread."""
         future = self._pool.submit(work)
-        future.add_done_callback(lambda f: self._finished.emit((f, done, failed)))
+        future.add_done_callback(lambda f: self._report(f, done, failed))
         return future
+
+    def _report(self, future: Future[Any], done: Callable[[Any], None], failed: Any) -> None:
+        try:
+            self._finished.emit((future, done, failed))
+        except RuntimeError:  # the window that asked is gone (the kiosk closing): nobody waits
+            log.debug("background work finished after its window closed")
 
     def shutdown(self) -> None:
         """Stop taking work; running work finishes on its own."""

@@ -209,6 +209,11 @@ class KioskShell(QWidget):
         self.bottom.setVisible(nav is not Nav.NONE)
         self.bottom.back.setVisible(nav is Nav.BACK)
         self.bottom.finish.setVisible(nav is Nav.FINISH)
+        # Lay the new screen out now, bars and all, so it is first drawn where it stays:
+        # nothing moves under a finger that taps at once (the keys least of all).
+        self.layout().activate()
+        if screen.layout() is not None:
+            screen.layout().activate()
         self._speak()
 
     def show_sync(self, status: SyncStatus) -> None:

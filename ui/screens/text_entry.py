@@ -148,6 +148,11 @@ class TextEntryScreen(Screen):
         keyboard sets up its capitals key only for a box that has the focus."""
         if not self.isVisible():
             return
+        window = self.window()
+        if window is not None and not window.isActiveWindow():
+            # On a bare X server (no window manager) nothing makes the kiosk the active
+            # window, and the keys type only into a box of the active window.
+            window.activateWindow()
         self.field.setFocus(Qt.FocusReason.OtherFocusReason)
         self._set_keys()
         if self.keyboard is not None:
