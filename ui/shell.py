@@ -211,9 +211,9 @@ class KioskShell(QWidget):
         self.bottom.finish.setVisible(nav is Nav.FINISH)
         # Lay the new screen out now, bars and all, so it is first drawn where it stays:
         # nothing moves under a finger that taps at once (the keys least of all).
-        self.layout().activate()
-        if screen.layout() is not None:
-            screen.layout().activate()
+        for layout in (self.layout(), screen.layout()):
+            if layout is not None:
+                layout.activate()
         self._speak()
 
     def show_sync(self, status: SyncStatus) -> None:
