@@ -40,6 +40,8 @@ class DeviceConfig:
     escpos: str = ""
     paper_mm: int = 80
     faults: frozenset[str] = field(default_factory=frozenset)
+    #: Demo mode plays aloud through a sound server where one runs.
+    demo_aloud: bool = True
 
     @property
     def cache_dir(self) -> Path:

@@ -112,7 +112,9 @@ def demo_devices(config: DeviceConfig) -> RoomDevices:
         speaker=FileSpeaker(
             config.data_dir / "demo-speaker",
             missing="no-speaker" in faults,
-            aloud=PortAudioSpeaker(config.speaker) if sound_server() else None,
+            aloud=PortAudioSpeaker(config.speaker)
+            if config.demo_aloud and sound_server()
+            else None,
         ),
         voice=voice,
         printer=PdfPrinter(

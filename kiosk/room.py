@@ -35,6 +35,7 @@ def device_config(settings: Settings) -> DeviceConfig:
         escpos=settings.escpos,
         paper_mm=settings.paper_mm,
         faults=faults,
+        demo_aloud=settings.demo_aloud,
     )
 
 

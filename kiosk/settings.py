@@ -92,6 +92,14 @@ class Settings:
             "allowed": DEVICE_SETS,
         },
     )
+    demo_aloud: bool = field(
+        default=True,
+        metadata={
+            "doc": "In demo mode, play the kiosk's voice and sounds through the sound "
+            "server too, where one runs (so a person trying the demo hears it); the sounds "
+            "are written to files either way.",
+        },
+    )
     tap_guard_ms: int = field(
         default=400,
         metadata={

@@ -48,6 +48,8 @@ def settings(data_dir: Path) -> Settings:
         room_name="幸福社区调解室",
         help_phone="12315",
         devices="demo",
+        # The demo speaker plays aloud only where a test listens for it.
+        demo_aloud=False,
     )
 
 

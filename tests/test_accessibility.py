@@ -4,7 +4,6 @@ meets ACCESSIBILITY.md as the user sees it: read from the widget tree and the pa
 from __future__ import annotations
 
 import itertools
-from collections import Counter
 from typing import Any
 
 import numpy as np
@@ -65,13 +64,22 @@ def _hex(bgr: tuple[int, int, int]) -> str:
 def painted_contrast(pixels: np.ndarray) -> float:
     """Contrast between the background (the commonest colour) and the text's ink: the
     colour, among those painted on enough pixels to be glyph strokes, that differs most."""
-    colours = Counter(map(tuple, pixels.reshape(-1, 3).tolist()))
-    background, _ = colours.most_common(1)[0]
-    enough = max(6, sum(colours.values()) // 2000)
-    inks = [colour for colour, count in colours.items() if count >= enough and colour != background]
+    flat = pixels.reshape(-1, 3).astype(np.uint32)
+    if not len(flat):
+        return 1.0
+    # Each colour as one number, counted at once (the pixels of a screen are many).
+    packed = (flat[:, 0] << 16) | (flat[:, 1] << 8) | flat[:, 2]
+    values, counts = np.unique(packed, return_counts=True)
+    background = int(values[np.argmax(counts)])
+    enough = max(6, len(packed) // 2000)
+    inks = [int(v) for v, c in zip(values, counts, strict=True) if c >= enough and v != background]
     if not inks:
         return 1.0
-    return max(contrast_ratio(_hex(background), _hex(ink)) for ink in inks)
+
+    def colour(value: int) -> tuple[int, int, int]:
+        return (value >> 16) & 255, (value >> 8) & 255, value & 255
+
+    return max(contrast_ratio(_hex(colour(background)), _hex(colour(ink))) for ink in inks)
 
 
 def check_screen(shell: KioskShell, width: int, height: int) -> list[str]:

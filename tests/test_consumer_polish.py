@@ -653,13 +653,20 @@ needs_pulse = pytest.mark.skipif(
 
 
 @needs_pulse
-def test_the_demo_kiosk_is_heard_where_a_sound_server_runs(room_shell: Any) -> None:
+def test_the_demo_kiosk_is_heard_where_a_sound_server_runs(
+    make_shell: Callable[..., Any], settings: Any
+) -> None:
     """Demo mode with a sound server: a touch on the welcome screen, and the menu's
     question comes out of the speaker (the room's microphone hears it), as well as
     being written to a file."""
     from devices.audio import PortAudioMicrophone
+    from ui.room import RoomLink
 
-    shell = room_shell
+    shell = make_shell()
+    room = RoomLink.open(dataclasses.replace(settings, demo_aloud=True))  # as `run --demo`
+    room.setParent(shell)
+    shell.attach_room(room)
+    room.start()
     speaker = shell.room.devices.speaker
     ears = PortAudioMicrophone()
     take = ears.record(limit_s=30)
@@ -674,6 +681,7 @@ def test_the_demo_kiosk_is_heard_where_a_sound_server_runs(room_shell: Any) -> N
         assert wait_for(lambda: take.peak > 0.3, timeout_s=10), take.peak
     finally:
         ears.stop()
+        room.close()
     assert shell.current.name == "home"
 
 

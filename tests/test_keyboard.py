@@ -219,3 +219,66 @@ def test_the_keyboard_learns_nothing_of_one_visitor_for_the_next(make_shell, qtb
     taps.type_keys(shell, "hongcha")
     qtbot.waitUntil(lambda: bool(taps.candidates(shell)))
     assert "鸿差" not in [word for word, _item in taps.candidates(shell)]
+
+
+def key_places(shell: Any) -> dict[str, Any]:
+    """Where each key is drawn now (its middle, in the window)."""
+    keyboard = taps.keyboard_on_screen(shell)
+    return {taps.key_label(key): taps.item_centre(keyboard, key) for key in taps.keys(keyboard)}
+
+
+@pytest.mark.parametrize("text_size", [1, 3])
+def test_the_warning_takes_the_questions_place_moves_no_key_and_goes_when_typed(
+    make_shell, qtbot, text_size: int
+) -> None:  # type: ignore[no-untyped-def]
+    shell = make_shell(text_size=text_size)
+    screen = to_the_item_question(shell, "zh_CN")
+    taps.wait_for(lambda: bool(taps.keys(taps.keyboard_on_screen(shell))))
+    before = key_places(shell)
+    box_at = taps.centre_in_window(screen.line)
+    taps.tap(shell, "下一步")  # nothing typed yet
+    warning = "请输入您买了什么。"
+    qtbot.waitUntil(lambda: warning in taps.seen_words(shell))
+    assert "您买了什么？" not in taps.seen_words(shell)  # in the question's place
+    assert shell.current_step() == "item"
+    assert key_places(shell) == before, "the warning moved the keys"
+    assert taps.centre_in_window(screen.line) == box_at, "the warning moved the box"
+    taps.type_keys(shell, "cha")
+    taps.tap_candidate(shell, "茶", qtbot)
+    # The answer is one the kiosk takes: the warning goes at once, before 'next'.
+    qtbot.waitUntil(lambda: warning not in taps.seen_words(shell))
+    assert "您买了什么？" in taps.seen_words(shell)
+
+
+def test_a_long_story_shows_whole_lines_and_buttons_to_read_it_all(make_shell, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QFontMetrics
+
+    shell = make_shell(text_size=3)
+    start(shell, "en")
+    taps.tap(shell, "Food safety")
+    taps.tap(shell, "Mini-program")
+    for letters in ("tea", "shop", "road"):
+        assert taps.wait_for(lambda: shell.current.name == "text_entry")
+        taps.type_keys(shell, letters)
+        taps.tap(shell, "Next")
+    taps.tap(shell, "Today")
+    taps.tap(shell, "Type instead")
+    assert taps.wait_for(lambda: shell.current_step() == "facts_text")
+    screen = shell.current
+    box = screen.box
+    line = QFontMetrics(box.font()).lineSpacing()
+    # The box shows whole lines, never a line cut through.
+    assert (box.height() - screen._box_frame()) % line == 0
+    shown = (box.height() - screen._box_frame()) // line
+    assert shown >= 2
+    assert not screen.up.isVisible()  # nothing to move through yet
+    story = "a fly was in the bottle of tea i bought and the shop would not give my money back "
+    while box.verticalScrollBar().maximum() == 0:
+        taps.type_keys(shell, story[:20])
+        story = story[20:] + story[:20]
+    # Longer than the box: the buttons to see the other lines come, large and in words.
+    assert taps.wait_for(lambda: screen.up.isVisible() and screen.down.isVisible())
+    taps.tap(shell, "Up")
+    qtbot.waitUntil(lambda: box.verticalScrollBar().value() == 0)
+    taps.tap(shell, "Down")
+    qtbot.waitUntil(lambda: box.verticalScrollBar().value() > 0)

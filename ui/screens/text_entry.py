@@ -10,6 +10,7 @@ only, with buttons to see the lines above and below.
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -105,9 +106,17 @@ class TextEntryScreen(Screen):
         self.column.addWidget(self.message)
         self.column.addLayout(row)
         self.column.addStretch(1)
-        self.keyboard: OnScreenKeyboard | None = None
         self._limit = 200
         self._rejected: str | None = None  # the text the shown warning is about
+
+    @property
+    def keyboard(self) -> OnScreenKeyboard | None:
+        """The process's one keyboard while this screen holds it (the character finder
+        borrows it; another kiosk window takes it)."""
+        from ui.widgets.keyboard import existing_keyboard
+
+        keyboard = existing_keyboard()
+        return keyboard if keyboard is not None and keyboard.parentWidget() is self else None
 
     @property
     def multiline(self) -> bool:
@@ -159,18 +168,17 @@ class TextEntryScreen(Screen):
             self.keyboard.set_language(self.shell.visit.presentation.language)
 
     def _ensure_keyboard(self) -> None:
+        """Take the process's keyboard into this screen (made on first use: Qt Quick loads
+        then, not at start), dressed for this visit's text size and language."""
         if self.keyboard is not None:
-            if self.keyboard.parentWidget() is not self:  # lent to the character finder
-                self.column.insertWidget(self.column.count() - 1, self.keyboard)
-                self.keyboard.show()
-                self._fit_keyboard()
             return
-        from ui.widgets.keyboard import OnScreenKeyboard  # Qt Quick loads on first use
+        from ui.widgets.keyboard import shared_keyboard
 
-        self.keyboard = OnScreenKeyboard()
-        self.keyboard.apply_theme(self.shell.theme)
-        self.keyboard.apply_words(self.t)
-        self.column.insertWidget(self.column.count() - 1, self.keyboard)
+        keyboard = shared_keyboard()
+        self.column.insertWidget(self.column.count() - 1, keyboard)
+        keyboard.show()
+        keyboard.apply_theme(self.shell.theme)
+        keyboard.apply_words(self.t)
         self._set_keys()
         self._fit_keyboard()
 
@@ -370,8 +378,10 @@ class TextEntryScreen(Screen):
         self.line.clear()
         self.box.clear()
         self._rejected = None
-        if self.keyboard is not None:
-            self.keyboard.forget_visitor()
+        keys = sys.modules.get("ui.widgets.keyboard")  # none made yet: nothing to forget
+        keyboard = keys.existing_keyboard() if keys is not None else None
+        if keyboard is not None:  # wherever it is now (the finder may hold it)
+            keyboard.forget_visitor()
         super().clear()
 
     def apply_theme(self, theme: Theme) -> None:

@@ -15,6 +15,7 @@ import enum
 from collections.abc import Callable
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import Q_ARG, Q_RETURN_ARG, QMetaObject, QStandardPaths, Qt, QTimer, QUrl
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtQuick import QQuickWindow, QSGRendererInterface
@@ -75,6 +76,26 @@ def forget_learned_words() -> None:
     but words learned before that, or by another program of this user, must not be
     offered to a visitor."""
     learned_words_file().unlink(missing_ok=True)
+
+
+_shared: list[OnScreenKeyboard] = []
+
+
+def shared_keyboard() -> OnScreenKeyboard:
+    """The one keyboard of the process, made on first use. Qt Virtual Keyboard keeps one
+    input panel an application: a second panel, or an old one destroyed after a new one
+    was made, leaves the other's keys without their words. Screens take this one into
+    their layout while they show."""
+    if _shared and shiboken6.isValid(_shared[0]):
+        return _shared[0]
+    keyboard = OnScreenKeyboard()
+    _shared[:] = [keyboard]
+    return keyboard
+
+
+def existing_keyboard() -> OnScreenKeyboard | None:
+    """The process's keyboard, if one was made and still lives."""
+    return _shared[0] if _shared and shiboken6.isValid(_shared[0]) else None
 
 
 class OnScreenKeyboard(QQuickWidget):
