@@ -4,7 +4,6 @@ finder's cells; and whether what is drawn is drawn in the kiosk's own fonts."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -21,6 +20,7 @@ from tests.taps import (
     item_centre,
     keyboard_on_screen,
     keys,
+    offer,
     seen_words,
     shown_buttons,
     tap,
@@ -47,39 +47,20 @@ def offered_words(shell: Any) -> list[str]:
 
 
 def settled_candidates(shell: Any, word: str) -> None:
-    """Wait until `word` is offered and the candidates have stood still for a moment: the
-    list lays its words out over a few frames, and a finger aims at where they stay."""
-    seen: list[tuple[float, object]] = []
-
-    def still() -> bool:
-        places = [(w, item.x(), item.width()) for w, item in candidates(shell)]
-        now = time.monotonic()
-        if not seen or seen[-1][1] != places:
-            seen.append((now, places))
-        return word in [w for w, *_ in places] and now - seen[-1][0] > 0.2
-
-    if not wait_for(still):
-        raise AssertionError(
-            f"{word!r} is not offered; the keyboard offers {seen[-1:]}; typed {typed(shell)!r}"
-        )
+    """Look for `word` among the offered words, page by page (tests/taps.py `offer`)."""
+    offer(shell, word)
 
 
 def keys_ready(shell: Any) -> None:
-    """Wait, as a person looks, until the keyboard is up under the box and stands still
-    (it is made, and fitted, when the first text question shows)."""
-    seen: list[tuple[float, object]] = []
+    """Wait, as a person looks, until the keyboard is up under the box with its keys, and
+    the box has the keys' focus."""
 
-    def still() -> bool:
-        keyboard = keyboard_on_screen(shell)
-        places = [(k.x(), k.y(), k.width()) for k in keys(keyboard)]
-        now = time.monotonic()
-        if not seen or seen[-1][1] != places:
-            seen.append((now, places))
+    def ready() -> bool:
         focused = QApplication.focusWidget() is shell.current.field
         focused = focused and QGuiApplication.focusObject() is shell.current.field
-        return bool(places) and focused and now - seen[-1][0] > 0.2
+        return focused and bool(keys(keyboard_on_screen(shell)))
 
-    if not wait_for(still):
+    if not wait_for(ready):
         raise AssertionError("the keyboard did not come up under the text box")
 
 

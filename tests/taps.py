@@ -245,16 +245,36 @@ def tap_words_button(shell: QWidget, name: str) -> None:
     raise AssertionError(f"no {name} words button in the bar")
 
 
-def tap_candidate(shell: QWidget, word: str, qtbot: Any) -> None:
-    """Tap the offered word `word` (waiting until the keyboard offers it)."""
+def offer(shell: QWidget, word: str, pages: int = 20) -> QQuickItem:
+    """The offered word `word` in the bar, turning its pages with "more words" as a
+    person looks for it there; fails when it is not on any page."""
+    wait_for(lambda: bool(candidates(shell)))
+    offered: list[str] = []
+    for _page in range(pages):
+        shown = candidates(shell)
+        offered += [w for w, _ in shown]
+        for found, item in shown:
+            if found == word:
+                return item
+        if not _has_more_words(shell):
+            break
+        tap_words_button(shell, "more")
+        wait_for(lambda shown=shown: [w for w, _ in candidates(shell)] != [w for w, _ in shown])
+    raise AssertionError(f"{word!r} is not offered; the keyboard offers {offered}")
+
+
+def _has_more_words(shell: QWidget) -> bool:
     keyboard = keyboard_on_screen(shell)
-    try:
-        qtbot.waitUntil(lambda: word in [w for w, _ in candidates(shell)], timeout=5000)
-    except Exception as error:
-        offered = [w for w, _ in candidates(shell)]
-        raise AssertionError(f"{word!r} is not offered; the keyboard offers {offered}") from error
+    return any(
+        item.objectName() == "moreWords" and _shown(item) for item in _items(keyboard.rootObject())
+    )
+
+
+def tap_candidate(shell: QWidget, word: str, qtbot: Any = None) -> None:
+    """Tap the offered word `word` (looking through the bar's pages for it)."""
+    keyboard = keyboard_on_screen(shell)
+    item = offer(shell, word)
     before = [offered for offered, _ in candidates(shell)]
-    item = next(item for offered, item in candidates(shell) if offered == word)
     tap_point(window_of(keyboard), item_centre(keyboard, item), keyboard, f"the word {word!r}")
     # The word is taken: the bar offers something else (or nothing) now.
     wait_for(lambda: [offered for offered, _ in candidates(shell)] != before)
