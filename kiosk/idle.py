@@ -43,6 +43,12 @@ class IdleWatch:
         self._last_touch = self._clock()
         self._warned_at = None
 
+    def idle_for(self, seconds: float) -> None:
+        """Count as if the last touch were `seconds` ago (the screenshot's picture of the
+        warning shows a visitor gone quiet)."""
+        self._last_touch = self._clock() - seconds
+        self._warned_at = None
+
     def reset(self) -> None:
         """A new visit: no holds, counting from now."""
         self._holds.clear()

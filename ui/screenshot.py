@@ -66,6 +66,8 @@ def _goodbye(shell: KioskShell) -> None:
 
 def _idle_warning(shell: KioskShell) -> None:
     shell.start_visit()
+    # Quiet for as long as the idle time: the warning counts down (and stays up).
+    shell.idle.idle_for(shell.settings.idle_seconds)
     shell._before_warning = "home"
     shell.show_screen("idle_warning")
 
