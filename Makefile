@@ -43,7 +43,7 @@ test: $(VENV)/.stamp-installed services
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	set -a && . ./$(SERVICE_ENV) && set +a && $(BIN)/pytest
+	set -a && . ./$(SERVICE_ENV) && set +a && $(BIN)/pytest -n 2 --dist loadgroup
 
 # The tests left out of `make test`: install-kiosk.sh run in a throw-away Debian 12 root
 # made with debootstrap (needs root and the Debian and PyPI registries; several minutes).

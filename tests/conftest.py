@@ -105,3 +105,28 @@ def no_stray_windows(request: pytest.FixtureRequest) -> Iterator[None]:
     ]
     assert not left, f"windows left open: {left}"
     assert not stray, f"widgets with no parent: {stray}"
+
+
+# The room's one sound server and one printer queue (PulseAudio's null sink, CUPS-PDF), and
+# the benchmarks that time them: the tests that use them run one after another in one
+# worker of `make test`'s two (pytest-xdist); every other module is a group of its own, so
+# its module-wide kiosk or hub is made once.
+SHARED_DEVICES = frozenset(
+    {
+        "test_audio",
+        "test_bench",
+        "test_call",
+        "test_consumer_polish",
+        "test_printer",
+        "test_rare_glyphs",
+        "test_room",
+        "test_selftest",
+    }
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Group the tests for the two workers: by module, the shared devices' users together."""
+    for item in items:
+        module = item.path.stem
+        item.add_marker(pytest.mark.xdist_group("devices" if module in SHARED_DEVICES else module))
