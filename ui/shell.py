@@ -28,7 +28,7 @@ from ui.background import Background
 from ui.screens import SCREENS
 from ui.screens.base import Nav, Screen
 from ui.staff import StaffDesk
-from ui.theme import Theme, scale_for
+from ui.theme import CORNER_PX, Theme, scale_for
 from ui.widgets.bars import PLACE_SAID, BottomBar, Header
 from ui.widgets.device_notice import DeviceNotice
 
@@ -44,7 +44,6 @@ if TYPE_CHECKING:  # the network stack loads with the fleet link, after the firs
 
 log = logging.getLogger(__name__)
 
-CORNER_PX = 120
 IDLE_TICK_MS = 500
 VOLUME_STEP = 10
 WAITING = "waiting on the kiosk"

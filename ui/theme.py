@@ -14,6 +14,8 @@ REFERENCE_SIZE = (1920, 1080)
 BODY_PX = {1: 32, 2: 40, 3: 48}
 MIN_TARGET_PX = 88
 MIN_GAP_PX = 16
+#: The top-left corner the attendant knocks on five times (nothing else is drawn there).
+CORNER_PX = 120
 
 # Colours: dark ink on warm white, and white on deep blue or deep red, each >= 7:1.
 PAPER = "#FFFDF7"

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSpacerItem, QWidget
 
 from kiosk.i18n import LANGUAGE_NAMES, N_, Translator
 from kiosk.journeys import StepPlace
-from ui.theme import Theme
+from ui.theme import CORNER_PX, Theme
 from ui.widgets.buttons import IconButton
 from ui.widgets.notice import OfflineNotice
 
@@ -47,19 +47,29 @@ class Header(QFrame):
         self._theme = Theme()
         self._size = 1
         self._row = QHBoxLayout(self)
-        # The left end is the attendant's hidden corner; the counter sits at its right.
-        self._row.addStretch(1)
+        # From the left: the step counter in the attendant's hidden corner (a label, never
+        # a target), as wide as its widest number, then the text size, then the others. A
+        # tap on a button changes words and sizes beside it; the text size is tapped twice
+        # in a row to reach the largest, so it keeps its left edge (it only grows under
+        # the finger) and nothing to its left changes width. Help keeps the right end.
+        policy = self.place.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.place.setSizePolicy(policy)
         self._row.addWidget(self.place)
+        self._corner = QSpacerItem(0, 0)
+        self._row.addSpacerItem(self._corner)
         for widget in (
-            self.language,
             self.text_size,
+            self.language,
             self.quieter,
             self.volume,
             self.louder,
             self.repeat,
-            self.help,
         ):
             self._row.addWidget(widget)
+        self._row.addStretch(1)
+        self._row.addWidget(self.help)
+        self._translator: Translator | None = None
 
     def retranslate(self, t: Translator, volume: int, text_size: int = 1) -> None:
         """Set every word in the visit's language."""
@@ -76,6 +86,21 @@ class Header(QFrame):
         self._fit_volume()
         self.repeat.set_text(t.gettext(N_("Repeat")))
         self.help.set_text(t.gettext(N_("Call for help")))
+        self._translator = t
+        self._fit_place()
+
+    def _fit_place(self) -> None:
+        # The counter as wide as "Step 88 of 88" in the visit's words, and the text size
+        # at least past the attendant's corner.
+        t = self._translator
+        shown = t.gettext(PLACE_SHOWN) if t is not None else PLACE_SHOWN
+        metrics = QFontMetrics(self.place.font())
+        lines = shown.format(number=88, total=88).split("\n")
+        width = max(metrics.horizontalAdvance(line) for line in lines) + 4
+        self.place.setFixedWidth(width)
+        left = self._row.contentsMargins().left()
+        self._corner.changeSize(max(0, CORNER_PX - left - width - self._row.spacing()), 0)
+        self._row.invalidate()
 
     def show_place(self, t: Translator, place: StepPlace | None) -> None:
         """Show where the consumer is in the journey ("Step 5 of 15"), or nothing."""
@@ -88,9 +113,10 @@ class Header(QFrame):
         self.place.setVisible(True)
 
     def _fit_volume(self) -> None:
-        # As wide as its longest word: "Volume" above "70%".
+        # As wide as its longest word ("Volume" above "70%"), and as "100%" would be: a
+        # louder volume never pushes "louder" away from the finger that taps it again.
         metrics = QFontMetrics(self.volume.font())
-        words = self.volume.text().split() or [""]
+        words = [*self.volume.text().split(), "100%"]
         self.volume.setFixedWidth(max(metrics.horizontalAdvance(w) for w in words) + 4)
 
     def apply_theme(self, theme: Theme) -> None:
@@ -109,6 +135,8 @@ class Header(QFrame):
         gap = theme.gap_px
         self._row.setContentsMargins(gap, gap // 2, gap, gap // 2)
         self._row.setSpacing(gap)
+        self.place.ensurePolished()
+        self._fit_place()
 
 
 class BottomBar(QFrame):
