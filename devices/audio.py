@@ -118,6 +118,9 @@ class Speaker(ABC):
     def close(self) -> None:  # noqa: B027 - optional
         """Release the device (optional)."""
 
+    def forget(self) -> None:  # noqa: B027 - optional
+        """Keep nothing of what was played (the visit ended); a speaker keeps nothing."""
+
     def wait(self, timeout: float = 30.0) -> bool:
         """Block until the sound has played (tests and the self-test; never on the UI)."""
         deadline = time.monotonic() + timeout
@@ -294,6 +297,13 @@ class FileSpeaker(Speaker):
             except DeviceError as error:
                 log.warning("demo speaker: writing files only, nothing plays aloud: %s", error)
                 self.aloud = None
+
+    def forget(self) -> None:
+        """Remove the files of what was played: a visitor's words read back are among them."""
+        self.stop()
+        for path in self.folder.glob("played-*.wav"):
+            path.unlink(missing_ok=True)
+        self.played.clear()
 
     def stop(self) -> None:
         """Stop 'playing' (and the sound playing aloud)."""

@@ -1,8 +1,11 @@
 """The kiosk's voice: text to WAV with pyttsx3 over espeak-ng, and a cache of spoken prompts.
 
-Prompts are synthesized once and kept as WAV files named by (text, voice, rate), so a
-prompt that was heard before (or warmed at start-up) starts playing at once. The kiosk
-plays the WAV itself, so that it can stop it at once.
+Fixed prompts are synthesized once and kept as WAV files named by (text, voice, rate), so a
+prompt that was heard before (or warmed at start-up) starts playing at once. Speech that
+carries a visitor's answer (a mobile number read back, the review read aloud) never goes
+to disk under a name of its own: it is made in a throw-away folder, kept in memory for the
+visit, and forgotten when the visit ends. The kiosk plays the WAV itself, so that it can
+stop it at once.
 """
 
 from __future__ import annotations
@@ -10,11 +13,12 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import logging
+import tempfile
 import threading
 import wave
 from abc import ABC, abstractmethod
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -29,6 +33,8 @@ log = logging.getLogger(__name__)
 # espeak-ng's language codes for the kiosk's languages.
 ESPEAK_LANGUAGES = {"zh_CN": ("cmn",), "en": ("en", "en-gb", "en-us")}
 MEMORY_PROMPTS = 64
+# A visit's own sentences (read-backs, the review), kept in memory until the visit ends.
+MEMORY_SPOKEN = 16
 
 
 class Voice(ABC):
@@ -171,13 +177,23 @@ class PromptCache:
     own thread, one prompt at a time.
     """
 
-    def __init__(self, voice: Voice, folder: Path, rate: int) -> None:
+    def __init__(
+        self,
+        voice: Voice,
+        folder: Path,
+        rate: int,
+        lasting: Callable[[str], bool] | None = None,
+    ) -> None:
         self.voice = voice
         self.folder = folder
         self.rate = rate
+        # Which texts are fixed prompts that may be kept on disk (None: every text). The
+        # kiosk passes its catalogs' texts, so no visitor's answer is ever written here.
+        self.lasting = lasting
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voice")
         self._pending: dict[Path, Future[Sound]] = {}
         self._memory: dict[Path, Sound] = {}
+        self._spoken: dict[Path, Sound] = {}  # the visit's own sentences: memory only
         self._lock = threading.Lock()
 
     def path(self, text: str, language: str) -> Path:
@@ -189,8 +205,8 @@ class PromptCache:
         """The prompt's sound if it is synthesized already (from memory or disk), else None."""
         path = self.path(text, language)
         with self._lock:
-            sound = self._memory.get(path)
-        if sound is None and path.is_file():
+            sound = self._memory.get(path) or self._spoken.get(path)
+        if sound is None and self._lasts(text) and path.is_file():
             try:
                 sound = read_wav(path)
             except (OSError, EOFError, ValueError):
@@ -218,14 +234,52 @@ class PromptCache:
         """Synthesize prompts in the background so that they start at once later."""
         return [self.get(text, language) for text, language in prompts if text]
 
+    def forget(self) -> None:
+        """Drop the visit's own sentences (the visit ended); fixed prompts stay."""
+        with self._lock:
+            self._spoken.clear()
+
+    def prune(self, keep: Callable[[], Iterable[tuple[str, str]]]) -> Future[int]:
+        """Remove, on the worker, every file that is not one of the `keep` prompts in this
+        voice and rate: what an earlier version or another rate left, a visitor's words
+        among it. The folder stays as small as the catalogs; returns how many went."""
+        return self._worker.submit(self._prune, keep)
+
     def close(self) -> None:
         """Stop the worker (pending prompts are dropped)."""
         self._worker.shutdown(wait=False, cancel_futures=True)
+
+    def _lasts(self, text: str) -> bool:
+        return self.lasting is None or self.lasting(text)
+
+    def _prune(self, keep: Callable[[], Iterable[tuple[str, str]]]) -> int:
+        if not self.folder.is_dir():
+            return 0
+        wanted = {self.path(text, language).name for text, language in keep()}
+        removed = 0
+        for file in self.folder.iterdir():
+            if file.is_file() and file.name not in wanted:
+                file.unlink(missing_ok=True)
+                removed += 1
+        if removed:
+            log.info("voice cache: removed %d file(s) that were not fixed prompts", removed)
+        return removed
 
     def _make(self, text: str, language: str, path: Path) -> Sound:
         try:
             sound = self.cached(text, language)
             if sound is not None:
+                return sound
+            if not self._lasts(text):
+                # A name of its own would give the words back: a throw-away folder.
+                with tempfile.TemporaryDirectory(prefix="kiosk-voice-") as folder:
+                    spoken = Path(folder) / "spoken.wav"
+                    self.voice.synthesize(text, language, self.rate, spoken)
+                    sound = read_wav(spoken)
+                with self._lock:
+                    if len(self._spoken) >= MEMORY_SPOKEN:
+                        self._spoken.pop(next(iter(self._spoken)))
+                    self._spoken[path] = sound
                 return sound
             self.folder.mkdir(parents=True, exist_ok=True)
             partial = path.with_suffix(f".{threading.get_ident()}.part")

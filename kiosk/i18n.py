@@ -56,6 +56,28 @@ def day_words(day: dt.date, language: str, today: dt.date) -> str:
 
 
 _cache: dict[str, gettext.NullTranslations] = {}
+_texts: dict[str, frozenset[str]] = {}
+
+
+def catalog_texts() -> frozenset[str]:
+    """Every text of every catalog, in every language: the fixed words the kiosk says.
+    A sentence not among them may carry a visitor's answer (the voice keeps it off disk)."""
+    if "" not in _texts:
+        from babel.messages.pofile import read_po
+
+        texts: set[str] = set()
+        for language in LANGUAGE_NAMES:
+            po = locale_dir() / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+            with po.open("rb") as file:
+                for message in read_po(file):
+                    for text in (message.id, message.string):
+                        if isinstance(text, str):
+                            texts.add(text)
+                        elif text:
+                            texts.update(t for t in text if t)
+        texts.discard("")
+        _texts[""] = frozenset(texts)
+    return _texts[""]
 
 
 def _load(language: str) -> gettext.NullTranslations:

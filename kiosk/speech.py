@@ -4,6 +4,10 @@
 prompt heard before starts at once; a new one is synthesized on the cache's thread and
 plays when ready, unless the screen has changed (or `stop()` came) in between. It keeps a
 transcript of what it was asked to say, so tests and the screen can show the words.
+
+Only the catalogs' fixed texts are kept on disk; a sentence made of a visitor's answers
+(the mobile number read back, the review read aloud) lives in memory for the visit, and
+forget() at the visit's end drops it, with what the demo speaker wrote of it.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from devices.audio import Sound, Speaker
 from devices.state import DeviceError, DeviceState, Health
 from devices.voice import PromptCache
 from kiosk.guidance import Transcript
+from kiosk.i18n import LANGUAGE_NAMES, catalog_texts
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +32,9 @@ class RoomSpeech:
     def __init__(self, cache: PromptCache, speaker: Speaker) -> None:
         self.cache = cache
         self.speaker = speaker
+        cache.lasting = _fixed_text
+        # What an earlier version kept (a visitor's words among it) goes at start.
+        cache.prune(_fixed_prompts)
         self.transcript = Transcript()
         self._turn = (
             0  # each say() or stop() starts a new turn; late prompts of old ones stay quiet
@@ -59,8 +67,11 @@ class RoomSpeech:
         self.speaker.stop()
 
     def forget(self) -> None:
-        """Keep nothing of what was said (the visit ended)."""
+        """Keep nothing of what was said (the visit ended): words, sounds or files."""
         self.transcript.forget()
+        self.stop()
+        self.cache.forget()
+        self.speaker.forget()
 
     def warm(self, prompts: Iterable[tuple[str, str]]) -> None:
         """Synthesize these (text, language) prompts in the background."""
@@ -119,3 +130,12 @@ class RoomSpeech:
         else:
             self._fault = Health(DeviceState.FAILING, f"voice failed: {error}")
         log.warning("cannot synthesize a prompt: %s", error)
+
+
+def _fixed_text(text: str) -> bool:
+    return text in catalog_texts()
+
+
+def _fixed_prompts() -> Iterable[tuple[str, str]]:
+    texts = catalog_texts()
+    return [(text, language) for text in texts for language in LANGUAGE_NAMES]
