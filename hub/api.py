@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from hub import cases, fleet, problems
 from hub.fleet_api import staff_routes
+from hub.guard import Guard
 from hub.mediation_console import install_mediation
 from hub.migrate import upgrade
 from hub.problems import ProblemError, documented
@@ -96,6 +97,7 @@ def create_app(db_url: str, migrate: bool = True) -> FastAPI:
     )
     app.state.sessions = sessions
     problems.install(app)
+    app.add_middleware(Guard)
 
     auth = documented(401, 403, 422, 500)
 

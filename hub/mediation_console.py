@@ -23,6 +23,7 @@ PAGES = {
     "console.js": "console.js",
     "call.js": "call.js",
     "merchant.js": "merchant.js",
+    "login.js": "login.js",
     "console.css": "console.css",
 }
 TYPES = {"html": "text/html; charset=utf-8", "js": "text/javascript", "css": "text/css"}

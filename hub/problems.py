@@ -59,6 +59,7 @@ def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
         410: "No longer valid",
         413: "Too large",
         415: "A type the hub does not take",
+        429: "Too many requests from this address; try again after Retry-After seconds",
         422: "The body breaks the schema or the rules",
         500: "The hub failed; try again later",
     }
@@ -91,7 +92,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, error: StarletteHTTPException) -> JSONResponse:
-        titles = {404: "Not found", 405: "Method not allowed"}
+        titles = {404: "Not found", 405: "Method not allowed", 413: "Too large"}
         title = titles.get(error.status_code, "Request refused")
         return problem_response(
             error.status_code,

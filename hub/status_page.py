@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session, sessionmaker
 
 from hub import cases
-from hub.problems import ProblemError
+from hub.problems import ProblemError, documented
 from kiosk.wire import CaseLookup, CaseStatus
 
 STATUS_WORDS: dict[CaseStatus, tuple[str, str]] = {
@@ -92,7 +92,10 @@ def public_pages(sessions: sessionmaker[Session]) -> APIRouter:
     @router.get(
         "/status/{number}",
         response_class=HTMLResponse,
-        responses={404: {"description": "No such case yet", "content": {"text/html": {}}}},
+        responses={
+            **documented(429),
+            404: {"description": "No such case yet", "content": {"text/html": {}}},
+        },
     )
     def status_page(
         number: Annotated[str, Path(max_length=40, description="A receipt or case number")],
