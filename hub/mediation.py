@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import secrets
 from typing import Annotated, Any
@@ -44,6 +45,8 @@ from kiosk.wire import (
     MediationTicket,
     OutcomeResult,
 )
+
+log = logging.getLogger(__name__)
 
 # Documents the kiosk's credential in /openapi.json, as the other kiosk routes do.
 _bearer = HTTPBearer(auto_error=False, description="The kiosk's credential from enrollment")
@@ -90,6 +93,56 @@ class CallbackRequest(Base):
     #: Set once a mediator has called back (who, when); until then it is open.
     done_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     done_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class JoinTry(Base):
+    """A refused try to open a case's mediation (unknown number, wrong digits): counted to
+    hold a guesser back, and kept as the audit of who tried what, from which kiosk."""
+
+    __tablename__ = "join_tries"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    device_id: Mapped[str] = mapped_column(String(20), index=True)
+    number: Mapped[str] = mapped_column(String(40), index=True)
+    refusal: Mapped[str] = mapped_column(String(40))
+    tried_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, index=True)
+
+
+#: Wrong tries a kiosk, or a case number from any kiosk, may make in the window; then the
+#: hub refuses (429) until the oldest of them has aged out. Case numbers are counted up one
+#: by one and the mobile digits are four: without this, a script finds any case.
+WRONG_TRIES = 5
+TRIES_WINDOW = dt.timedelta(minutes=15)
+#: The refusals that count as a wrong try (a finished case or the hub's own trouble do not).
+GUESSES = {"case-unknown", "mobile-digits-wrong", "number-not-taken"}
+
+
+def hold_guessers(session: Session, device: Device, number: str) -> None:
+    """Refuse (429) a kiosk or a case number that had too many wrong tries just now."""
+    since = utcnow() - TRIES_WINDOW
+    for column, value in ((JoinTry.device_id, device.id), (JoinTry.number, number)):
+        tries = list(
+            session.scalars(
+                select(JoinTry.tried_at)
+                .where(column == value, JoinTry.tried_at >= since)
+                .order_by(JoinTry.tried_at)
+            )
+        )
+        if len(tries) >= WRONG_TRIES:
+            wait = tries[-WRONG_TRIES] + TRIES_WINDOW - utcnow()
+            raise ProblemError(
+                429,
+                "too-many-tries",
+                "Too many wrong tries",
+                "Too many wrong numbers were tried just now; ask the room's attendant, or "
+                "try again later.",
+                {"Retry-After": str(max(1, int(wait.total_seconds())))},
+            )
+
+
+def note_wrong_try(session: Session, device: Device, number: str, refusal: str) -> None:
+    """Keep a refused try, for the count and the audit."""
+    session.add(JoinTry(device_id=device.id, number=number, refusal=refusal, tried_at=utcnow()))
+    log.warning("kiosk %s: a wrong try to open case %s (%s)", device.id, number, refusal)
 
 
 class Rating(BaseModel):
@@ -257,6 +310,14 @@ def join(session: Session, device: Device, number: str, mobile_last4: str = "") 
     """Place the kiosk in the queue for the case (the same place again if it is there), when
     the consumer shows what only they hold (`hub.cases.case_to_join`)."""
     case = case_to_join(session, number, mobile_last4)
+    if case.status in (CaseStatus.SETTLED, CaseStatus.CLOSED):
+        raise ProblemError(
+            409,
+            "case-finished",
+            "The case is finished",
+            "This case is settled or closed: it is not mediated again. A new problem is a "
+            "new complaint.",
+        )
     open_one = session.scalar(
         select(Mediation).where(
             Mediation.case_number == case.case_number,
@@ -336,14 +397,24 @@ def kiosk_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter:
     router = APIRouter(prefix=f"{API_PREFIX}/mediations", tags=["mediation"])
     auth = documented(401, 403, 404, 409, 422, 500)
 
-    @router.post("", status_code=201, responses=auth)
+    @router.post("", status_code=201, responses=documented(401, 403, 404, 409, 422, 429, 500))
     async def join_queue(body: MediationRequest, device: Kiosk) -> MediationTicket:
         """Join the mediation queue for a case: by its receipt number, or by its case number
         with the last four digits of the mobile number filed with it."""
 
+        number = body.number.strip().upper()
+
         def work() -> MediationTicket:
             with sessions.begin() as db:
-                return ticket(db, join(db, device, body.number, body.mobile_last4))
+                hold_guessers(db, device, number)
+            try:
+                with sessions.begin() as db:
+                    return ticket(db, join(db, device, number, body.mobile_last4))
+            except ProblemError as refused:
+                if refused.slug in GUESSES:
+                    with sessions.begin() as db:
+                        note_wrong_try(db, device, number, refused.slug)
+                raise
 
         placed = await run_in_threadpool(work)
         await broker.publish(QUEUE_CHANNEL, {"type": "queue-changed"})

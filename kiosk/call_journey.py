@@ -96,6 +96,20 @@ UNKNOWN_RECEIPT = N_(
 CASE_ELSEWHERE = N_(
     "This case is already waiting at another kiosk. Please ask the attendant for help."
 )
+CASE_FINISHED = N_(
+    "This case is finished: it was settled or closed, so it is not mediated again. If "
+    "something is still wrong, you can file a new complaint, or call for help."
+)
+TOO_MANY_TRIES = N_(
+    "Too many wrong numbers were tried just now. Please ask the attendant for help, or try "
+    "again later."
+)
+#: Refusals said on the step the consumer came from.
+STAYS = {
+    "case-finished": CASE_FINISHED,
+    "too-many-tries": TOO_MANY_TRIES,
+    "mediation-elsewhere": CASE_ELSEWHERE,
+}
 HUB_AWAY = N_(
     "The mediation service cannot be reached just now. Please try again in a few minutes, "
     "or call for help."
@@ -449,6 +463,8 @@ class JoinMediation(Journey):
     def _refusal(self, error: Any, came_from: str) -> tuple[str, str]:
         """The step to show again after the hub said no, and the sentence that says why."""
         if isinstance(error, HubRefused):
+            if error.kind in STAYS:
+                return came_from or "how", STAYS[error.kind]
             if error.kind == "mobile-digits-wrong":
                 return "mobile_digits", WRONG_DIGITS
             if error.kind == "mobile-digits-needed":
@@ -457,8 +473,6 @@ class JoinMediation(Journey):
                 if came_from == "mobile_digits":
                     return "case_number", UNKNOWN_CASE
                 return came_from or "how", UNKNOWN_RECEIPT
-            if error.status == 409:
-                return came_from or "how", CASE_ELSEWHERE
         if not isinstance(error, HubUnavailable):
             log.warning("joining the mediation failed: %r", error)
         return came_from or "how", HUB_AWAY

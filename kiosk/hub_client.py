@@ -201,7 +201,10 @@ class HubClient:
             raise HubUnavailable(f"{type(error).__name__}: {error}") from error
         # 409 with Retry-After: the hub is busy with the same complaint; not a refusal.
         busy = response.status_code == 409 and "Retry-After" in response.headers
-        if busy or response.status_code == 429 or response.status_code >= 500:
+        # 429 is the hub holding back load, except for too many wrong numbers tried to open
+        # a mediation: that refusal the consumer is told of.
+        held = response.status_code == 429 and "too-many-tries" not in response.text
+        if busy or held or response.status_code >= 500:
             raise HubUnavailable(
                 f"the hub answered {response.status_code}",
                 retry_after=_retry_after(response.headers.get("Retry-After")),

@@ -576,3 +576,69 @@ def test_on_58_mm_paper_the_numbers_print_whole(tmp_path: Path) -> None:
     left, right = (58 - PRINTABLE_MM[58]) / 2 * point, (58 + PRINTABLE_MM[58]) / 2 * point
     outside = [(x0, x1) for x0, x1 in words if float(x0) < left - 0.5 or float(x1) > right + 0.5]
     assert not outside, f"printed where the head cannot print: {outside}"
+
+
+def test_a_finished_case_is_not_mediated_again(
+    open_kiosk: Callable[..., Kiosk], hub: HubProcess, data_dir: Path
+) -> None:
+    """A settled (or closed) case: the receipt that opened its mediation opens no other."""
+    client, device = enrolled_kiosk(hub, data_dir)
+    case, _receipt = file_case(client, device, 25)
+    db = sqlite3.connect(hub.db.removeprefix("sqlite:///"))
+    with db:
+        db.execute("UPDATE complaints SET status = 'settled' WHERE case_number = ?", (case,))
+    db.close()
+    kiosk = open_kiosk()
+    shell = kiosk.shell
+    start_joining(kiosk)
+    tap(shell, "输入案件号")
+    tap_digits(shell, case.replace("-", ""))
+    tap(shell, "下一步")
+    assert wait_for(lambda: "手机号码的最后四位" in seen_words(shell))
+    tap_digits(shell, "0025")
+    tap(shell, "参加调解")
+    message = (
+        "这个案件已经调解完了或已经结案，不能再调解。如果还有问题，可以重新投诉，或者呼叫帮助。"
+    )
+    assert wait_for(lambda: message in seen_words(shell), 10), seen_words(shell)
+    assert kiosk.said() == message
+    assert (case, device) not in queued(hub)
+
+
+def test_wrong_tries_are_limited_and_kept_for_the_audit(
+    open_kiosk: Callable[..., Kiosk], hub: HubProcess, data_dir: Path, tmp_path: Path
+) -> None:
+    """Guessing the mobile's digits: after five wrong tries on a case, from any kiosk, the
+    hub refuses even the right ones for a while, and keeps every wrong try."""
+    client, device = enrolled_kiosk(hub, data_dir)
+    case, _receipt = file_case(client, device, 26)
+    guesser, guessing_kiosk = enrolled_kiosk(hub, tmp_path / "another-kiosk")
+    for digits in ("1111", "2222", "3333", "4444", "5555"):
+        with pytest.raises(HubRefused) as refused:
+            guesser.join_mediation(case, digits)
+        assert refused.value.kind == "mobile-digits-wrong"
+    with pytest.raises(HubRefused) as held:
+        guesser.join_mediation(case, "6666")
+    assert held.value.status == 429 and held.value.kind == "too-many-tries"
+    # The consumer, at their own kiosk with the right digits, is told what to do.
+    kiosk = open_kiosk()
+    shell = kiosk.shell
+    start_joining(kiosk)
+    tap(shell, "输入案件号")
+    tap_digits(shell, case.replace("-", ""))
+    tap(shell, "下一步")
+    assert wait_for(lambda: "手机号码的最后四位" in seen_words(shell))
+    tap_digits(shell, "0026")
+    tap(shell, "参加调解")
+    message = "刚才输错的号码太多了。请找工作人员帮忙，或者过一会儿再试。"
+    assert wait_for(lambda: message in seen_words(shell), 10), seen_words(shell)
+    assert (case, device) not in queued(hub)
+    # The audit: each wrong try, from which kiosk, what it was refused for.
+    db = sqlite3.connect(hub.db.removeprefix("sqlite:///"))
+    try:
+        tries = list(
+            db.execute("SELECT device_id, refusal FROM join_tries WHERE number = ?", (case,))
+        )
+    finally:
+        db.close()
+    assert tries == [(guessing_kiosk, "mobile-digits-wrong")] * 5
