@@ -11,7 +11,7 @@ import html
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
@@ -24,6 +24,7 @@ from hub.problems import ProblemError, documented
 from hub.store import Device, Room, utcnow
 from kiosk.wire import (
     API_PREFIX,
+    ROW_ID_MAX,
     AuditBatch,
     AuditReceived,
     HelpRequest,
@@ -124,7 +125,9 @@ def staff_routes(sessions: sessionmaker[Session]) -> APIRouter:
             return fleet_view(db)
 
     @router.get("/console/fleet/logs/{log_id}", include_in_schema=False)
-    def kiosk_log(log_id: int, _staff: Staff) -> PlainTextResponse:
+    def kiosk_log(
+        log_id: Annotated[int, Path(ge=1, le=ROW_ID_MAX)], _staff: Staff
+    ) -> PlainTextResponse:
         """A log a kiosk's technician uploaded, as plain text."""
         with sessions.begin() as db:
             record = db.get(KioskLog, log_id)

@@ -36,6 +36,7 @@ from hub.store import Attachment, Base, Complaint, Device, UtcDateTime, utcnow
 from kiosk.wire import (
     API_PREFIX,
     MEDIATION_ID_PATTERN,
+    ROW_ID_MAX,
     CallbackPromise,
     CaseStatus,
     IceServer,
@@ -554,7 +555,9 @@ def console_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter
             return open_callbacks(db)
 
     @router.post("/callbacks/{callback_id}/done")
-    async def callback_done(callback_id: int, member: Staff) -> dict[str, Any]:
+    async def callback_done(
+        callback_id: Annotated[int, Path(ge=1, le=ROW_ID_MAX)], member: Staff
+    ) -> dict[str, Any]:
         def work() -> None:
             with sessions.begin() as db:
                 found = db.get(CallbackRequest, callback_id)

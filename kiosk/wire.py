@@ -11,7 +11,14 @@ import enum
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 API_PREFIX = "/v1"
 
@@ -37,6 +44,22 @@ MAX_ATTACHMENTS = 16
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+def _a_moment(value: dt.datetime) -> dt.datetime:
+    """A date-time with its zone, that UTC can hold (a kiosk's clock may be set wrong)."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("a date-time needs its time zone (+08:00, Z)")
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        raise ValueError("a date-time out of range once in UTC") from None
+
+
+#: When something happened, as a kiosk or the hub says: with its zone, kept in UTC.
+Moment = Annotated[dt.datetime, AfterValidator(_a_moment)]
+#: The largest row number the hub's databases hold (a 64-bit integer).
+ROW_ID_MAX = 2**63 - 1
 
 
 def check_digit(text: str) -> int:
@@ -162,7 +185,7 @@ class ComplaintBody(Strict):
     """A complaint as the kiosk files it (PUT /v1/complaints/{uuid})."""
 
     receipt_number: Annotated[str, StringConstraints(pattern=RECEIPT_PATTERN)]
-    filed_at: dt.datetime
+    filed_at: Moment
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(_[A-Z]{2})?$")]
     category: Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,40}$")]
     purchase: Purchase
@@ -198,7 +221,7 @@ class ComplaintFiled(Strict):
     receipt_number: str
     case_number: Annotated[str, StringConstraints(pattern=CASE_PATTERN)]
     status: CaseStatus
-    received_at: dt.datetime
+    received_at: Moment
 
 
 class AttachmentStored(Strict):
@@ -216,7 +239,7 @@ class CaseLookup(Strict):
     receipt_number: str
     status: CaseStatus
     next_step: str
-    updated_at: dt.datetime
+    updated_at: Moment
 
 
 class Enrollment(Strict):
@@ -324,18 +347,18 @@ class Heartbeat(Strict):
     kiosk_version: ShortText = ""
     devices: list[DeviceReport] = Field(default=[], max_length=30)
     outbox_pending: int = Field(default=0, ge=0, le=1_000_000)
-    sent_at: dt.datetime
+    sent_at: Moment
     #: How often this kiosk beats, so the hub knows when three have been missed.
     heartbeat_seconds: int | None = Field(default=None, ge=1, le=3600)
     #: When the last consumer's visit began on this kiosk (no one's data, just the time).
-    last_visit_at: dt.datetime | None = None
+    last_visit_at: Moment | None = None
 
 
 class HeartbeatReply(Strict):
     """The hub's answer: the current settings version, so the kiosk knows to refresh."""
 
     settings_version: int
-    server_time: dt.datetime
+    server_time: Moment
 
 
 class Problem(BaseModel):
@@ -365,7 +388,7 @@ class AuditEntry(Strict):
     """One thing an attendant or technician did on the kiosk; `uuid` makes it once only."""
 
     uuid: Annotated[str, StringConstraints(pattern=UUID_PATTERN)]
-    at: dt.datetime
+    at: Moment
     role: Literal["attendant", "technician"]
     action: Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,40}$")]
     detail: ShortText = ""
@@ -387,14 +410,14 @@ class HelpRequest(Strict):
     """A consumer pressed "call for help"; `uuid` makes it once only."""
 
     uuid: Annotated[str, StringConstraints(pattern=UUID_PATTERN)]
-    asked_at: dt.datetime
+    asked_at: Moment
 
 
 class HelpRequestReceived(Strict):
     """The hub holds the call for help."""
 
     uuid: str
-    received_at: dt.datetime
+    received_at: Moment
 
 
 class LogUpload(Strict):
@@ -455,7 +478,7 @@ class MediationOutcome(Strict):
     result: OutcomeResult
     terms: Text = ""
     next_step: Text = ""
-    new_time: dt.datetime | None = None
+    new_time: Moment | None = None
 
 
 class CallbackPromise(Strict):
@@ -464,7 +487,7 @@ class CallbackPromise(Strict):
 
     case_number: str
     phone_masked: ShortText
-    requested_at: dt.datetime
+    requested_at: Moment
 
 
 class MediationTicket(Strict):

@@ -91,3 +91,58 @@ def test_the_contract_documents_every_body_and_error(hub: HubProcess) -> None:
     assert {"/v1/enrollments", "/v1/complaints/{complaint_id}", "/v1/cases/{number}"} <= set(
         document["paths"]
     )
+
+
+#: Date-times a kiosk's clock or a fuzzer may send: without a zone, or past what a date can
+#: hold once put in UTC.
+BAD_MOMENTS = ["2026-12-02T08:00:00", "9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00"]
+GOOD_MOMENT = "2026-12-02T08:00:00+08:00"
+
+
+def kiosk_bodies(moment: str) -> dict[str, dict[str, object]]:
+    """A body of each kiosk route that takes a date-time, carrying `moment`."""
+    return {
+        "/v1/heartbeat": {"sent_at": moment, "last_visit_at": moment},
+        "/v1/audit": {
+            "entries": [
+                {
+                    "uuid": "0b7c3c8e-3c1f-4c53-9a77-1d6b0d4f6a11",
+                    "at": moment,
+                    "role": "attendant",
+                    "action": "reset",
+                }
+            ]
+        },
+        "/v1/help-requests": {"uuid": "1b7c3c8e-3c1f-4c53-9a77-1d6b0d4f6a12", "asked_at": moment},
+    }
+
+
+def test_date_times_without_a_zone_or_out_of_range_are_refused_not_a_crash(
+    hub: HubProcess, credential: str
+) -> None:
+    auth = {"Authorization": f"Bearer {credential}"}
+    for moment in BAD_MOMENTS:
+        for path, body in kiosk_bodies(moment).items():
+            answer = requests.post(hub.url + path, json=body, headers=auth, timeout=10)
+            assert answer.status_code == 422, (path, moment, answer.status_code, answer.text)
+            assert answer.headers["Content-Type"].startswith("application/problem+json")
+    for path, body in kiosk_bodies(GOOD_MOMENT).items():
+        answer = requests.post(hub.url + path, json=body, headers=auth, timeout=10)
+        assert answer.status_code in (200, 201), (path, answer.text)
+
+
+def test_numbers_too_big_for_the_database_are_refused_not_a_crash(hub: HubProcess) -> None:
+    from tests.calls import add_mediator, login_cookie
+
+    supervisor = ("supervisor9", "supervisor-password-9")
+    add_mediator(hub, supervisor, role="supervisor")
+    cookie = {"Cookie": "hub_staff=" + login_cookie(hub.url, supervisor)}
+    for number in (10**23, -(10**23), 2**63):
+        for method, path in (
+            ("GET", f"/console/fleet/logs/{number}"),
+            ("POST", f"/console/api/callbacks/{number}/done"),
+        ):
+            answer = requests.request(
+                method, hub.url + path, headers=cookie | {"Origin": hub.url}, timeout=10
+            )
+            assert answer.status_code == 422, (path, answer.status_code, answer.text)
