@@ -19,7 +19,7 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Integer, String, delete, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
@@ -32,8 +32,23 @@ COOKIE = "hub_staff"
 SESSION_HOURS = 12
 # scrypt's cost: about 50 ms a login on this class of machine, 16 MB of memory.
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
+#: The one limit on a password's length, when it is set and when it is used.
+PASSWORD_MAX = 200
+#: Wrong passwords a login, or an address, may give in the window; then the login waits
+#: (the right password too) until the oldest has aged out.
+LOGIN_TRIES = 5
+ADDRESS_TRIES = 20
+TRIES_WINDOW = dt.timedelta(minutes=15)
 
-__all__ = ["COOKIE", "ROLES", "StaffMember", "add_staff", "current_staff", "login_router"]
+__all__ = [
+    "COOKIE",
+    "ROLES",
+    "StaffMember",
+    "add_staff",
+    "current_staff",
+    "login_router",
+    "remove_staff",
+]
 
 
 class Staff(Base):
@@ -54,6 +69,16 @@ class StaffSession(Base):
     username: Mapped[str] = mapped_column(ForeignKey("staff.username"), index=True)
     expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class LoginFailure(Base):
+    """A wrong password given at the console's login: counted to hold a guesser back."""
+
+    __tablename__ = "login_failures"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    failed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, index=True)
 
 
 @dataclass(frozen=True)
@@ -91,21 +116,60 @@ def add_staff(session: Session, username: str, password: str, role: str) -> None
     """Add a staff member, or set a new password and role for an existing one."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
-    if not username or len(username) > 64 or len(password) < 8:
-        raise ValueError("give a username (at most 64 characters) and a password of 8 or more")
+    if not username or len(username) > 64 or not 8 <= len(password) <= PASSWORD_MAX:
+        raise ValueError(
+            f"give a username (at most 64 characters) and a password of 8 to {PASSWORD_MAX}"
+        )
     found = session.get(Staff, username)
     if found is None:
         session.add(Staff(username=username, password_hash=hash_password(password), role=role))
     else:
         found.password_hash = hash_password(password)
         found.role = role
+        # A new password ends every console logged in with the old one.
+        session.execute(delete(StaffSession).where(StaffSession.username == username))
     session.flush()
 
 
-def log_in(session: Session, username: str, password: str) -> str | None:
-    """A new session token for the right password, or None."""
+def remove_staff(session: Session, username: str) -> bool:
+    """Remove a staff login and end its sessions; False when there is none by that name."""
     found = session.get(Staff, username)
-    if found is None or not password_matches(password, found.password_hash):
+    if found is None:
+        return False
+    session.execute(delete(StaffSession).where(StaffSession.username == username))
+    session.delete(found)
+    session.flush()
+    return True
+
+
+# Checked for a username that does not exist, so that it takes as long as a real one.
+_NOBODY = hash_password(secrets.token_hex(16))
+
+
+def log_in(session: Session, username: str, password: str, address: str = "") -> str | None:
+    """A new session token for the right password, or None; ProblemError (429) while the
+    login or the address has given too many wrong passwords just now."""
+    since = utcnow() - TRIES_WINDOW
+    for column, value, most in (
+        (LoginFailure.username, username, LOGIN_TRIES),
+        (LoginFailure.address, address, ADDRESS_TRIES),
+    ):
+        failures = session.scalar(
+            select(func.count()).where(column == value, LoginFailure.failed_at >= since)
+        )
+        if value and (failures or 0) >= most:
+            raise ProblemError(
+                429,
+                "too-many-logins",
+                "Too many wrong passwords",
+                "Too many wrong passwords were given just now; wait a quarter of an hour, "
+                "or ask a supervisor.",
+                {"Retry-After": str(int(TRIES_WINDOW.total_seconds()))},
+            )
+    found = session.get(Staff, username)
+    right = password_matches(password, found.password_hash if found else _NOBODY)
+    if found is None or not right or len(password) > PASSWORD_MAX:
+        session.add(LoginFailure(username=username, address=address, failed_at=utcnow()))
         return None
     token = secrets.token_urlsafe(32)
     session.add(
@@ -158,13 +222,19 @@ def login_router(sessions: sessionmaker[Session]) -> APIRouter:
         # The login form, url-encoded (read here: no multipart parser is needed for two fields).
         form = parse_qs((await request.body())[:4096].decode("utf-8", "replace"))
         username = (form.get("username") or [""])[0].strip()[:64]
-        password = (form.get("password") or [""])[0][:200]
+        password = (form.get("password") or [""])[0]
+        address = request.client.host if request.client else ""
 
         def check() -> str | None:
             with sessions.begin() as db:
-                return log_in(db, username, password)
+                return log_in(db, username, password, address)
 
-        token = await run_in_threadpool(check)
+        try:
+            token = await run_in_threadpool(check)
+        except ProblemError as held:
+            if held.status != 429:
+                raise
+            return RedirectResponse("/console/login?failed=held", status_code=303)
         if token is None:
             return RedirectResponse("/console/login?failed=1", status_code=303)
         answer = RedirectResponse("/console/", status_code=303)

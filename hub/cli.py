@@ -56,6 +56,9 @@ def parser() -> argparse.ArgumentParser:
     staff.add_argument("username")
     staff.add_argument("--role", required=True, choices=("mediator", "supervisor"))
     staff.add_argument("--db", help=db_help)
+    gone = commands.add_parser("remove-staff", help="remove a console login and end its sessions")
+    gone.add_argument("username")
+    gone.add_argument("--db", help=db_help)
     return top
 
 
@@ -72,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         "room-settings": lambda: _room_command(url, args),
         "room-pins": lambda: _room_command(url, args),
         "add-staff": lambda: _add_staff(url, args.username, args.role),
+        "remove-staff": lambda: _remove_staff(url, args.username),
         "revoke": lambda: _revoke(url, args.device),
     }
     return commands[args.command]()
@@ -204,6 +208,18 @@ def _add_staff(url: str, username: str, role: str) -> int:
         print(f"add-staff: {error}.", file=sys.stderr)
         return 2
     print(f"Staff {username.strip()} can log in to the console as {role}.")
+    return 0
+
+
+def _remove_staff(url: str, username: str) -> int:
+    from hub.accounts import remove_staff
+
+    with _sessions(url).begin() as session:
+        removed = remove_staff(session, username.strip())
+    if not removed:
+        print(f"remove-staff: no staff login {username.strip()}.", file=sys.stderr)
+        return 1
+    print(f"Staff {username.strip()} can no longer log in; their consoles are logged out.")
     return 0
 
 

@@ -52,8 +52,31 @@ HEADERS = {
     ),
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",
-    "referrer-policy": "no-referrer",
+    # Not no-referrer: with it, a browser sends "Origin: null" on a form post, which the
+    # console then cannot tell from another site's page.
+    "referrer-policy": "same-origin",
 }
+
+
+#: Requests that change something: with the login cookie, only from the console's own pages.
+CHANGES = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def _cross_site(scope: Scope) -> bool:
+    """A browser sent this from another site's page (its Origin, or Sec-Fetch-Site, says so).
+
+    A request with neither is no browser's (a kiosk, a script) and carries no cookie of a
+    browser's by accident."""
+    headers: dict[bytes, str] = {
+        name: value.decode("latin-1") for name, value in scope.get("headers", ())
+    }
+    if headers.get(b"sec-fetch-site") == "cross-site":
+        return True
+    origin = headers.get(b"origin")
+    if origin is None:
+        return False
+    host = headers.get(b"host", "")
+    return origin == "null" or origin.split("://", 1)[-1].rstrip("/") != host
 
 
 class TooLarge(HTTPException):
@@ -102,38 +125,60 @@ class Guard:
         self.app = app
         self.status_limit = status_limit or StatusLimit()
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        send = _with_headers(send)
+    async def _refusal(self, scope: Scope, limit: int) -> Refusal | None:
+        """Why this request is answered before the routes see it, or None."""
         method, path = scope["method"], scope["path"]
+        if method in CHANGES and path.startswith("/console") and _cross_site(scope):
+            return (
+                403,
+                "cross-site",
+                "Not from this site",
+                "The console takes changes only from its own pages.",
+                {},
+            )
         if method == "GET" and path.startswith("/status/"):
             client = scope.get("client") or ("", 0)
             wait = self.status_limit.wait_s(str(client[0]))
             if wait:
-                await _problem(
-                    send,
+                return (
                     429,
                     "too-many-requests",
                     "Too many requests",
                     "This address asked for too many case pages; try again shortly.",
                     {"retry-after": str(max(1, round(wait)))},
                 )
-                return
+        if STREAMED.match(path):
+            return None
+        declared = _content_length(scope)
+        if declared is not None and declared > limit:
+            return (
+                413,
+                "body-too-large",
+                "Too large",
+                f"This request's body may be at most {limit} bytes.",
+                {"connection": "close"},
+            )
+        if limit > BODY_LIMIT and (declared is None or declared > BODY_LIMIT):
+            return await _credential_refused(scope)
+        return None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket" and _cross_site(scope):
+            await send({"type": "websocket.close", "code": 1008})  # before accept: a 403
+            return
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        send = _with_headers(send)
+        method, path = scope["method"], scope["path"]
+        limit = LARGE_BODIES.get((method, path), BODY_LIMIT)
+        refusal = await self._refusal(scope, limit)
+        if refusal is not None:
+            await _problem(send, *refusal)
+            return
         if STREAMED.match(path):
             await self.app(scope, receive, send)
             return
-        limit = LARGE_BODIES.get((method, path), BODY_LIMIT)
-        declared = _content_length(scope)
-        if declared is not None and declared > limit:
-            await _too_large(send, limit)
-            return
-        if limit > BODY_LIMIT and (declared is None or declared > BODY_LIMIT):
-            refusal = await _credential_refused(scope)
-            if refusal is not None:
-                await _problem(send, *refusal)
-                return
         started = False
 
         async def counted() -> Message:
@@ -159,6 +204,9 @@ class Guard:
                 await _too_large(send, limit)
 
 
+Refusal = tuple[int, str, str, str, dict[str, str]]
+
+
 def _content_length(scope: Scope) -> int | None:
     for name, value in scope.get("headers", ()):
         if name == b"content-length":
@@ -167,7 +215,7 @@ def _content_length(scope: Scope) -> int | None:
     return None
 
 
-async def _credential_refused(scope: Scope) -> tuple[int, str, str, str, dict[str, str]] | None:
+async def _credential_refused(scope: Scope) -> Refusal | None:
     """The problem a kiosk's credential meets, or None when it is good."""
     from hub.problems import ProblemError
 

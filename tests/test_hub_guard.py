@@ -112,7 +112,7 @@ def test_every_answer_carries_the_browsers_security_headers(hub: HubProcess) -> 
         assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp, path
         assert headers.get("X-Content-Type-Options") == "nosniff", path
         assert headers.get("X-Frame-Options") == "DENY", path
-        assert headers.get("Referrer-Policy") == "no-referrer", path
+        assert headers.get("Referrer-Policy") == "same-origin", path
     # The login page's script is a file of the hub's, so the policy lets it run.
     page = requests.get(hub.url + "/console/login", timeout=5).text
     assert "<script>" not in page and '<script src="/console/login.js">' in page

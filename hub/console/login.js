@@ -1,4 +1,6 @@
-// A refused login comes back as /console/login?failed: say so above the form.
-if (new URLSearchParams(location.search).has("failed")) {
-  document.getElementById("failed").hidden = false;
+// A refused login comes back as /console/login?failed=1 (or =held, after too many wrong
+// passwords): say so above the form.
+const failed = new URLSearchParams(location.search).get("failed");
+if (failed) {
+  document.getElementById(failed === "held" ? "held" : "failed").hidden = false;
 }
