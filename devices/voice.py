@@ -10,6 +10,7 @@ stop it at once.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import hashlib
 import logging
@@ -53,6 +54,9 @@ class Voice(ABC):
     @abstractmethod
     def health(self) -> Health:
         """Whether the voice can speak both languages."""
+
+    def forget(self) -> None:  # noqa: B027 - optional
+        """Keep nothing of the texts spoken (the visit ended); a real voice keeps none."""
 
 
 class Pyttsx3Voice(Voice):
@@ -151,6 +155,10 @@ class FakeVoice(Voice):
         # What it was asked to say, newest last; a demo runs for days, so only the newest.
         self.spoken: deque[tuple[str, str, int]] = deque(maxlen=200)
 
+    def forget(self) -> None:
+        """Drop the texts it was asked to say: a visitor's answers are among them."""
+        self.spoken.clear()
+
     def synthesize(self, text: str, language: str, rate: int, out: Path) -> None:
         """Write the tones."""
         if self.missing:
@@ -238,6 +246,8 @@ class PromptCache:
         """Drop the visit's own sentences (the visit ended); fixed prompts stay."""
         with self._lock:
             self._spoken.clear()
+        with contextlib.suppress(RuntimeError):  # closed already: nothing more is spoken
+            self._worker.submit(self.voice.forget)  # on the voice's own thread
 
     def prune(self, keep: Callable[[], Iterable[tuple[str, str]]]) -> Future[int]:
         """Remove, on the worker, every file that is not one of the `keep` prompts in this

@@ -51,12 +51,13 @@ def _a_moment(value: dt.datetime) -> dt.datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError("a date-time needs its time zone (+08:00, Z)")
     try:
-        return value.astimezone(dt.UTC)
+        value.astimezone(dt.UTC)
     except OverflowError:
         raise ValueError("a date-time out of range once in UTC") from None
+    return value
 
 
-#: When something happened, as a kiosk or the hub says: with its zone, kept in UTC.
+#: When something happened, as a kiosk or the hub says: with its zone, that UTC can hold.
 Moment = Annotated[dt.datetime, AfterValidator(_a_moment)]
 #: The largest row number the hub's databases hold (a 64-bit integer).
 ROW_ID_MAX = 2**63 - 1

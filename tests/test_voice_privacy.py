@@ -166,7 +166,10 @@ def test_the_cache_keeps_only_the_catalogs_prompts(tmp_path: Path) -> None:
     assert wait_for(lambda: bool(speech.speaker.played), 10)
     assert {p.name for p in folder.iterdir()} == {kept.name}
     assert speech.cache.cached("You entered 1 5 8 1 1 2 2 3 3 4 4.", "en") is not None
+    voice = speech.cache.voice
+    assert isinstance(voice, FakeVoice) and voice.spoken
     speech.forget()
     assert speech.cache.cached("You entered 1 5 8 1 1 2 2 3 3 4 4.", "en") is None
+    assert wait_for(lambda: not voice.spoken, 5)  # nor does the demo voice keep the words
     assert not list((tmp_path / "played").glob("*.wav"))
     speech.close()

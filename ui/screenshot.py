@@ -190,7 +190,9 @@ def _waiting_room_called_back(shell: KioskShell) -> None:
     from kiosk.wire import CallbackPromise
 
     promise = CallbackPromise(
-        case_number="2026-000123", phone_masked="139****5678", requested_at=DEMO_EVENING
+        case_number="2026-000123",
+        phone_masked="139****5678",
+        requested_at=DEMO_EVENING.astimezone(),
     )
     _waiting_shell(shell, _demo_ticket(online=0, callback=promise))
 
