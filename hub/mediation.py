@@ -28,6 +28,14 @@ from starlette.concurrency import run_in_threadpool
 
 from hub import fleet
 from hub.accounts import StaffMember, current_staff
+from hub.call_authority import (
+    REASON_MAX,
+    history,
+    holds,
+    invitations_for,
+    invite_colleague,
+    record_outcome,
+)
 from hub.cases import case_to_join, set_status
 from hub.presence import online_mediators
 from hub.problems import ProblemError, documented
@@ -144,6 +152,18 @@ def note_wrong_try(session: Session, device: Device, number: str, refusal: str) 
     """Keep a refused try, for the count and the audit."""
     session.add(JoinTry(device_id=device.id, number=number, refusal=refusal, tried_at=utcnow()))
     log.warning("kiosk %s: a wrong try to open case %s (%s)", device.id, number, refusal)
+
+
+class RecordedOutcome(MediationOutcome):
+    """The outcome as the console sends it; a correction says why."""
+
+    reason: Annotated[str, Field(max_length=REASON_MAX)] = ""
+
+
+class Colleague(BaseModel):
+    """A colleague's console login, to ask into the call."""
+
+    username: Annotated[str, Field(min_length=1, max_length=64)]
 
 
 class Rating(BaseModel):
@@ -514,13 +534,18 @@ def console_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter
     @router.get("/mediations/{mediation_id}")
     def detail(mediation_id: MediationId, _member: Staff) -> dict[str, Any]:
         with sessions.begin() as db:
-            return _entry(db, _mediation(db, mediation_id))
+            entry = _entry(db, _mediation(db, mediation_id))
+            return entry | {"outcomes": history(db, mediation_id)}
 
     @router.post("/mediations/{mediation_id}/invite")
-    def invite(mediation_id: MediationId, request: Request, _member: Staff) -> dict[str, str]:
+    def invite(mediation_id: MediationId, request: Request, member: Staff) -> dict[str, str]:
         token = secrets.token_urlsafe(24)
         with sessions.begin() as db:
             mediation = _mediation(db, mediation_id)
+            if not holds(mediation, member):  # the link lets its bearer into the call
+                raise ProblemError(
+                    403, "not-your-mediation", "Another mediator's case", "Not your mediation."
+                )
             mediation.invite_hash = fleet.sha256(token)
             mediation.invite_expires_at = utcnow() + dt.timedelta(hours=INVITE_HOURS)
             mediation.invite_used = 0
@@ -529,25 +554,40 @@ def console_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter
 
     @router.post("/mediations/{mediation_id}/outcome")
     async def outcome(
-        mediation_id: MediationId, recorded: MediationOutcome, _member: Staff
+        mediation_id: MediationId, recorded: RecordedOutcome, member: Staff
     ) -> dict[str, Any]:
         if recorded.result is OutcomeResult.ADJOURNED and recorded.new_time is None:
             raise ProblemError(422, "new-time-needed", "When next?", "Give the new time.")
+        kept = MediationOutcome.model_validate(recorded.model_dump(exclude={"reason"}))
 
         def work() -> None:
             with sessions.begin() as db:
                 mediation = _mediation(db, mediation_id)
-                mediation.outcome = recorded.model_dump(mode="json")
-                mediation.state = MediationState.ENDED
-                mediation.ended_at = utcnow()
+                record_outcome(db, mediation, member, kept, recorded.reason)
+                mediation.outcome = kept.model_dump(mode="json")
+                if mediation.state != MediationState.LEFT:
+                    mediation.state = MediationState.ENDED
+                mediation.ended_at = mediation.ended_at or utcnow()
                 set_status(db, mediation.case_number, OUTCOME_STATUS[recorded.result])
 
         await run_in_threadpool(work)
         await broker.publish(
-            mediation_id, {"type": "outcome", "outcome": recorded.model_dump(mode="json")}
+            mediation_id, {"type": "outcome", "outcome": kept.model_dump(mode="json")}
         )
         await broker.publish(QUEUE_CHANNEL, {"type": "queue-changed"})
         return {"state": MediationState.ENDED.value}
+
+    @router.post("/mediations/{mediation_id}/colleagues", status_code=201)
+    def ask_colleague(mediation_id: MediationId, asked: Colleague, member: Staff) -> dict[str, str]:
+        with sessions.begin() as db:
+            invite_colleague(db, _mediation(db, mediation_id), member, asked.username)
+        log.info("mediation %s: %s asked %s in", mediation_id, member.username, asked.username)
+        return {"invited": asked.username}
+
+    @router.get("/invitations")
+    def invitations(member: Staff) -> list[dict[str, Any]]:
+        with sessions.begin() as db:
+            return invitations_for(db, member)
 
     @router.get("/callbacks")
     def callbacks(_member: Staff) -> list[dict[str, Any]]:

@@ -1,10 +1,10 @@
 """WebSocket signaling per mediation room: offer, answer, candidates, join and leave, mute, end.
 
-Who may connect: the kiosk with its device credential (Authorization header), a mediator
-or supervisor with the console's login cookie, and the merchant with the one-time link the
-mediator sent. Each gets a peer id; the room is a small mesh in which a newcomer offers to
-everyone already there. The hub only relays, so an SFU could take the media later without
-changing who signals to whom.
+Who may connect: the kiosk with its device credential (Authorization header), the mediator
+holding the case and the colleagues they asked in, with the console's login cookie, and the
+merchant with the one-time link the holder sent. Each gets a peer id; the room is a small
+mesh in which a newcomer offers to everyone already there. The hub only relays, so an SFU
+could take the media later without changing who signals to whom.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from starlette.concurrency import run_in_threadpool
 
 from hub import fleet
 from hub.accounts import COOKIE, staff_for_token
+from hub.call_authority import may_enter
 from hub.mediation import Mediation, ice_servers, ticket
 from hub.problems import ProblemError
 from hub.signaling import QUEUE_CHANNEL, Broker, CallPeer, Message
@@ -65,8 +66,9 @@ def signaling_router(sessions: sessionmaker[Session], broker: Broker) -> APIRout
                 except ProblemError:
                     return None
                 return "room" if device.id == mediation.device_id else None
-            if staff_for_token(db, socket.cookies.get(COOKIE)) is not None:
-                return "mediator" if mediation.state == MediationState.IN_CALL else None
+            member = staff_for_token(db, socket.cookies.get(COOKIE))
+            if member is not None:  # the holder, or a colleague the holder asked in
+                return "mediator" if may_enter(db, mediation, member) else None
             invite = socket.query_params.get("invite", "")
             if (
                 invite

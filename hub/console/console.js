@@ -1,4 +1,5 @@
-// The mediator's console: the queue, the case, the call, the merchant's link, the outcome.
+// The mediator's console: the queue, the case, the call, the merchant's link, the colleagues
+// asked in, the outcome.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
@@ -94,6 +95,7 @@ async function refreshCallbacks() {
 function refreshAll() {
   refreshQueue();
   refreshCallbacks();
+  refreshInvitations();
 }
 
 // While this page is open the hub counts this mediator as online: the kiosks' waiting rooms
@@ -116,8 +118,43 @@ function stayOnline(tries = 0) {
   };
 }
 
+async function refreshInvitations() {
+  const rows = await api("GET", "/invitations");
+  const body = $("invitations").querySelector("tbody");
+  body.replaceChildren();
+  $("invitations-panel").hidden = rows.length === 0;
+  for (const row of rows) {
+    const tr = document.createElement("tr");
+    tr.dataset.mediation = row.mediation_id;
+    for (const cell of [row.case_number, row.invited_by]) {
+      const td = document.createElement("td");
+      td.textContent = cell;
+      tr.append(td);
+    }
+    const join = document.createElement("button");
+    join.textContent = "加入通话 Join the call";
+    join.disabled = current !== null;
+    join.onclick = () => joinAsColleague(row.mediation_id);
+    const td = document.createElement("td");
+    td.append(join);
+    tr.append(td);
+    body.append(tr);
+  }
+}
+
 async function takeNext() {
-  current = await api("POST", "/take-next");
+  await enterCall(await api("POST", "/take-next"), true);
+}
+
+async function joinAsColleague(mediationId) {
+  await enterCall(await api("GET", `/mediations/${mediationId}`), false);
+}
+
+// The holder records the outcome and asks others in; a colleague asked in talks and leaves.
+async function enterCall(mediation, holding) {
+  current = mediation;
+  for (const el of document.querySelectorAll("#call-panel .holder")) el.hidden = !holding;
+  for (const el of document.querySelectorAll("#call-panel .colleague")) el.hidden = holding;
   $("call-panel").hidden = false;
   $("case-number").textContent = current.case_number;
   showComplaint(current.complaint || {});
@@ -141,6 +178,31 @@ async function takeNext() {
   window.mediationRoom = room;
   await room.connect();
   refreshQueue();
+}
+
+async function askColleague(event) {
+  event.preventDefault();
+  const username = $("colleague-name").value.trim();
+  try {
+    await api("POST", `/mediations/${current.mediation_id}/colleagues`, { username });
+    $("colleague-said").textContent = `已邀请 ${username} Asked in`;
+    $("ask-colleague").reset();
+  } catch (error) {
+    $("colleague-said").textContent = "没有这个登录名。No such login.";
+  }
+}
+
+function closeCall() {
+  if (room) room.leave();
+  room = null;
+  current = null;
+  $("outcome").reset();
+  $("outcome").hidden = true;
+  $("invite-link").hidden = true;
+  $("colleague-said").textContent = "";
+  $("call-panel").hidden = true;
+  refreshQueue();
+  refreshInvitations();
 }
 
 async function invite() {
@@ -169,14 +231,7 @@ async function saveOutcome(event) {
     new_time: form.get("new_time") ? new Date(form.get("new_time")).toISOString() : null,
   };
   await api("POST", `/mediations/${current.mediation_id}/outcome`, body);
-  room.leave();
-  room = null;
-  current = null;
-  $("outcome").reset();
-  $("outcome").hidden = true;
-  $("invite-link").hidden = true;
-  $("call-panel").hidden = true;
-  refreshQueue();
+  closeCall();
 }
 
 (async () => {
@@ -188,8 +243,11 @@ async function saveOutcome(event) {
   $("mute").onclick = toggleMute;
   $("end").onclick = askEnd;
   $("outcome").onsubmit = saveOutcome;
+  $("ask-colleague").onsubmit = askColleague;
+  $("leave").onclick = closeCall;
   stayOnline();
   await refreshQueue();
   await refreshCallbacks();
+  await refreshInvitations();
   setInterval(refreshAll, 2000);
 })();
