@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, Text, select
+from sqlalchemy import ForeignKey, Integer, String, Text, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -23,8 +22,6 @@ log = logging.getLogger(__name__)
 
 #: A kiosk is silent after this many heartbeats missed in a row.
 MISSED_BEATS = 3
-#: A hub process looks for silent kiosks at most this often while heartbeats come in.
-SWEEP_EVERY_S = 10.0
 DEVICE_FAILED = "device"
 KIOSK_SILENT = "silent"
 
@@ -180,42 +177,64 @@ def record_health(
     _close(session, device.id, KIOSK_SILENT, "", known)
 
 
+def silent_from(device: Device, now: dt.datetime) -> dt.datetime:
+    """When the kiosk that beat `now` falls silent: three heartbeats missed in a row."""
+    return now + dt.timedelta(seconds=MISSED_BEATS * max(1, device.heartbeat_seconds))
+
+
 def is_silent(device: Device, now: dt.datetime) -> bool:
     """True when the kiosk has missed three heartbeats in a row."""
     if device.last_seen_at is None or device.revoked:
         return False
-    allowed = dt.timedelta(seconds=MISSED_BEATS * max(1, device.heartbeat_seconds))
-    return now - device.last_seen_at > allowed
+    return now > (device.silent_at or silent_from(device, device.last_seen_at))
 
 
-def sweep(session: Session) -> None:
-    """Open an alert for every kiosk that fell silent; close those that beat again."""
+def _iso(moment: dt.datetime | None) -> str:
+    return moment.isoformat(timespec="seconds") if moment is not None else "?"
+
+
+def sweep(session: Session) -> int:
+    """Open an alert for every kiosk that fell silent, close those that beat again or were
+    revoked; how many opened. Set-based: the devices are found by `silent_at`'s index and the
+    open alerts by theirs, so a fleet of silent kiosks costs a few statements, not one each.
+    (Run by `hub.housekeeping`, outside any request.)"""
     now = utcnow()
-    known = {
-        alert.open_key: alert
-        for alert in session.scalars(
-            select(Alert).where(Alert.kind == KIOSK_SILENT, Alert.open_key.is_not(None))
+    alerted = select(Alert.device_id).where(Alert.kind == KIOSK_SILENT, Alert.open_key.is_not(None))
+    newly = session.execute(
+        select(Device.id, Device.last_seen_at).where(
+            Device.silent_at < now,
+            Device.revoked.is_(False),
+            Device.last_seen_at.is_not(None),
+            Device.id.not_in(alerted),
         )
-        if alert.open_key is not None
-    }
-    for device in session.scalars(select(Device).where(Device.last_seen_at.is_not(None))):
-        if is_silent(device, now):
-            assert device.last_seen_at is not None
-            since = device.last_seen_at.isoformat(timespec="seconds")
-            _open(session, device.id, KIOSK_SILENT, "", f"no heartbeat since {since}", known)
-        else:
-            _close(session, device.id, KIOSK_SILENT, "", known)
-
-
-_last_sweep = {"at": 0.0}
-
-
-def sweep_now_and_then(session: Session) -> None:
-    """Sweep, at most every SWEEP_EVERY_S in this process (called with each heartbeat)."""
-    now = time.monotonic()
-    if now - _last_sweep["at"] >= SWEEP_EVERY_S:
-        _last_sweep["at"] = now
-        sweep(session)
+    ).all()
+    if newly:
+        session.execute(
+            insert(Alert),
+            [
+                {
+                    "device_id": device_id,
+                    "kind": KIOSK_SILENT,
+                    "subject": "",
+                    "detail": f"no heartbeat since {_iso(seen)}",
+                    "opened_at": now,
+                    "open_key": f"{device_id}:{KIOSK_SILENT}:",
+                }
+                for device_id, seen in newly
+            ],
+        )
+        log.warning("alerts opened: %d kiosks fell silent", len(newly))
+    back = select(Device.id).where(or_(Device.silent_at >= now, Device.revoked.is_(True)))
+    session.execute(
+        update(Alert)
+        .where(
+            Alert.kind == KIOSK_SILENT,
+            Alert.open_key.is_not(None),
+            Alert.device_id.in_(back),
+        )
+        .values(closed_at=now, open_key=None)
+    )
+    return len(newly)
 
 
 def open_alerts(session: Session) -> dict[str, list[OpenAlert]]:

@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from hub import cases, fleet, problems
 from hub.fleet_api import staff_routes
 from hub.guard import Guard
+from hub.housekeeping import housekeeper
 from hub.mediation_console import install_mediation
 from hub.migrate import upgrade
 from hub.problems import ProblemError, documented
@@ -77,7 +78,7 @@ def _already(model: type[BaseModel], description: str) -> dict[int | str, dict[s
     return {200: {"model": model, "description": description}}
 
 
-def create_app(db_url: str, migrate: bool = True) -> FastAPI:
+def create_app(db_url: str, migrate: bool = True) -> FastAPI:  # noqa: PLR0915 - one route each
     """The hub for this database; runs the migrations at start unless told not to."""
     engine = engine_for(db_url)
     sessions = sessionmaker(engine, expire_on_commit=False)
@@ -86,7 +87,8 @@ def create_app(db_url: str, migrate: bool = True) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if migrate:
             await run_in_threadpool(upgrade, engine)
-        yield
+        async with housekeeper(sessions):
+            yield
         engine.dispose()
 
     app = FastAPI(

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import logging
 import re
 
 from sqlalchemy import delete, or_, select, update
@@ -13,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from hub.problems import ProblemError
-from hub.store import Attachment, Complaint, Device, utcnow
+from hub.store import Attachment, Complaint, Device, UploadClaim, utcnow
 from kiosk.wire import (
     ATTACHMENT_TYPES,
     CASE_PATTERN,
@@ -26,8 +27,13 @@ from kiosk.wire import (
     is_receipt_number,
 )
 
+log = logging.getLogger(__name__)
+
 #: A filing that has not finished in this long was cut off (a crash); another may take it over.
 STALE_CLAIM = dt.timedelta(seconds=30)
+#: A kiosk files a complaint seconds after its files; one offline for days sends them again
+#: when the hub answers `attachments-missing`. Files of a UUID not filed by then are swept.
+ORPHANS_AFTER = dt.timedelta(days=2)
 
 _MAGIC = {
     "image/jpeg": lambda data: data.startswith(b"\xff\xd8\xff"),
@@ -83,6 +89,7 @@ def store_attachment(
             "The file's SHA-256 differs from the one in its address: it was damaged on the way.",
         )
     stored = AttachmentStored(sha256=sha256, content_type=kind, size=len(data))
+    claim_uploads(sessions, device_id, uuid)
     try:
         with sessions.begin() as session:
             complaint = session.scalar(select(Complaint).where(Complaint.uuid == uuid))
@@ -118,6 +125,44 @@ def store_attachment(
                 raise _not_yours() from None
         return stored, False
     return stored, True
+
+
+def claim_uploads(sessions: sessionmaker[Session], device_id: str, uuid: str) -> None:
+    """The first kiosk to send a file under a UUID holds it; any other is refused (403)."""
+    try:
+        with sessions.begin() as session:
+            claim = session.get(UploadClaim, uuid)
+            if claim is None:
+                session.add(
+                    UploadClaim(complaint_uuid=uuid, device_id=device_id, claimed_at=utcnow())
+                )
+                return
+    except IntegrityError:  # another request claimed it a moment ago
+        with sessions() as session:
+            claim = session.get(UploadClaim, uuid)
+    if claim is None or claim.device_id != device_id:
+        log.warning("kiosk %s: refused a file under complaint %s of another kiosk", device_id, uuid)
+        raise _not_yours()
+
+
+def sweep_orphan_files(session: Session, older_than: dt.timedelta = ORPHANS_AFTER) -> int:
+    """Drop the files (and claims) of complaints never filed, sent long ago; how many."""
+    before = utcnow() - older_than
+    filed = select(Complaint.uuid).where(Complaint.state == "filed")
+    files = session.execute(
+        delete(Attachment).where(
+            Attachment.created_at < before, Attachment.complaint_uuid.not_in(filed)
+        )
+    )
+    session.execute(
+        delete(UploadClaim).where(
+            UploadClaim.claimed_at < before, UploadClaim.complaint_uuid.not_in(filed)
+        )
+    )
+    count = int(files.rowcount)  # type: ignore[attr-defined]
+    if count:
+        log.info("swept %d files of complaints never filed", count)
+    return count
 
 
 def file_complaint(

@@ -137,8 +137,11 @@ def _enroll_code(url: str, room: str, valid_hours: int) -> int:
 
 def _devices(url: str, as_json: bool) -> int:
     from hub import fleet
+    from hub.housekeeping import one_round
 
-    with _sessions(url).begin() as session:  # the list notes kiosks that fell silent
+    sessions = _sessions(url)
+    one_round(sessions)  # kiosks fell silent since the hub's last round: say so now
+    with sessions.begin() as session:
         rows = fleet.list_devices(session)
     if as_json:
         print(json.dumps([asdict(row) for row in rows], ensure_ascii=False, indent=2))

@@ -190,7 +190,7 @@ def device_for(session: Session, authorization: str | None) -> Device:
 
 def heartbeat(session: Session, device: Device, beat: Heartbeat) -> HeartbeatReply:
     """Record that the kiosk is alive, how its devices are and its outbox backlog."""
-    device.last_seen_at = utcnow()
+    now = device.last_seen_at = utcnow()
     before = dict(device.health)
     device.health = {
         report.name: {"state": report.state.value, "detail": report.detail}
@@ -200,8 +200,8 @@ def heartbeat(session: Session, device: Device, beat: Heartbeat) -> HeartbeatRep
         device.heartbeat_seconds = beat.heartbeat_seconds
     if beat.last_visit_at is not None:
         device.last_visit_at = beat.last_visit_at
+    device.silent_at = alerts.silent_from(device, now)
     alerts.record_health(session, device, before, device.health)
-    alerts.sweep_now_and_then(session)
     device.outbox_pending = beat.outbox_pending
     if beat.kiosk_version:
         device.kiosk_version = beat.kiosk_version
@@ -228,8 +228,8 @@ class DeviceRow:
 
 
 def list_devices(session: Session) -> list[DeviceRow]:
-    """Every enrolled device, by room and number, with its open alerts."""
-    alerts.sweep(session)
+    """Every enrolled device, by room and number, with its open alerts (silent kiosks are
+    found by `hub.housekeeping`, a sweep every few seconds outside the requests)."""
     opened = alerts.open_alerts(session)
     now = utcnow()
     rows = session.execute(

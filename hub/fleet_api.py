@@ -147,7 +147,7 @@ def staff_routes(sessions: sessionmaker[Session]) -> APIRouter:
 
 def fleet_view(db: Session) -> dict[str, Any]:
     """The fleet as the console shows it: rooms, each with its kiosks."""
-    rows = fleet.list_devices(db)  # sweeps for silent kiosks first
+    rows = fleet.list_devices(db)
     since = utcnow().timestamp() - HELP_SHOWN_HOURS * 3600
     helps: dict[str, list[str]] = {}
     for call in db.scalars(select(HelpCall).order_by(HelpCall.asked_at.desc()).limit(200)):

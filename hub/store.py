@@ -99,6 +99,9 @@ class Device(Base):
     # Fleet health (migration 0003): how often the kiosk beats, and its last visit.
     heartbeat_seconds: Mapped[int] = mapped_column(Integer, default=30)
     last_visit_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    #: When the kiosk counts as silent unless it beats again (migration 0009): set with
+    #: each heartbeat, so the sweep finds the silent ones by an index, not by reading all.
+    silent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True, index=True)
 
 
 class Complaint(Base):
@@ -133,7 +136,17 @@ class Attachment(Base):
     content_type: Mapped[str] = mapped_column(String(40))
     size: Mapped[int] = mapped_column(Integer)
     data: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+
+
+class UploadClaim(Base):
+    """The kiosk that sent a complaint's first file: only it adds more under that UUID
+    (migration 0009). Files of a UUID never filed are swept (`hub.housekeeping`)."""
+
+    __tablename__ = "upload_claims"
+    complaint_uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"))
+    claimed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, index=True)
 
 
 def default_db_url() -> str:
