@@ -18,6 +18,7 @@ from hub import cases, fleet, problems
 from hub.fleet_api import staff_routes
 from hub.guard import Guard
 from hub.housekeeping import housekeeper
+from hub.log_privacy import hide_secrets_in_server_logs
 from hub.mediation_console import install_mediation
 from hub.migrate import upgrade
 from hub.problems import ProblemError, documented
@@ -98,6 +99,7 @@ def create_app(db_url: str, migrate: bool = True) -> FastAPI:  # noqa: PLR0915 -
         lifespan=lifespan,
     )
     app.state.sessions = sessions
+    hide_secrets_in_server_logs()
     problems.install(app)
     app.add_middleware(Guard)
 

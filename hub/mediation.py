@@ -11,11 +11,15 @@ back: the request is kept with the case (table `callback_requests`) and the cons
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
+import hmac
 import json
 import logging
 import os
 import secrets
+import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
@@ -188,11 +192,30 @@ MediationId = Annotated[str, Path(pattern=MEDIATION_ID_PATTERN, description="The
 
 
 def ice_servers() -> list[IceServer]:
-    """STUN/TURN servers from `HUB_ICE_SERVERS` (a JSON list of {urls, username, credential})."""
+    """STUN/TURN servers from `HUB_ICE_SERVERS` (a JSON list of {urls, username, credential}),
+    and the TURN relay of `HUB_TURN_URLS` with credentials minted from `HUB_TURN_SECRET`."""
     raw = os.environ.get("HUB_ICE_SERVERS", "")
-    if not raw.strip():
-        return []
-    return [IceServer.model_validate(entry) for entry in json.loads(raw)]
+    servers = [IceServer.model_validate(entry) for entry in json.loads(raw)] if raw.strip() else []
+    relay = turn_server()
+    return servers + ([relay] if relay is not None else [])
+
+
+#: How long a minted TURN credential lasts: a long mediation day, not for ever.
+TURN_CREDENTIAL_S = 8 * 3600
+
+
+def turn_server(now: float | None = None) -> IceServer | None:
+    """The TURN relay with a time-limited credential, as coturn's `use-auth-secret` checks it
+    (its REST API): the username is the expiry in Unix seconds, the credential the base64 of
+    HMAC-SHA1 over it with the shared secret. None unless both settings are there."""
+    urls = [url.strip() for url in os.environ.get("HUB_TURN_URLS", "").split(",") if url.strip()]
+    secret = os.environ.get("HUB_TURN_SECRET", "")
+    if not urls or not secret:
+        return None
+    expires = int((time.time() if now is None else now) + TURN_CREDENTIAL_S)
+    username = f"{expires}:mediation"
+    digest = hmac.new(secret.encode(), username.encode(), hashlib.sha1).digest()
+    return IceServer(urls=urls[:8], username=username, credential=base64.b64encode(digest).decode())
 
 
 def position_of(session: Session, mediation: Mediation) -> int:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
@@ -70,17 +70,23 @@ def signaling_router(sessions: sessionmaker[Session], broker: Broker) -> APIRout
             if member is not None:  # the holder, or a colleague the holder asked in
                 return "mediator" if may_enter(db, mediation, member) else None
             invite = socket.query_params.get("invite", "")
-            if (
-                invite
-                and mediation.state == MediationState.IN_CALL
-                and mediation.invite_hash == fleet.sha256(invite)
-                and not mediation.invite_used
-                and mediation.invite_expires_at is not None
-                and mediation.invite_expires_at > utcnow()
-            ):
-                mediation.invite_used = 1  # one-time: the link opens the room once
-                return "merchant"
-            return None
+            if not invite:
+                return None
+            # One-time: the link opens the room once. Read and spent in one conditional
+            # UPDATE, so two merchants with the same link at the same moment cannot both in.
+            spent = db.execute(
+                update(Mediation)
+                .where(
+                    Mediation.id == mediation_id,
+                    Mediation.state == MediationState.IN_CALL,
+                    Mediation.invite_hash == fleet.sha256(invite),
+                    Mediation.invite_used == 0,
+                    Mediation.invite_expires_at > utcnow(),
+                )
+                .values(invite_used=1)
+                .execution_options(synchronize_session=False)
+            )
+            return "merchant" if spent.rowcount == 1 else None  # type: ignore[attr-defined]
 
     def enter(room: str, peer: str, role: str) -> list[dict[str, str]]:
         now = utcnow()

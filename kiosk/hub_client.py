@@ -8,8 +8,10 @@ when to try again, honouring the hub's Retry-After.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import requests
 from pydantic import BaseModel, ValidationError
@@ -57,6 +59,10 @@ class HubUnavailable(HubError):
         self.retry_after = retry_after
 
 
+#: Refusals that mean "this connection is not safe": send nothing, keep everything.
+INSECURE = frozenset({"tls", "plain-http"})
+
+
 class HubRefused(HubError):
     """The hub answered with a problem (4xx) that trying again will not change."""
 
@@ -66,6 +72,22 @@ class HubRefused(HubError):
         self.kind = kind.rsplit("/", 1)[-1]
         self.title = title
         self.detail = detail
+
+
+def is_secure_or_local(url: str) -> bool:
+    """True for an https:// address, or a plain one on this machine (loopback)."""
+    parts = urlsplit(url)
+    if parts.scheme == "https":
+        return True
+    if parts.scheme != "http":
+        return False
+    host = (parts.hostname or "").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class HubClient:
@@ -79,8 +101,12 @@ class HubClient:
         verify: bool | str = True,
         answer_timeout: float = ANSWER_TIMEOUT,
         upload_timeout: float = UPLOAD_TIMEOUT,
+        allow_plain_http: bool = False,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        #: Plain http:// is for a hub on this machine, or a demo; anywhere else the
+        #: credential and the complaints would cross the network readable by anyone.
+        self.allow_plain_http = allow_plain_http
         self.credential = credential
         self.session = session or requests.Session()
         self.verify = verify
@@ -181,6 +207,14 @@ class HubClient:
         headers: dict[str, str] | None = None,
         **kwargs: Any,
     ) -> requests.Response:
+        if not (self.allow_plain_http or is_secure_or_local(self.base_url)):
+            raise HubRefused(
+                0,
+                "plain-http",
+                "Not a secure connection",
+                f"{self.base_url} is plain http://: give the hub's https:// address "
+                "(plain http is only for a hub on this machine, or the demo).",
+            )
         headers = dict(headers or {})
         if authenticated:
             if not self.credential:

@@ -115,7 +115,10 @@ def hub_check(settings: Settings) -> ExtraCheck:
         from kiosk.hub_client import HubClient, HubRefused, HubUnavailable
 
         client = HubClient(
-            credential.hub_url, credential.secret, verify=settings.hub_ca_file or True
+            credential.hub_url,
+            credential.secret,
+            verify=settings.hub_ca_file or True,
+            allow_plain_http=settings.demo,
         )
         try:
             room = client.room_settings()

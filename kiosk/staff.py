@@ -207,6 +207,7 @@ ENROLL_TROUBLE = {
     "tls": N_(
         "The hub's certificate is not trusted. Check the address, or the CA file in the settings."
     ),
+    "plain-http": N_("This address is not secure. Type the hub's address beginning with https://."),
     "invalid-body": N_("This is not an enrollment code. Check the code and type it again."),
 }
 UNREACHABLE = N_(

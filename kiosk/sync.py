@@ -19,7 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from kiosk.enrollment import Credential, load_credential, load_room, save_room
-from kiosk.hub_client import HubClient, HubRefused, HubUnavailable
+from kiosk.hub_client import INSECURE, HubClient, HubRefused, HubUnavailable
 from kiosk.outbox import Outbox, PendingComplaint
 from kiosk.sync_status import SyncState, SyncStatus
 from kiosk.wire import DeviceHealth, DeviceReport, Heartbeat, RoomSettings
@@ -133,11 +133,11 @@ class SyncWorker:
             self._set(SyncState.OFFLINE, str(error), retry_in=delay)
             return delay
         except HubRefused as error:
-            if error.kind == "tls":
-                # A certificate the kiosk does not trust (a captive portal, or worse): send
-                # nothing, keep everything, look again later.
+            if error.kind in INSECURE:
+                # A plain http:// hub elsewhere, or a certificate the kiosk does not trust
+                # (a captive portal, or worse): send nothing, keep everything, look again.
                 self._retry_at = now + self.retry_cap
-                log.error("the hub's certificate is not trusted: %s", error)
+                log.error("the hub cannot be reached securely: %s", error)
                 self._set(SyncState.OFFLINE, str(error), retry_in=self.retry_cap)
                 return self.retry_cap
             if error.kind in _LOCKED_OUT or error.status == 401:
@@ -218,7 +218,7 @@ class SyncWorker:
                 self.outbox.note_failure(complaint.uuid, str(error))
                 raise
             except HubRefused as error:
-                if error.kind in _LOCKED_OUT or error.kind == "tls" or error.status == 401:
+                if error.kind in _LOCKED_OUT or error.kind in INSECURE or error.status == 401:
                     raise
                 if error.kind == "attachments-missing" and not last_try:
                     # The hub lost files it had confirmed: send them all again, once.

@@ -543,3 +543,19 @@ def test_an_untrusted_certificate_is_told_and_the_pinned_ca_enrolls(
     tap(qtbot, screen.next)
     qtbot.waitUntil(lambda: shell.current.name == "attract", timeout=15_000)
     assert load_credential(shell.settings.data_dir) is not None
+
+
+def test_a_plain_http_address_elsewhere_is_refused_with_the_way_forward(
+    qtbot, unenrolled: KioskShell, speech: Transcript
+) -> None:
+    shell = unenrolled
+    screen = shell.screens["setup"]
+    # An address on the room's network, typed with http://: the code is never sent.
+    enroll_on_screen(qtbot, shell, "http://192.0.2.44:8700", "ABCD-EFGH-JKLM")
+    qtbot.waitUntil(lambda: not screen.busy, timeout=15_000)
+    told = shell.translator.gettext(
+        "This address is not secure. Type the hub's address beginning with https://."
+    )
+    assert screen.message.text() == told
+    assert told in [u.text for u in speech.said]
+    assert shell.current.name == "setup" and load_credential(shell.settings.data_dir) is None

@@ -89,7 +89,12 @@ class CallLink(QObject):
         from devices.registry import media_dir
 
         verify: bool | str = self.settings.hub_ca_file or True
-        hub = HubClient(credential.hub_url, credential.secret, verify=verify)
+        hub = HubClient(
+            credential.hub_url,
+            credential.secret,
+            verify=verify,
+            allow_plain_http=self.settings.demo,
+        )
         camera = self.room.devices.camera
         size = VIDEO_SIZES[video_size(self.settings.call_video)]
         # The demo plays its recorded voice, unless a real microphone is named.

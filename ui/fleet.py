@@ -53,7 +53,9 @@ class FleetLink(QObject):
         self.worker = SyncWorker(
             self.outbox,
             settings.data_dir,
-            client_for=lambda c: HubClient(c.hub_url, c.secret, verify=verify),
+            client_for=lambda c: HubClient(
+                c.hub_url, c.secret, verify=verify, allow_plain_http=settings.demo
+            ),
             # The room's settings ride on the heartbeat: at least once a minute, so a
             # change on the hub reaches the kiosk within a minute.
             heartbeat_seconds=min(settings.heartbeat_seconds, SETTINGS_POLL_SECONDS),

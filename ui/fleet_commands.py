@@ -19,19 +19,21 @@ def enroll_command(settings: Settings, args: argparse.Namespace) -> int:
     """Enroll with a hub by a one-time code; keeps the credential and the room settings."""
     from kiosk import __version__
     from kiosk.enrollment import enroll
-    from kiosk.hub_client import HubClient, HubRefused, HubUnavailable
+    from kiosk.hub_client import INSECURE, HubClient, HubRefused, HubUnavailable
     from kiosk.paths import private_dir
 
     os.umask(0o077)
     private_dir(settings.data_dir)
-    client = HubClient(args.hub, verify=settings.hub_ca_file or True)
+    client = HubClient(
+        args.hub, verify=settings.hub_ca_file or True, allow_plain_http=settings.demo
+    )
     try:
         credential = enroll(settings.data_dir, client, args.code, __version__)
     except HubUnavailable as error:
         print(f"enroll: cannot reach the hub at {args.hub}: {error}", file=sys.stderr)
         return UNREACHABLE
     except HubRefused as error:
-        if error.kind == "tls":
+        if error.kind in INSECURE:
             print(
                 f"enroll: cannot reach the hub securely at {args.hub}: {error.detail}",
                 file=sys.stderr,
@@ -65,7 +67,9 @@ def outbox_command(settings: Settings, args: argparse.Namespace) -> int:
             worker = SyncWorker(
                 outbox,
                 settings.data_dir,
-                client_for=lambda c: HubClient(c.hub_url, c.secret, verify=verify),
+                client_for=lambda c: HubClient(
+                    c.hub_url, c.secret, verify=verify, allow_plain_http=settings.demo
+                ),
                 retry_cap_seconds=settings.sync_retry_cap_seconds,
             )
             status = worker.flush()

@@ -191,7 +191,7 @@ class SetupScreen(Screen):
 
         settings = self.shell.settings
         url = hub_address(self.address)
-        client = HubClient(url, verify=settings.hub_ca_file or True)
+        client = HubClient(url, verify=settings.hub_ca_file or True, allow_plain_http=settings.demo)
         self.busy = True
         self._tell(N_("Enrolling with the hub. This takes a few seconds."))
         self.shell.staff.background.run(
