@@ -233,8 +233,8 @@ class OnceAMinute(logging.Filter):
 
 
 def write_running_out_once_a_minute() -> OnceAMinute:
-    """Put one `OnceAMinute` on every handler logging has now (asyncio's accept errors go to
-    the root's, uvicorn's to its own)."""
+    """Put one `OnceAMinute` on every handler logging has now, and on the loggers that tell
+    of running out (asyncio's accept errors may reach only logging's last resort)."""
     once = OnceAMinute()
     loggers = [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]
     for each in loggers:
@@ -242,4 +242,6 @@ def write_running_out_once_a_minute() -> OnceAMinute:
             for handler in each.handlers:
                 if once not in handler.filters:
                     handler.addFilter(once)
+    for name in ("asyncio", "uvicorn.error", "hub.serving"):
+        logging.getLogger(name).addFilter(once)
     return once
