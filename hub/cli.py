@@ -23,6 +23,28 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--db", help=db_help)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8700)
+    serve.add_argument(
+        "--max-connections",
+        type=int,
+        metavar="N",
+        help="the most connections held at once (default: 8192, or fewer so that they stay "
+        "below half the open-file limit); at the bound the one waiting longest for its "
+        "request is closed",
+    )
+    serve.add_argument(
+        "--header-timeout",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="close a connection whose request head is not in by then (default: 10)",
+    )
+    serve.add_argument(
+        "--keep-alive-timeout",
+        type=int,
+        default=5,
+        metavar="SECONDS",
+        help="close an idle kept-alive connection after this long (default: 5)",
+    )
     code = commands.add_parser("enroll-code", help="print a one-time enrollment code")
     code.add_argument("--room", required=True, help="the room's name (made if new)")
     code.add_argument("--valid-hours", type=int, default=24)
@@ -69,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
 
     url = args.db or default_db_url()
     commands: dict[str, Callable[[], int]] = {
-        "serve": lambda: _serve(url, args.host, args.port),
+        "serve": lambda: _serve(url, args),
         "enroll-code": lambda: _enroll_code(url, args.room, args.valid_hours),
         "devices": lambda: _devices(url, args.json),
         "room-settings": lambda: _room_command(url, args),
@@ -99,16 +121,55 @@ def _sessions(url: str) -> sessionmaker:  # type: ignore[type-arg]
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def _serve(url: str, host: str, port: int) -> int:
+def _serve(url: str, args: argparse.Namespace) -> int:
     import uvicorn
 
+    from hub import serving
     from hub.api import create_app
 
+    if (args.max_connections is not None and args.max_connections < 1) or not (
+        0 < args.header_timeout <= 3600 and 0 < args.keep_alive_timeout <= 3600
+    ):
+        print(
+            "serve: --max-connections takes a number from 1, the timeouts seconds from 1 to 3600.",
+            file=sys.stderr,
+        )
+        return 2
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    uvicorn.run(create_app(url), host=host, port=port, log_level="info", access_log=False)
-    return 0
+    file_limit = serving.raise_file_limit()
+    bound = serving.connection_bound(file_limit, args.max_connections)
+    config = uvicorn.Config(
+        create_app(url),
+        host=args.host,
+        port=args.port,
+        log_level="info",
+        access_log=False,
+        http=serving.guarded_protocol(args.header_timeout, bound),
+        timeout_keep_alive=args.keep_alive_timeout,
+        backlog=serving.accept_backlog(file_limit),
+    )
+    serving.write_running_out_once_a_minute()  # after uvicorn.Config has set up its logging
+    log = logging.getLogger("hub.serving")
+    if args.max_connections is not None and bound < args.max_connections:
+        log.warning(
+            "--max-connections %d is more than %d open files allow: holding %d",
+            args.max_connections,
+            file_limit,
+            bound,
+        )
+    log.info(
+        "At most %d connections (%d open files allowed); request heads within %g s; "
+        "idle connections closed after %d s",
+        bound,
+        file_limit,
+        args.header_timeout,
+        args.keep_alive_timeout,
+    )
+    server = uvicorn.Server(config)
+    server.run()
+    return 0 if server.started else 3
 
 
 def _enroll_code(url: str, room: str, valid_hours: int) -> int:

@@ -12,7 +12,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -105,15 +105,25 @@ def kiosk_cli(data_dir: Path, *args: str, **settings: str) -> subprocess.Complet
     )
 
 
-def start_hub(db: str, log: Path, port: int | None = None) -> HubProcess:
-    """Start a hub on loopback and wait until it answers."""
+def start_hub(
+    db: str,
+    log: Path,
+    port: int | None = None,
+    options: Sequence[str] = (),
+    open_files: int | None = None,
+) -> HubProcess:
+    """Start a hub on loopback (with more `serve` options, and at most `open_files` open
+    files, soft and hard) and wait until it answers."""
     port = port or free_port()
+    command = [sys.executable, "-m", "hub.cli", "serve", "--db", db, "--port", str(port)]
+    if open_files is not None:  # set in the child, then exec: no preexec_fn beside threads
+        limited = "import os, resource, sys; n = int(sys.argv[1]); "
+        limited += "resource.setrlimit(resource.RLIMIT_NOFILE, (n, n)); "
+        limited += "os.execv(sys.executable, [sys.executable, *sys.argv[2:]])"
+        command = [sys.executable, "-c", limited, str(open_files), *command[1:]]
     with log.open("wb") as out:  # the hub keeps its own copy of the file
         process = subprocess.Popen(
-            [sys.executable, "-m", "hub.cli", "serve", "--db", db, "--port", str(port)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            cwd=ROOT,
+            [*command, *options], stdout=out, stderr=subprocess.STDOUT, cwd=ROOT
         )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30

@@ -192,6 +192,20 @@ def test_the_nginx_site_is_valid_tls_in_front_of_the_hub(tmp_path: Path) -> None
     assert checked.returncode == 0, checked.stderr
     assert "proxy_pass http://mediation_hub;" in site
     assert "ssl_protocols TLSv1.2 TLSv1.3;" in site
+    # Slow and numerous clients are held at nginx too (issue 15, 5), in both servers.
+    plain, tls = re.split(r"\nserver \{", site)[1:]
+    for server in (plain, tls):
+        for directive in (
+            "client_header_timeout 10s;",
+            "send_timeout",
+            "keepalive_timeout",
+            "limit_conn mediation_hub_conn",
+            "limit_req zone=mediation_hub_req",
+            "limit_req_status 429;",
+        ):
+            assert directive in server, directive
+    assert "client_body_timeout 60s;" in tls
+    assert "limit_req zone=mediation_hub_status burst=10 nodelay;" in tls
 
 
 def test_coturn_starts_with_the_turn_configuration(tmp_path: Path) -> None:
