@@ -186,3 +186,22 @@ def test_a_commit_that_fails_on_a_full_disk_says_the_disk_is_full(
     finally:
         box.close()
         audit.close()
+
+
+def test_without_a_reserve_the_outbox_still_opens_and_reads_on_a_full_disk(
+    disk: SmallDisk,
+) -> None:
+    data_dir = disk.mount / "kiosk-data"
+    box = Outbox(data_dir)
+    kept = box.file("R0001K1", complaint_fields(1)).receipt_number
+    box.close()
+    (data_dir / RESERVE_NAME).unlink()  # given up already, or never made
+    disk.fill()
+    box = Outbox(data_dir)  # exclusive locking: the WAL index in memory, no -shm to grow
+    try:
+        assert [r[0] for r in box.receipts()] == [kept]
+        assert box.counts().pending == 1
+        with pytest.raises(OutboxError, match="database or disk is full"):
+            box.file("R0001K1", complaint_fields(2))
+    finally:
+        box.close()
