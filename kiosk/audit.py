@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import logging
+import os
 import sqlite3
 import threading
 import uuid as uuidlib
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.paths import private_dir
+from kiosk.storage import open_database
 
 if TYPE_CHECKING:  # the network stack loads with the sync, after the first screen
     from kiosk.hub_client import HubClient
@@ -55,10 +57,11 @@ class AuditLog:
         private_dir(data_dir)
         self.path = data_dir / AUDIT_NAME
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        if not self.path.exists():
+            # Made 0600 before SQLite opens it; the -wal and -shm files take its mode.
+            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
         self.path.chmod(0o600)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
+        self._db = open_database(self.path, ("PRAGMA synchronous=FULL",))
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS entries (uuid TEXT PRIMARY KEY, at TEXT NOT NULL, "
             "role TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL, "
@@ -69,23 +72,35 @@ class AuditLog:
             "asked_at TEXT NOT NULL, sent INTEGER NOT NULL DEFAULT 0)"
         )
 
-    def record(self, role: Role, action: str, detail: str = "") -> None:
-        """Write down one staff action (at once, durably)."""
+    def record(self, role: Role, action: str, detail: str = "") -> bool:
+        """Write down one staff action (at once, durably); False, and the log says why,
+        when it could not be kept (a full disk): the action itself goes on."""
         now = dt.datetime.now().astimezone().isoformat(timespec="seconds")
-        with self._lock:
-            self._db.execute(
-                "INSERT INTO entries (uuid, at, role, action, detail) VALUES (?, ?, ?, ?, ?)",
-                (str(uuidlib.uuid4()), now, role.value, action, detail[:200]),
-            )
         log.info("%s: %s %s", role.value, action, detail)
+        try:
+            with self._lock:
+                self._db.execute(
+                    "INSERT INTO entries (uuid, at, role, action, detail) VALUES (?, ?, ?, ?, ?)",
+                    (str(uuidlib.uuid4()), now, role.value, action, detail[:200]),
+                )
+        except sqlite3.Error as error:
+            log.error("the audit entry %s %s could not be kept: %s", role.value, action, error)
+            return False
+        return True
 
-    def ask_for_help(self, asked_at: dt.datetime) -> None:
-        """A consumer called for help: the hub is told with the next sync."""
-        with self._lock:
-            self._db.execute(
-                "INSERT INTO help_requests (uuid, asked_at) VALUES (?, ?)",
-                (str(uuidlib.uuid4()), asked_at.astimezone().isoformat(timespec="seconds")),
-            )
+    def ask_for_help(self, asked_at: dt.datetime) -> bool:
+        """A consumer called for help: the hub is told with the next sync; False, and the
+        log says why, when it could not be kept (the room's attendant is still called)."""
+        try:
+            with self._lock:
+                self._db.execute(
+                    "INSERT INTO help_requests (uuid, asked_at) VALUES (?, ?)",
+                    (str(uuidlib.uuid4()), asked_at.astimezone().isoformat(timespec="seconds")),
+                )
+        except sqlite3.Error as error:
+            log.error("the call for help could not be kept for the hub: %s", error)
+            return False
+        return True
 
     def latest(self, limit: int = 50) -> list[AuditLine]:
         """The newest entries first."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import os
 import shutil
 import sqlite3
@@ -26,7 +27,10 @@ from typing import Any
 
 from kiosk.paths import private_dir
 from kiosk.receipts import receipt_number
+from kiosk.storage import Reserve, disk_full, open_database, rollback
 from kiosk.wire import AttachmentKind, AttachmentRef, ComplaintBody
+
+log = logging.getLogger(__name__)
 
 DB_NAME = "outbox.sqlite3"
 _EXTENSIONS = {"image/jpeg": ".jpg", "audio/ogg": ".ogg", "audio/wav": ".wav"}
@@ -114,12 +118,16 @@ class Outbox:
             # Made 0600 before SQLite opens it; the -wal and -shm files take its mode.
             os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute("PRAGMA secure_delete=ON")
-        self._db.execute("PRAGMA foreign_keys=ON")
-        self._db.execute("PRAGMA busy_timeout=10000")
+        self._reserve = Reserve(data_dir)
+        self._db = open_database(
+            self.path,
+            (
+                "PRAGMA synchronous=FULL",
+                "PRAGMA secure_delete=ON",
+                "PRAGMA foreign_keys=ON",
+                "PRAGMA busy_timeout=10000",
+            ),
+        )
         self._db.executescript(_SCHEMA)
         self._sweep_orphans()
 
@@ -139,8 +147,24 @@ class Outbox:
 
         `fields` are the complaint's fields without `receipt_number`, `filed_at` and
         `attachments`, which the outbox adds. A complaint the hub would refuse raises
-        `pydantic.ValidationError` and nothing is kept.
+        `pydantic.ValidationError` and nothing is kept. On a full disk the storage
+        reserve is given up for it; when even that is not enough, `OutboxError` says why.
         """
+        try:
+            return self._file(device_id, fields, attachments, now)
+        except OutboxError as error:
+            if not disk_full(error.__cause__ or error, self.folder) or not self._reserve.release():
+                raise
+        log.error("the disk is full: the complaint is kept in the storage reserve's room")
+        return self._file(device_id, fields, attachments, now)
+
+    def _file(
+        self,
+        device_id: str,
+        fields: Mapping[str, Any],
+        attachments: Sequence[NewAttachment],
+        now: dt.datetime | None,
+    ) -> LocalReceipt:
         filed_at = (now or dt.datetime.now()).astimezone()
         uuid = str(uuidlib.uuid4())
         refs = [
@@ -196,9 +220,10 @@ class Outbox:
                     )
                     self._db.execute("COMMIT")
                 except BaseException:
-                    self._db.execute("ROLLBACK")
+                    rollback(self._db)
                     raise
         except (sqlite3.Error, OSError) as error:
+            log.error("a complaint could not be kept: %s", error)
             shutil.rmtree(folder, ignore_errors=True)
             raise OutboxError(f"the complaint could not be kept: {error}") from error
         except BaseException:
@@ -246,7 +271,7 @@ class Outbox:
                 self._db.execute("DELETE FROM pending WHERE uuid = ?", (uuid,))
                 self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                rollback(self._db)
                 raise
             # Fold the WAL into the database and empty it, so no copy of the rows stays there.
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import sys
 from dataclasses import asdict
 
@@ -54,11 +55,16 @@ def outbox_command(settings: Settings, args: argparse.Namespace) -> int:
     from kiosk.enrollment import load_credential
     from kiosk.hub_client import HubClient
     from kiosk.outbox import Outbox
+    from kiosk.storage import Reserve
     from kiosk.sync import SyncWorker
 
     os.umask(0o077)
     credential = load_credential(settings.data_dir)
-    outbox = Outbox(settings.data_dir)
+    try:
+        outbox = Outbox(settings.data_dir)
+    except sqlite3.Error as error:
+        print(f"outbox: the outbox cannot be opened: {error}", file=sys.stderr)
+        return 1
     try:
         state = "not_enrolled" if credential is None else "unknown"
         last_error = ""
@@ -72,8 +78,13 @@ def outbox_command(settings: Settings, args: argparse.Namespace) -> int:
                 ),
                 retry_cap_seconds=settings.sync_retry_cap_seconds,
             )
-            status = worker.flush()
-            state, last_error = status.state.value, status.last_error
+            try:
+                status = worker.flush()
+                state, last_error = status.state.value, status.last_error
+            except sqlite3.Error as error:
+                # What the hub took stays pending and is sent again (the hub keeps it once).
+                print(f"outbox: the outbox could not note what was sent: {error}", file=sys.stderr)
+                state, last_error = "failed", str(error)
         counts = outbox.counts()
     finally:
         outbox.close()
@@ -84,6 +95,7 @@ def outbox_command(settings: Settings, args: argparse.Namespace) -> int:
         "state": state,
         **asdict(counts),
         "last_error": last_error,
+        "storage_full": not Reserve(settings.data_dir).in_place,
     }
     if args.json:
         print(json.dumps(report, ensure_ascii=False))

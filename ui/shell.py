@@ -22,6 +22,7 @@ from kiosk.room import GREETING, PRINTING, consumer_notices, make_receipt
 from kiosk.service_switch import ServiceSwitch
 from kiosk.services import press_for_help, service
 from kiosk.settings import TEXT_SIZES, Settings
+from kiosk.storage import Reserve
 from kiosk.sync_status import SyncState, SyncStatus
 from kiosk.visit import Presentation, Visit, sweep
 from ui.background import Background
@@ -52,6 +53,8 @@ PRINTING_HOLD = "printing the receipt"
 RESTING = frozenset({"attract", "out_of_service", "goodbye"})
 #: How long the goodbye shows before the welcome screen (a touch goes on at once).
 GOODBYE_MS = 4000
+#: How often a kiosk looks whether its disk is full, or has room again.
+STORAGE_CHECK_MS = 5000
 
 
 class ScreenStack(QStackedWidget):
@@ -103,6 +106,7 @@ class KioskShell(QWidget):
         self.visit = self._new_visit()
         # The room's staff: the technician's PIN, the audit log, the receipt to reprint.
         self.staff = StaffDesk(self)
+        self._start_watches()
         self.translator = Translator(self.visit.presentation.language)
         self.theme = Theme(self.visit.presentation.text_size)
         self._styled: Theme | None = None  # the theme the style sheet was last built from
@@ -130,10 +134,6 @@ class KioskShell(QWidget):
         self._retranslate()
         self.show_screen(self._resting_screen())
 
-        self._ticker = QTimer(self)
-        self._ticker.setInterval(IDLE_TICK_MS)
-        self._ticker.timeout.connect(self._tick)
-        self._ticker.start()
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
@@ -174,8 +174,41 @@ class KioskShell(QWidget):
 
     @property
     def in_service(self) -> bool:
-        """True while consumers may use the kiosk."""
-        return self.service.in_service
+        """True while consumers may use the kiosk: the attendant has it in service, and
+        the disk has room for their complaints."""
+        return self.service.in_service and not self.storage_full
+
+    def _start_watches(self) -> None:
+        """The half-second tick (idle, presence, countdowns), and the disk: out of service
+        while it is full (the audit log gave up the reserve to open), looked at again every
+        few seconds."""
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(IDLE_TICK_MS)
+        self._ticker.timeout.connect(self._tick)
+        self._ticker.start()
+        self.storage = Reserve(self.settings.data_dir)
+        self.storage_full = not self.storage.keep()
+        if self.storage_full:
+            log.error("the disk is full: the kiosk stays out of service until there is room")
+        self._storage_watch = QTimer(self)
+        self._storage_watch.setInterval(STORAGE_CHECK_MS)
+        self._storage_watch.timeout.connect(self.check_storage)
+        self._storage_watch.start()
+
+    def check_storage(self) -> None:
+        """Out of service when the disk is full; back when it has room (and the reserve is
+        made again), on the screen between visits."""
+        full = not self.storage.keep()
+        if full == self.storage_full:
+            return
+        self.storage_full = full
+        if full:
+            log.error("the disk is full: the kiosk is out of service until there is room")
+        else:
+            log.info("the disk has room again")
+        self.screens["attendant_panel"].retranslate()
+        if self.current.name in RESTING - {"goodbye"}:
+            self.show_screen(self._resting_screen())
 
     @property
     def current(self) -> Screen:
@@ -558,7 +591,7 @@ class KioskShell(QWidget):
 
     def toggle_service(self) -> None:
         """Put the kiosk out of service, or back in."""
-        self.service.set(not self.in_service)
+        self.service.set(not self.service.in_service)
         if not self.in_service:
             self._return_to = None
             self.wipe_visit(show=False)

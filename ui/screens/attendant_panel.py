@@ -12,6 +12,7 @@ from kiosk.i18n import N_
 from kiosk.room import DEVICE_LABELS, STATE_LABELS
 from kiosk.sync_status import SyncState
 from ui.screens.base import Nav, Screen, text
+from ui.screens.out_of_service import STORAGE_FULL
 from ui.staff import VOLUME_STEP
 from ui.theme import Theme
 from ui.widgets.buttons import IconButton
@@ -146,6 +147,8 @@ class AttendantPanelScreen(Screen):
             lines.append(
                 self.t(N_("Working: {devices}")).format(devices=self.t(N_(", ")).join(working))
             )
+        if self.shell.storage_full:
+            lines.insert(0, self.t(STORAGE_FULL))
         status = self.shell.sync_status
         lines.append(
             self.t(N_("Hub: {state}. Waiting to be sent: {count}.")).format(
@@ -188,7 +191,9 @@ class AttendantPanelScreen(Screen):
         self.reset.set_text(self.t(N_("Reset this visit")))
         self.reprint.set_text(self.t(N_("Reprint receipt")))
         self.service.set_text(
-            self.t(N_("Put out of service") if self.shell.in_service else N_("Back in service"))
+            self.t(
+                N_("Put out of service") if self.shell.service.in_service else N_("Back in service")
+            )
         )
         self.selftest.set_text(self.t(N_("Self-test")))
         self.quieter.set_text(self.t(N_("Quieter")))

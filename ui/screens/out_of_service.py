@@ -10,9 +10,18 @@ from ui.screens.base import Nav, Screen, text
 if TYPE_CHECKING:
     from ui.shell import KioskShell
 
+#: Why the kiosk is out of service when its disk is full, for the attendant (the panel too).
+STORAGE_FULL = N_(
+    "Storage full: the kiosk cannot keep new complaints. Those kept before are safe "
+    "and are sent to the hub. Please ask a technician to free space on the disk."
+)
+STORAGE_FULL_PROMPT = N_(
+    "Sorry, this kiosk is out of service: its storage is full. Please ask the room attendant."
+)
+
 
 class OutOfServiceScreen(Screen):
-    """Shown while the attendant has put the kiosk out of service."""
+    """Shown while the attendant has put the kiosk out of service, or its disk is full."""
 
     name = "out_of_service"
     description = "The kiosk is out of service"
@@ -23,7 +32,12 @@ class OutOfServiceScreen(Screen):
         super().__init__(shell)
         self.heading = text("title")
         self.advice = text()
-        self.arrange("out_of_service", self.heading, self.advice)
+        self.reason = text()
+        self.arrange("out_of_service", self.heading, self.advice, self.reason)
+
+    def spoken_prompt(self) -> str:
+        """Says the disk is full when that is why."""
+        return STORAGE_FULL_PROMPT if self.shell.storage_full else self.prompt
 
     def retranslate(self) -> None:
         """Set the words."""
@@ -36,3 +50,6 @@ class OutOfServiceScreen(Screen):
                 )
             )
         )
+        full = self.shell.storage_full
+        self.reason.setText(self.t(STORAGE_FULL) if full else "")
+        self.reason.setVisible(full)
