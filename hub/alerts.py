@@ -47,7 +47,7 @@ class Alert(Base):
     kind: Mapped[str] = mapped_column(String(20))
     subject: Mapped[str] = mapped_column(String(30))
     detail: Mapped[str] = mapped_column(String(300))
-    opened_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    opened_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, index=True)
     closed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True)
     open_key: Mapped[str | None] = mapped_column(String(80), nullable=True, unique=True)
 
@@ -193,21 +193,32 @@ def _iso(moment: dt.datetime | None) -> str:
     return moment.isoformat(timespec="seconds") if moment is not None else "?"
 
 
-def sweep(session: Session) -> int:
-    """Open an alert for every kiosk that fell silent, close those that beat again or were
-    revoked; how many opened. Set-based: the devices are found by `silent_at`'s index and the
-    open alerts by theirs, so a fleet of silent kiosks costs a few statements, not one each.
-    (Run by `hub.housekeeping`, outside any request.)"""
+#: How far before its last round a process looks again: another process's clock may run a
+#: little behind, and a round may have read just before a kiosk's `silent_at` passed.
+SWEEP_OVERLAP = dt.timedelta(minutes=5)
+
+
+def sweep(session: Session, since: dt.datetime | None = None) -> int:
+    """Open an alert for every kiosk that fell silent, close those opened for kiosks that
+    beat again or were revoked meanwhile; how many opened. With `since` (the last round's
+    time) only the kiosks whose `silent_at` passed after it are looked at, by its index: a
+    round's cost does not grow with the kiosks that fell silent long ago. (Run by
+    `hub.housekeeping`, outside any request; a heartbeat closes its own kiosk's alert.)"""
     now = utcnow()
-    alerted = select(Alert.device_id).where(Alert.kind == KIOSK_SILENT, Alert.open_key.is_not(None))
-    newly = session.execute(
-        select(Device.id, Device.last_seen_at).where(
-            Device.silent_at < now,
-            Device.revoked.is_(False),
-            Device.last_seen_at.is_not(None),
-            Device.id.not_in(alerted),
+    start = since - SWEEP_OVERLAP if since is not None else None
+    alerted = (
+        select(Alert.id)
+        .where(
+            Alert.device_id == Device.id,
+            Alert.kind == KIOSK_SILENT,
+            Alert.open_key.is_not(None),
         )
-    ).all()
+        .exists()
+    )
+    silent = [Device.silent_at < now, Device.revoked.is_(False), ~alerted]
+    if start is not None:
+        silent.append(Device.silent_at >= start)
+    newly = session.execute(select(Device.id, Device.last_seen_at).where(*silent)).all()
     if newly:
         session.execute(
             insert(Alert),
@@ -225,16 +236,16 @@ def sweep(session: Session) -> int:
         )
         log.warning("alerts opened: %d kiosks fell silent", len(newly))
     back = select(Device.id).where(or_(Device.silent_at >= now, Device.revoked.is_(True)))
-    session.execute(
-        update(Alert)
-        .where(
-            Alert.kind == KIOSK_SILENT,
-            Alert.open_key.is_not(None),
-            Alert.device_id.in_(back),
-        )
-        .values(closed_at=now, open_key=None)
-    )
+    stale = [Alert.kind == KIOSK_SILENT, Alert.open_key.is_not(None), Alert.device_id.in_(back)]
+    if start is not None:  # a kiosk's beat closes its own alert; these raced with a round
+        stale.append(Alert.opened_at >= start)
+    session.execute(update(Alert).where(*stale).values(closed_at=now, open_key=None))
     return len(newly)
+
+
+def close_silent(session: Session, device_id: str) -> None:
+    """A revoked kiosk is not silent: it is gone."""
+    _close(session, device_id, KIOSK_SILENT, "")
 
 
 def open_alerts(session: Session) -> dict[str, list[OpenAlert]]:

@@ -131,6 +131,11 @@ def claim_uploads(sessions: sessionmaker[Session], device_id: str, uuid: str) ->
     """The first kiosk to send a file under a UUID holds it; any other is refused (403)."""
     try:
         with sessions.begin() as session:
+            owner = session.scalar(select(Complaint.device_id).where(Complaint.uuid == uuid))
+            if owner is not None:  # filed (or filing): the complaint says whose it is
+                if owner != device_id:
+                    raise _not_yours()
+                return
             claim = session.get(UploadClaim, uuid)
             if claim is None:
                 session.add(
@@ -146,22 +151,27 @@ def claim_uploads(sessions: sessionmaker[Session], device_id: str, uuid: str) ->
 
 
 def sweep_orphan_files(session: Session, older_than: dt.timedelta = ORPHANS_AFTER) -> int:
-    """Drop the files (and claims) of complaints never filed, sent long ago; how many."""
+    """Drop the files (and claims) of complaints never filed, sent long ago; how many. The
+    claims of filed complaints are gone with their filing, so this reads only the claims of
+    complaints still unfiled, by their age's index: its cost does not grow with the files
+    the hub keeps."""
     before = utcnow() - older_than
-    filed = select(Complaint.uuid).where(Complaint.state == "filed")
-    files = session.execute(
-        delete(Attachment).where(
-            Attachment.created_at < before, Attachment.complaint_uuid.not_in(filed)
+    filed = (
+        select(Complaint.id)
+        .where(Complaint.uuid == UploadClaim.complaint_uuid, Complaint.state == "filed")
+        .exists()
+    )
+    old = list(
+        session.scalars(
+            select(UploadClaim.complaint_uuid).where(UploadClaim.claimed_at < before, ~filed)
         )
     )
-    session.execute(
-        delete(UploadClaim).where(
-            UploadClaim.claimed_at < before, UploadClaim.complaint_uuid.not_in(filed)
-        )
-    )
+    if not old:
+        return 0
+    files = session.execute(delete(Attachment).where(Attachment.complaint_uuid.in_(old)))
+    session.execute(delete(UploadClaim).where(UploadClaim.complaint_uuid.in_(old)))
     count = int(files.rowcount)  # type: ignore[attr-defined]
-    if count:
-        log.info("swept %d files of complaints never filed", count)
+    log.info("swept %d files of %d complaints never filed", count, len(old))
     return count
 
 
@@ -249,6 +259,8 @@ def file_complaint(
         now = utcnow()
         complaint.case_number = f"{now.year:04d}-{complaint.id:06d}"
         complaint.state = "filed"
+        # Filed: its files are the complaint's now, no longer a claim the sweep looks at.
+        session.execute(delete(UploadClaim).where(UploadClaim.complaint_uuid == uuid))
         complaint.received_at = now
         complaint.updated_at = now
         # Files uploaded for this complaint but not listed in it are not evidence: drop them.

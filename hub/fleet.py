@@ -266,4 +266,5 @@ def revoke(session: Session, device_id: str) -> bool:
     if device is None:
         return False
     device.revoked = True
+    alerts.close_silent(session, device_id)
     return True

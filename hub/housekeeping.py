@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import os
 from collections.abc import AsyncIterator
@@ -23,6 +24,7 @@ from starlette.concurrency import run_in_threadpool
 
 from hub import alerts
 from hub.cases import sweep_orphan_files
+from hub.store import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +38,7 @@ class Round:
     """What one round did; `ran` is False when another process held the lock."""
 
     ran: bool
+    began: dt.datetime | None = None
     kiosks_fell_silent: int = 0
     orphan_files: int = 0
 
@@ -55,21 +58,27 @@ def _locked(session: Session) -> bool:
     return bool(session.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": LOCK_KEY}))
 
 
-def one_round(sessions: sessionmaker[Session]) -> Round:
-    """Sweep once, in one transaction, if no other process is sweeping now."""
+def one_round(sessions: sessionmaker[Session], since: dt.datetime | None = None) -> Round:
+    """Sweep once, in one transaction, if no other process is sweeping now; `since` is when
+    this process's last round began (None: look at every kiosk)."""
+    began = utcnow()
     with sessions.begin() as session:
         if not _locked(session):
             return Round(ran=False)
-        silent = alerts.sweep(session)
+        silent = alerts.sweep(session, since)
         orphans = sweep_orphan_files(session)
-        return Round(ran=True, kiosks_fell_silent=silent, orphan_files=orphans)
+        return Round(ran=True, began=began, kiosks_fell_silent=silent, orphan_files=orphans)
 
 
 async def keep_house(sessions: sessionmaker[Session], every_s: float) -> None:
-    """Sweep every few seconds until cancelled; a failed round is logged and the next tried."""
+    """Sweep every few seconds until cancelled; a failed round is logged and the next tried.
+    The first round looks at every kiosk, the next only at what changed since."""
+    since: dt.datetime | None = None
     while True:
         try:
-            await run_in_threadpool(one_round, sessions)
+            done = await run_in_threadpool(one_round, sessions, since)
+            if done.ran:
+                since = done.began
         except Exception:  # the database away for a moment: the next round tries again
             log.exception("housekeeping: a sweep failed")
         await asyncio.sleep(every_s)

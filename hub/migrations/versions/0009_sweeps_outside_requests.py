@@ -1,5 +1,6 @@
 """The sweeps run outside requests: each kiosk's `silent_at` (found by an index), the file
-uploads' claims (the first kiosk holds a complaint's UUID) and the files' age, indexed.
+uploads' claims (the first kiosk holds an unfiled complaint's UUID), the files' and the
+alerts' age, indexed.
 
 Revision ID: 0009
 """
@@ -44,6 +45,7 @@ def upgrade() -> None:
             sa.update(devices).where(devices.c.id == device_id).values(silent_at=silent_at)
         )
     op.create_index("ix_attachments_created_at", "attachments", ["created_at"])
+    op.create_index("ix_alerts_opened_at", "alerts", ["opened_at"])
     op.create_table(
         "upload_claims",
         sa.Column("complaint_uuid", sa.String(36), primary_key=True),
@@ -54,6 +56,7 @@ def upgrade() -> None:
     op.execute(
         "INSERT INTO upload_claims (complaint_uuid, device_id, claimed_at) "
         "SELECT complaint_uuid, MIN(device_id), MIN(created_at) FROM attachments "
+        "WHERE complaint_uuid NOT IN (SELECT uuid FROM complaints WHERE state = 'filed') "
         "GROUP BY complaint_uuid"
     )
 
@@ -61,6 +64,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     """Drop them."""
     op.drop_table("upload_claims")
+    op.drop_index("ix_alerts_opened_at", "alerts")
     op.drop_index("ix_attachments_created_at", "attachments")
     op.drop_index("ix_devices_silent_at", "devices")
     op.drop_column("devices", "silent_at")
