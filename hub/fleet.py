@@ -9,7 +9,7 @@ import secrets
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from hub import alerts
@@ -190,6 +190,10 @@ def device_for(session: Session, authorization: str | None) -> Device:
 
 def heartbeat(session: Session, device: Device, beat: Heartbeat) -> HeartbeatReply:
     """Record that the kiosk is alive, how its devices are and its outbox backlog."""
+    if session.get_bind().dialect.name == "postgresql":
+        # A heartbeat lost in a crash costs nothing (the next one comes in half a minute):
+        # its commit need not wait for the disk, which leaves the disk to the complaints.
+        session.execute(text("SET LOCAL synchronous_commit TO OFF"))
     now = device.last_seen_at = utcnow()
     before = dict(device.health)
     device.health = {
