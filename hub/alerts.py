@@ -193,6 +193,9 @@ def _iso(moment: dt.datetime | None) -> str:
     return moment.isoformat(timespec="seconds") if moment is not None else "?"
 
 
+#: At most this many alerts opened in one round: a fleet found silent all at once (a hub
+#: back after days away) is taken in steps, and the requests meanwhile are not held up.
+SWEEP_BATCH = 1000
 #: How far before its last round a process looks again: another process's clock may run a
 #: little behind, and a round may have read just before a kiosk's `silent_at` passed.
 SWEEP_OVERLAP = dt.timedelta(minutes=5)
@@ -200,7 +203,8 @@ SWEEP_OVERLAP = dt.timedelta(minutes=5)
 
 def sweep(session: Session, since: dt.datetime | None = None) -> int:
     """Open an alert for every kiosk that fell silent, close those opened for kiosks that
-    beat again or were revoked meanwhile; how many opened. With `since` (the last round's
+    beat again or were revoked meanwhile; how many opened (SWEEP_BATCH at most: then there
+    may be more, for the next round). With `since` (the last round's
     time) only the kiosks whose `silent_at` passed after it are looked at, by its index: a
     round's cost does not grow with the kiosks that fell silent long ago. (Run by
     `hub.housekeeping`, outside any request; a heartbeat closes its own kiosk's alert.)"""
@@ -218,7 +222,12 @@ def sweep(session: Session, since: dt.datetime | None = None) -> int:
     silent = [Device.silent_at < now, Device.revoked.is_(False), ~alerted]
     if start is not None:
         silent.append(Device.silent_at >= start)
-    newly = session.execute(select(Device.id, Device.last_seen_at).where(*silent)).all()
+    newly = session.execute(
+        select(Device.id, Device.last_seen_at)
+        .where(*silent)
+        .order_by(Device.silent_at)
+        .limit(SWEEP_BATCH)
+    ).all()
     if newly:
         session.execute(
             insert(Alert),

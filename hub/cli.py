@@ -198,10 +198,13 @@ def _enroll_code(url: str, room: str, valid_hours: int) -> int:
 
 def _devices(url: str, as_json: bool) -> int:
     from hub import fleet
+    from hub.alerts import SWEEP_BATCH
     from hub.housekeeping import one_round
 
     sessions = _sessions(url)
-    one_round(sessions)  # kiosks fell silent since the hub's last round: say so now
+    # Kiosks that fell silent since the hub's last round: say so now (in steps, if many).
+    while one_round(sessions).kiosks_fell_silent >= SWEEP_BATCH:
+        pass
     with sessions.begin() as session:
         rows = fleet.list_devices(session)
     if as_json:

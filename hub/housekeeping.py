@@ -77,8 +77,8 @@ async def keep_house(sessions: sessionmaker[Session], every_s: float) -> None:
     while True:
         try:
             done = await run_in_threadpool(one_round, sessions, since)
-            if done.ran:
-                since = done.began
+            if done.ran and done.kiosks_fell_silent < alerts.SWEEP_BATCH:
+                since = done.began  # all seen: from now on, only what changes
         except Exception:  # the database away for a moment: the next round tries again
             log.exception("housekeeping: a sweep failed")
         await asyncio.sleep(every_s)
