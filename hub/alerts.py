@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, Text, insert, or_, select, update
+from sqlalchemy import ForeignKey, Integer, String, Text, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -196,6 +196,7 @@ def _iso(moment: dt.datetime | None) -> str:
 #: At most this many alerts opened in one round: a fleet found silent all at once (a hub
 #: back after days away) is taken in steps, and the requests meanwhile are not held up.
 SWEEP_BATCH = 1000
+ANALYZE_AFTER = 200
 #: How far before its last round a process looks again: another process's clock may run a
 #: little behind, and a round may have read just before a kiosk's `silent_at` passed.
 SWEEP_OVERLAP = dt.timedelta(minutes=5)
@@ -244,6 +245,10 @@ def sweep(session: Session, since: dt.datetime | None = None) -> int:
             ],
         )
         log.warning("alerts opened: %d kiosks fell silent", len(newly))
+        if len(newly) >= ANALYZE_AFTER and session.get_bind().dialect.name == "postgresql":
+            # So many new rows at once leave the planner's figures behind until autovacuum
+            # comes: it then reads all alerts once per kiosk (seconds), not by the index.
+            session.execute(text("ANALYZE alerts"))
     back = select(Device.id).where(or_(Device.silent_at >= now, Device.revoked.is_(True)))
     stale = [Alert.kind == KIOSK_SILENT, Alert.open_key.is_not(None), Alert.device_id.in_(back)]
     if start is not None:  # a kiosk's beat closes its own alert; these raced with a round

@@ -29,6 +29,8 @@ from hub.store import utcnow
 log = logging.getLogger(__name__)
 
 SWEEP_EVERY_S = 10.0
+#: Between two steps of a round that had more to do than one step takes.
+CATCH_UP_S = 1.0
 #: The advisory lock's key (any number the hub's other work does not use).
 LOCK_KEY = 0x6D656469  # "medi"
 
@@ -75,13 +77,16 @@ async def keep_house(sessions: sessionmaker[Session], every_s: float) -> None:
     The first round looks at every kiosk, the next only at what changed since."""
     since: dt.datetime | None = None
     while True:
+        pause = every_s
         try:
             done = await run_in_threadpool(one_round, sessions, since)
             if done.ran and done.kiosks_fell_silent < alerts.SWEEP_BATCH:
                 since = done.began  # all seen: from now on, only what changes
+            elif done.ran:  # more to do: the next step soon, with room for requests between
+                pause = min(every_s, CATCH_UP_S)
         except Exception:  # the database away for a moment: the next round tries again
             log.exception("housekeeping: a sweep failed")
-        await asyncio.sleep(every_s)
+        await asyncio.sleep(pause)
 
 
 @contextlib.asynccontextmanager
