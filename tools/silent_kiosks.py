@@ -6,16 +6,19 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 from sqlalchemy.orm import sessionmaker
 
 LONG_AGO = dt.datetime(2026, 1, 5, 8, 0, tzinfo=dt.UTC)
 PER_ROOM = 500
 
 
-def add_silent_kiosks(db: str, count: int) -> None:
-    """Add `count` such kiosks, up to 500 a room, in rooms of their own."""
+def add_silent_kiosks(db: str, count: int, alerted: bool = False) -> None:
+    """Add `count` such kiosks, up to 500 a room, in rooms of their own; `alerted`: with the
+    open "silent" alert that a hub which has known them for years holds for each (else
+    the hub's next round opens them)."""
     from hub import fleet
+    from hub.alerts import KIOSK_SILENT, Alert
     from hub.store import Device
 
     if count <= 0:
@@ -50,4 +53,24 @@ def add_silent_kiosks(db: str, count: int) -> None:
                 [{k: v for k, v in row.items() if k in columns} for row in rows],
             )
             room.devices_enrolled = len(rows)
+            if alerted:
+                session.execute(
+                    Alert.__table__.insert(),
+                    [
+                        {
+                            "device_id": row["id"],
+                            "kind": KIOSK_SILENT,
+                            "subject": "",
+                            "detail": f"no heartbeat since {LONG_AGO.isoformat()}",
+                            "opened_at": LONG_AGO + dt.timedelta(seconds=90),
+                            "open_key": f"{row['id']}:{KIOSK_SILENT}:",
+                        }
+                        for row in rows
+                    ],
+                )
+    if engine.dialect.name == "postgresql":  # figures the planner has for a long-known fleet
+        with engine.connect() as connection:
+            connection.execute(text("ANALYZE devices"))
+            connection.execute(text("ANALYZE alerts"))
+            connection.commit()
     engine.dispose()
