@@ -20,8 +20,9 @@ def test_startup_benchmark_prints_its_figures() -> None:
     lines = subprocess.run(
         command, capture_output=True, text=True, check=True, timeout=120
     ).stdout.splitlines()
-    names = [re.fullmatch(r"([a-z0-9_]+): [0-9.]+ (s|ms)", line)[1] for line in lines]
+    names = [re.fullmatch(r"([a-z0-9_]+): [0-9.]+ (s|ms|x)", line)[1] for line in lines]
     assert {"cold_start_s", "switch_median_ms", "switch_p95_ms"} <= set(names)
+    assert {"bare_window_s", "cold_start_ratio"} <= set(names)
     figures = json.loads(
         subprocess.run(
             [*command, "--json"], capture_output=True, text=True, check=True, timeout=120
