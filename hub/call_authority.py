@@ -55,13 +55,16 @@ def holds(mediation: Mediation, member: StaffMember) -> bool:
     return mediation.taken_by is not None and mediation.taken_by == member.username
 
 
-def _not_yours() -> ProblemError:
-    return ProblemError(
-        403,
-        "not-your-mediation",
-        "Another mediator's case",
-        "Only the mediator who took this case, or a supervisor, may do this.",
-    )
+def _not_yours(
+    detail: str = "Only the mediator who took this case, or a supervisor, may do this.",
+) -> ProblemError:
+    return ProblemError(403, "not-your-mediation", "Another mediator's case", detail)
+
+
+def require_holder(mediation: Mediation, member: StaffMember) -> None:
+    """Refused (403) to anyone but the mediator who took the case, supervisors included."""
+    if not holds(mediation, member):
+        raise _not_yours("Only the mediator who took this case may do this.")
 
 
 def latest_outcome(session: Session, mediation_id: str) -> OutcomeEvent | None:
@@ -140,8 +143,7 @@ def invite_colleague(
     session: Session, mediation: Mediation, member: StaffMember, username: str
 ) -> None:
     """The holder asks a colleague into the call (their login must exist)."""
-    if not holds(mediation, member):
-        raise _not_yours()
+    require_holder(mediation, member)
     if mediation.state != MediationState.IN_CALL:
         raise ProblemError(409, "not-in-call", "No call now", "This mediation has no call now.")
     if username == member.username or session.get(Staff, username) is None:

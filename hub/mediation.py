@@ -35,10 +35,10 @@ from hub.accounts import StaffMember, current_staff
 from hub.call_authority import (
     REASON_MAX,
     history,
-    holds,
     invitations_for,
     invite_colleague,
     record_outcome,
+    require_holder,
 )
 from hub.cases import case_to_join, set_status
 from hub.presence import online_mediators
@@ -565,10 +565,7 @@ def console_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter
         token = secrets.token_urlsafe(24)
         with sessions.begin() as db:
             mediation = _mediation(db, mediation_id)
-            if not holds(mediation, member):  # the link lets its bearer into the call
-                raise ProblemError(
-                    403, "not-your-mediation", "Another mediator's case", "Not your mediation."
-                )
+            require_holder(mediation, member)  # the link lets its bearer into the call
             mediation.invite_hash = fleet.sha256(token)
             mediation.invite_expires_at = utcnow() + dt.timedelta(hours=INVITE_HOURS)
             mediation.invite_used = 0
