@@ -12,7 +12,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -146,6 +146,34 @@ def running_hub(db: str, tmp: Path) -> Iterator[HubProcess]:
         yield hub
     finally:
         hub.stop()
+
+
+@contextlib.contextmanager
+def two_hubs_on_pg(
+    tmp: Path, prepare: Callable[[str], None] | None = None
+) -> Iterator[tuple[HubProcess, HubProcess]]:
+    """Two hub processes on one fresh PostgreSQL database, dropped afterwards (the test is
+    skipped without the test PostgreSQL); `prepare(db)` runs on the database first."""
+    import pytest
+
+    base = os.environ.get(PG_ENV)
+    if not base:
+        pytest.skip(f"{PG_ENV} is not set (make test sets it)")
+    db = fresh_pg_database(base)
+    try:
+        if prepare is not None:
+            prepare(db)
+        first = start_hub(db, tmp / "hub-a.log")
+        try:
+            second = start_hub(db, tmp / "hub-b.log")
+            try:
+                yield first, second
+            finally:
+                second.stop()
+        finally:
+            first.stop()
+    finally:
+        drop_pg_database(db)
 
 
 def enroll_code(hub: HubProcess, room: str = "幸福社区调解室") -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import time
 import uuid
 from collections.abc import Iterator
@@ -24,12 +23,10 @@ from hub.store import Attachment, Device, UploadClaim
 from kiosk.wire import Heartbeat
 from tests.calls import enrolled_kiosk, file_case
 from tests.hubs import (
-    PG_ENV,
     HubProcess,
-    drop_pg_database,
-    fresh_pg_database,
     jpeg_bytes,
     start_hub,
+    two_hubs_on_pg,
 )
 from tools.silent_kiosks import LONG_AGO, add_silent_kiosks
 
@@ -94,15 +91,9 @@ def test_a_heartbeat_costs_the_same_whatever_the_fleet(
         assert len(many) == len(few), [sql for sql, _ in many]
 
 
-@pytest.fixture
-def two_hubs_on_pg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[HubProcess]]:
-    base = os.environ.get(PG_ENV)
-    if not base:
-        pytest.skip(f"{PG_ENV} is not set (make test sets it)")
-    monkeypatch.setenv("HUB_SWEEP_S", "0.2")
-    db = fresh_pg_database(base)
-    # The hub (re)starts over a fleet that fell silent while it was away (or before the
-    # migration that made `silent_at`): its first round looks at every kiosk.
+def migrated_with_silent_kiosks(db: str) -> None:
+    """The hub (re)starts over a fleet that fell silent while it was away (or before the
+    migration that made `silent_at`): its first round looks at every kiosk."""
     from hub.migrate import upgrade
     from hub.store import engine_for
 
@@ -110,13 +101,15 @@ def two_hubs_on_pg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     upgrade(engine)
     engine.dispose()
     add_silent_kiosks(db, 2000)
-    hubs = [start_hub(db, tmp_path / f"hub-{n}.log") for n in (1, 2)]
-    try:
+
+
+@pytest.fixture
+def two_hubs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[HubProcess, HubProcess]]:
+    monkeypatch.setenv("HUB_SWEEP_S", "0.2")
+    with two_hubs_on_pg(tmp_path, migrated_with_silent_kiosks) as hubs:
         yield hubs
-    finally:
-        for hub in hubs:
-            hub.stop()
-        drop_pg_database(db)
 
 
 def wait_for(condition: Any, seconds: float, what: str) -> None:
@@ -127,9 +120,9 @@ def wait_for(condition: Any, seconds: float, what: str) -> None:
 
 
 def test_silent_kiosks_get_their_alerts_outside_requests_once(
-    two_hubs_on_pg: list[HubProcess], tmp_path: Path
+    two_hubs: tuple[HubProcess, HubProcess], tmp_path: Path
 ) -> None:
-    hub, other = two_hubs_on_pg
+    hub, other = two_hubs
     kiosk, device = enrolled_kiosk(hub, tmp_path / "kiosk")
     engine = create_engine(hub.db)
 

@@ -23,15 +23,13 @@ from websockets.sync.client import connect
 
 from tests.calls import add_mediator, enrolled_kiosk, file_case, login_cookie
 from tests.hubs import (
-    PG_ENV,
     ROOT,
     HubProcess,
-    drop_pg_database,
     free_port,
-    fresh_pg_database,
     hub_cli,
     kiosk_cli,
     start_hub,
+    two_hubs_on_pg,
 )
 from tests.test_signaling import ws_url
 
@@ -54,17 +52,8 @@ def take_and_invite(hub: HubProcess, tmp_path: Path, n: int) -> tuple[str, str]:
 
 @pytest.fixture
 def two_pg_hubs(tmp_path: Path) -> Iterator[tuple[HubProcess, HubProcess]]:
-    base = os.environ.get(PG_ENV)
-    if not base:
-        pytest.skip(f"{PG_ENV} is not set (make test sets it)")
-    db = fresh_pg_database(base)
-    hubs = (start_hub(db, tmp_path / "a.log"), start_hub(db, tmp_path / "b.log"))
-    try:
+    with two_hubs_on_pg(tmp_path) as hubs:
         yield hubs
-    finally:
-        for hub in hubs:
-            hub.stop()
-        drop_pg_database(db)
 
 
 #: Links raced for: on the old read-then-set, two merchants got in within a few of them.

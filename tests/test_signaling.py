@@ -5,7 +5,6 @@ between them through PostgreSQL LISTEN/NOTIFY. (On SQLite, one process does it i
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ from websockets.exceptions import InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
 from tests.calls import MEDIATOR, add_mediator, enrolled_kiosk, file_case, login_cookie
-from tests.hubs import PG_ENV, HubProcess, drop_pg_database, fresh_pg_database, start_hub
+from tests.hubs import HubProcess, start_hub, two_hubs_on_pg
 
 WAIT_S = 10
 
@@ -33,18 +32,8 @@ def two_hubs(
         finally:
             hub.stop()
         return
-    base = os.environ.get(PG_ENV)
-    if not base:
-        pytest.skip(f"{PG_ENV} is not set (make test sets it)")
-    db = fresh_pg_database(base)
-    first = start_hub(db, tmp_path / "hub-a.log")
-    second = start_hub(db, tmp_path / "hub-b.log")
-    try:
-        yield first, second
-    finally:
-        first.stop()
-        second.stop()
-        drop_pg_database(db)
+    with two_hubs_on_pg(tmp_path) as hubs:
+        yield hubs
 
 
 def ws_url(hub: HubProcess, mediation_id: str, query: str = "") -> str:
