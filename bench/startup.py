@@ -116,16 +116,18 @@ def _child(mode: str, switches: int) -> None:
     shell = open_shell(load())
     painted: set[str] = set()
 
+    from ui.screens.base import Screen
+
     class PaintWatch(QObject):
+        # On the application: screens are made when first shown, so each is watched
+        # from its first paint on.
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-            if event.type() is QEvent.Type.Paint:
-                painted.add(watched.objectName() or type(watched).__name__)
+            if event.type() is QEvent.Type.Paint and isinstance(watched, Screen):
+                painted.add(watched.name)
             return False
 
     watch = PaintWatch()
-    for name, screen in shell.screens.items():
-        screen.setObjectName(name)
-        screen.installEventFilter(watch)
+    app.installEventFilter(watch)
 
     def until_painted(name: str) -> None:
         deadline = time.monotonic() + 10

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from kiosk.enrollment import Credential, enroll, load_credential, save_credential
-from kiosk.hub_client import HubClient, HubError, HubRefused
+from kiosk.hub_client import HubError, HubRefused, connect
 from kiosk.paths import private_dir
 
 log = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ class DemoHub:
     def wait_ready(self, timeout: float = 30.0) -> str:
         """Wait until the hub answers; returns its URL."""
         assert self._process is not None, "launch() first"
-        client = HubClient(self.url)
+        client = connect(self.url)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
@@ -91,7 +91,7 @@ class DemoHub:
                 self.url, known.device_id, known.secret, known.room_code, known.enrolled_at
             )
             try:
-                HubClient(self.url, moved.secret).room_settings()
+                connect(moved).room_settings()
             except HubRefused:
                 log.info("the demo hub does not know this kiosk; enrolling again")
             else:
@@ -105,7 +105,7 @@ class DemoHub:
             check=True,
         )
         code = made.stdout.splitlines()[0]
-        return enroll(self.data_dir, HubClient(self.url), code, "demo")
+        return enroll(self.data_dir, connect(self.url), code, "demo")
 
     def stop(self) -> None:
         """Stop the hub process."""

@@ -6,14 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.complaint_journey import NotSetUp
 from kiosk.enrollment import load_credential
-from kiosk.hub_client import HubClient, HubUnavailable
+from kiosk.hub_client import HubClient, HubUnavailable, connect
 from kiosk.outbox import LocalReceipt, NewAttachment, Outbox
 from kiosk.receipts import status_url
 from kiosk.wire import CaseLookup, MediationTicket, RoomSettings
+
+if TYPE_CHECKING:
+    from kiosk.settings import Settings
 
 #: A consumer waits on a lookup: give up sooner than the sync does.
 LOOKUP_TIMEOUT_S = 6.0
@@ -28,13 +31,13 @@ class KioskDesk:
         outbox: Callable[[], Outbox | None],
         room: Callable[[], RoomSettings | None],
         filed: Callable[[], None] = lambda: None,
-        verify: bool | str = True,
+        settings: Settings | None = None,
     ) -> None:
         self.data_dir = data_dir
         self._outbox = outbox
         self._room = room
         self._filed = filed
-        self._verify = verify
+        self._settings = settings
 
     def room(self) -> RoomSettings | None:
         """The room's settings from the hub, when known."""
@@ -81,9 +84,4 @@ class KioskDesk:
         credential = load_credential(self.data_dir)
         if credential is None:
             raise HubUnavailable("the kiosk is not enrolled")
-        return HubClient(
-            credential.hub_url,
-            credential.secret,
-            verify=self._verify,
-            answer_timeout=LOOKUP_TIMEOUT_S,
-        )
+        return connect(credential, self._settings, answer_timeout=LOOKUP_TIMEOUT_S)

@@ -10,11 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 import requests
 from pydantic import BaseModel, ValidationError
+
+if TYPE_CHECKING:
+    from kiosk.enrollment import Credential
+    from kiosk.settings import Settings
 
 from kiosk.wire import (
     API_PREFIX,
@@ -279,3 +283,24 @@ def _retry_after(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
+
+
+def connect(
+    to: str | Credential,
+    settings: Settings | None = None,
+    answer_timeout: float = ANSWER_TIMEOUT,
+) -> HubClient:
+    """The one way the kiosk makes its hub client: to an address (to enroll), or as the
+    enrolled kiosk (its credential); trusting the settings' CA file, and plain http:// only
+    on this machine or in the demo."""
+    verify: bool | str = (settings.hub_ca_file if settings is not None else "") or True
+    demo = settings is not None and settings.demo
+    if isinstance(to, str):
+        return HubClient(to, verify=verify, answer_timeout=answer_timeout, allow_plain_http=demo)
+    return HubClient(
+        to.hub_url,
+        to.secret,
+        verify=verify,
+        answer_timeout=answer_timeout,
+        allow_plain_http=demo,
+    )

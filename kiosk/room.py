@@ -112,14 +112,9 @@ def hub_check(settings: Settings) -> ExtraCheck:
         return ("hub", False, lambda: (SKIP, "not enrolled"))
 
     def reach() -> tuple[str, str]:
-        from kiosk.hub_client import HubClient, HubRefused, HubUnavailable
+        from kiosk.hub_client import HubRefused, HubUnavailable, connect
 
-        client = HubClient(
-            credential.hub_url,
-            credential.secret,
-            verify=settings.hub_ca_file or True,
-            allow_plain_http=settings.demo,
-        )
+        client = connect(credential, settings)
         try:
             room = client.room_settings()
         except HubUnavailable as error:

@@ -21,6 +21,8 @@ from kiosk.settings import CONFIG_NAME, Settings
 
 #: A receipt may be reprinted this long after it was first printed, and not after.
 REPRINT_SECONDS = 600
+#: One press of "louder" or "quieter", for a visit or for the room.
+VOLUME_STEP = 10
 LOG_LINES = 500
 
 

@@ -19,7 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from kiosk.enrollment import Credential, load_credential, load_room, save_room
-from kiosk.hub_client import INSECURE, HubClient, HubRefused, HubUnavailable
+from kiosk.hub_client import INSECURE, HubClient, HubRefused, HubUnavailable, connect
 from kiosk.outbox import Outbox, PendingComplaint
 from kiosk.sync_status import SyncState, SyncStatus
 from kiosk.wire import DeviceHealth, DeviceReport, Heartbeat, RoomSettings
@@ -63,7 +63,7 @@ class SyncWorker:
     ) -> None:
         self.outbox = outbox
         self.data_dir = data_dir
-        self.client_for = client_for or (lambda c: HubClient(c.hub_url, c.secret))
+        self.client_for = client_for or connect
         self.device_health = device_health
         self.heartbeat_seconds = heartbeat_seconds
         self.retry_base = retry_base_seconds

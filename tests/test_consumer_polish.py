@@ -591,7 +591,7 @@ def test_finish_says_goodbye_briefly_then_the_welcome_screen(
     assert speech.said[-1].text == "Thank you for coming. Goodbye."
     assert shell.theme.body_px == 40  # the size they chose, to read it
     assert not folder.exists() and not shell.visit.begun
-    from ui.shell import GOODBYE_MS
+    from ui.navigation import GOODBYE_MS
 
     assert wait_for(lambda: shell.current.name == "attract", timeout_s=GOODBYE_MS / 1000 + 3)
     assert "点这里开始" in seen_words(shell)

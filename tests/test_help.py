@@ -222,7 +222,7 @@ def test_help_while_the_kiosk_works_keeps_where_the_work_leads(
         assert wait_for(gave_up.is_set, 20)
         # The lookup's outcome reached the journey under the help screen (the test looks
         # at the journey only to know when: the screen shows help meanwhile).
-        check_case = shell._runs[0]
+        check_case = shell.journeys.runs[0]
         assert wait_for(lambda: not isinstance(check_case.result, ShowProgress))
         assert shell.current.name == "help_coming"
     tap(shell, BACK)

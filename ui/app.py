@@ -92,7 +92,7 @@ def _open_room(settings: Settings, shell: KioskShell) -> None:
         return
     from ui.room import RoomLink  # devices load numpy and OpenCV: after the first paint
 
-    room = RoomLink.open(settings)
+    room = RoomLink.open(settings, shell.background)
     room.setParent(shell)
     shell.attach_room(room)
     room.start()

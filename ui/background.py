@@ -18,7 +18,7 @@ class Background(QObject):
 
     _finished = Signal(object)
 
-    def __init__(self, parent: QObject | None = None, workers: int = 2) -> None:
+    def __init__(self, parent: QObject | None = None, workers: int = 4) -> None:
         super().__init__(parent)
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="background")
         self._finished.connect(self._deliver)
@@ -28,15 +28,21 @@ class Background(QObject):
         work: Callable[[], Any],
         done: Callable[[Any], None],
         failed: Callable[[BaseException], None] | None = None,
+        *,
+        still: Callable[[], bool] | None = None,
     ) -> Future[Any]:
-        """Start `work()`; then `done(result)` or `failed(error)` runs on the UI thread."""
+        """Start `work()`; then `done(result)` or `failed(error)` runs on the UI thread,
+        unless `still()` (asked on the UI thread then) says the one who asked has moved on
+        (the visit ended): then the outcome is dropped, in the spirit of Anki's QueryOp."""
         future = self._pool.submit(work)
-        future.add_done_callback(lambda f: self._report(f, done, failed))
+        future.add_done_callback(lambda f: self._report(f, done, failed, still))
         return future
 
-    def _report(self, future: Future[Any], done: Callable[[Any], None], failed: Any) -> None:
+    def _report(
+        self, future: Future[Any], done: Callable[[Any], None], failed: Any, still: Any
+    ) -> None:
         try:
-            self._finished.emit((future, done, failed))
+            self._finished.emit((future, done, failed, still))
         except RuntimeError:  # the window that asked is gone (the kiosk closing): nobody waits
             log.debug("background work finished after its window closed")
 
@@ -44,9 +50,9 @@ class Background(QObject):
         """Stop taking work; running work finishes on its own."""
         self._pool.shutdown(wait=False, cancel_futures=True)
 
-    def _deliver(self, outcome: tuple[Future[Any], Callable[[Any], None], Any]) -> None:
-        future, done, failed = outcome
-        if future.cancelled():
+    def _deliver(self, outcome: tuple[Future[Any], Callable[[Any], None], Any, Any]) -> None:
+        future, done, failed, still = outcome
+        if future.cancelled() or (still is not None and not still()):
             return
         error = future.exception()
         if error is None:

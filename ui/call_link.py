@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, Signal
 from kiosk.call import CallState, JoinProblem, MediationCall
 from kiosk.call_journey import video_size
 from kiosk.enrollment import load_credential
-from kiosk.hub_client import HubClient
+from kiosk.hub_client import connect
 from kiosk.wire import CallbackPromise, MediationOutcome, MediationTicket
 
 if TYPE_CHECKING:
@@ -88,13 +88,7 @@ class CallLink(QObject):
         from devices.call_media import VIDEO_SIZES, FileCallAudio, PortAudioCallAudio, camera_track
         from devices.registry import media_dir
 
-        verify: bool | str = self.settings.hub_ca_file or True
-        hub = HubClient(
-            credential.hub_url,
-            credential.secret,
-            verify=verify,
-            allow_plain_http=self.settings.demo,
-        )
+        hub = connect(credential, self.settings)
         camera = self.room.devices.camera
         size = VIDEO_SIZES[video_size(self.settings.call_video)]
         # The demo plays its recorded voice, unless a real microphone is named.

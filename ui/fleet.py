@@ -7,18 +7,17 @@ queued onto the UI thread, so the screen never waits on the network.
 from __future__ import annotations
 
 import logging
-import threading
 
 from PySide6.QtCore import QObject, Signal
 
 from kiosk import __version__
 from kiosk.demo_hub import DemoHub
 from kiosk.enrollment import load_room
-from kiosk.hub_client import HubClient
+from kiosk.hub_client import connect
 from kiosk.outbox import Outbox
 from kiosk.settings import Settings
 from kiosk.sync import SyncWorker
-from kiosk.wire import DeviceHealth
+from kiosk.wire import DeviceHealth, RoomSettings
 from kiosk.wire import DeviceState as WireState
 from ui.shell import KioskShell
 
@@ -49,13 +48,10 @@ class FleetLink(QObject):
         super().__init__(shell)
         self.settings = settings
         self.outbox = Outbox(settings.data_dir)
-        verify: bool | str = settings.hub_ca_file or True
         self.worker = SyncWorker(
             self.outbox,
             settings.data_dir,
-            client_for=lambda c: HubClient(
-                c.hub_url, c.secret, verify=verify, allow_plain_http=settings.demo
-            ),
+            client_for=lambda c: connect(c, settings),
             # The room's settings ride on the heartbeat: at least once a minute, so a
             # change on the hub reaches the kiosk within a minute.
             heartbeat_seconds=min(settings.heartbeat_seconds, SETTINGS_POLL_SECONDS),
@@ -70,8 +66,8 @@ class FleetLink(QObject):
         self.status_changed.connect(shell.show_sync)
         self.room_changed.connect(shell.apply_room)
         self.demo_hub = DemoHub(settings.data_dir) if settings.demo else None
-        shell.outbox = self.outbox
-        shell.sync = self.worker
+        shell.use_fleet(self.outbox, self.worker)
+        self.shell = shell
         room = load_room(settings.data_dir)
         if room is not None:
             shell.apply_room(room)
@@ -87,7 +83,8 @@ class FleetLink(QObject):
             log.exception("the demo hub did not start; the kiosk works offline")
             self.worker.start()
             return
-        threading.Thread(target=self._start_demo, name="demo-hub", daemon=True).start()
+        # Waiting for the demo hub and enrolling take seconds: off the UI thread.
+        self.shell.background.run(self._start_demo, self._demo_ready, self._demo_failed)
 
     def stop(self) -> None:
         """Stop the worker, the demo hub, and close the outbox."""
@@ -96,15 +93,18 @@ class FleetLink(QObject):
             self.demo_hub.stop()
         self.outbox.close()
 
-    def _start_demo(self) -> None:
+    def _start_demo(self) -> RoomSettings | None:
         assert self.demo_hub is not None
-        try:
-            self.demo_hub.wait_ready()
-            credential = self.demo_hub.enroll_kiosk()
-            log.info("demo kiosk enrolled as %s", credential.device_id)
-            room = load_room(self.settings.data_dir)
-            if room is not None:
-                self.room_changed.emit(room)
-        except Exception:
-            log.exception("the demo hub did not start; the kiosk works offline")
+        self.demo_hub.wait_ready()
+        credential = self.demo_hub.enroll_kiosk()
+        log.info("demo kiosk enrolled as %s", credential.device_id)
+        return load_room(self.settings.data_dir)
+
+    def _demo_ready(self, room: RoomSettings | None) -> None:
+        if room is not None:
+            self.shell.apply_room(room)
+        self.worker.start()
+
+    def _demo_failed(self, error: BaseException) -> None:
+        log.error("the demo hub did not start; the kiosk works offline", exc_info=error)
         self.worker.start()

@@ -20,14 +20,12 @@ def enroll_command(settings: Settings, args: argparse.Namespace) -> int:
     """Enroll with a hub by a one-time code; keeps the credential and the room settings."""
     from kiosk import __version__
     from kiosk.enrollment import enroll
-    from kiosk.hub_client import INSECURE, HubClient, HubRefused, HubUnavailable
+    from kiosk.hub_client import INSECURE, HubRefused, HubUnavailable, connect
     from kiosk.paths import private_dir
 
     os.umask(0o077)
     private_dir(settings.data_dir)
-    client = HubClient(
-        args.hub, verify=settings.hub_ca_file or True, allow_plain_http=settings.demo
-    )
+    client = connect(args.hub, settings)
     try:
         credential = enroll(settings.data_dir, client, args.code, __version__)
     except HubUnavailable as error:
@@ -53,7 +51,7 @@ def enroll_command(settings: Settings, args: argparse.Namespace) -> int:
 def outbox_command(settings: Settings, args: argparse.Namespace) -> int:
     """Say what waits for the hub (`status`), or send it now (`flush`)."""
     from kiosk.enrollment import load_credential
-    from kiosk.hub_client import HubClient
+    from kiosk.hub_client import connect
     from kiosk.outbox import Outbox
     from kiosk.storage import Reserve
     from kiosk.sync import SyncWorker
@@ -69,13 +67,10 @@ def outbox_command(settings: Settings, args: argparse.Namespace) -> int:
         state = "not_enrolled" if credential is None else "unknown"
         last_error = ""
         if args.action == "flush" and credential is not None:
-            verify: bool | str = settings.hub_ca_file or True
             worker = SyncWorker(
                 outbox,
                 settings.data_dir,
-                client_for=lambda c: HubClient(
-                    c.hub_url, c.secret, verify=verify, allow_plain_http=settings.demo
-                ),
+                client_for=lambda c: connect(c, settings),
                 retry_cap_seconds=settings.sync_retry_cap_seconds,
             )
             try:

@@ -188,7 +188,7 @@ class MediationFlow(QObject):
         self.state = CallState.FAILED
         # Back to how to join, saying why not (the hub checked what the consumer holds
         # before the queue; this is the call failing to start).
-        shell.join_mediation(problem=PROBLEM_WORDS[problem])
+        shell.mediation_door.join(problem=PROBLEM_WORDS[problem])
 
     def _print(self, outcome: MediationOutcome) -> None:
         shell = self.shell

@@ -28,7 +28,12 @@ class RoomLink(QObject):
 
     health_changed = Signal()
 
-    def __init__(self, devices: RoomDevices, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        devices: RoomDevices,
+        parent: QObject | None = None,
+        background: Background | None = None,
+    ) -> None:
         super().__init__(parent)
         self.devices = devices
         self.speech = RoomSpeech(devices.prompts, devices.speaker)
@@ -36,15 +41,17 @@ class RoomLink(QObject):
         self.closer = CloserHint()
         self.watch = PresenceWatch()
         self.health: dict[str, Health] = {}
-        self.background = Background(self)
+        # The kiosk's one pool when it hands it in (a room alone, in a test, has its own).
+        self._own_pool = background is None
+        self.background = background or Background(self)
         self._timer = QTimer(self)
         self._timer.setInterval(HEALTH_EVERY_MS)
         self._timer.timeout.connect(self.refresh)
 
     @classmethod
-    def open(cls, settings: Settings) -> RoomLink:
+    def open(cls, settings: Settings, background: Background | None = None) -> RoomLink:
         """The devices the settings ask for."""
-        return cls(open_devices(device_config(settings)))
+        return cls(open_devices(device_config(settings)), background=background)
 
     def start(self) -> None:
         """Start the camera and presence, and watch every device's health."""
@@ -91,7 +98,8 @@ class RoomLink(QObject):
     def close(self) -> None:
         """Stop everything and release the devices."""
         self._timer.stop()
-        self.background.shutdown()
+        if self._own_pool:
+            self.background.shutdown()
         self.presence.stop()
         self.speech.close()
         self.devices.close()

@@ -68,8 +68,7 @@ def _idle_warning(shell: KioskShell) -> None:
     shell.start_visit()
     # Quiet for as long as the idle time: the warning counts down (and stays up).
     shell.idle.idle_for(shell.settings.idle_seconds)
-    shell._before_warning = "home"
-    shell.show_screen("idle_warning")
+    shell.nav.warn_idle()
 
 
 def _out_of_service(shell: KioskShell) -> None:

@@ -11,7 +11,7 @@ import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
@@ -21,7 +21,6 @@ from kiosk.attendant import PinLock, PinOutcome, PinVerdict
 from kiosk.audit import AuditLog, Role
 from kiosk.enrollment import CREDENTIAL_NAME, load_room
 from kiosk.staff import LastReceipt
-from ui.background import Background
 
 if TYPE_CHECKING:
     from kiosk.enrollment import Credential
@@ -32,7 +31,6 @@ log = logging.getLogger(__name__)
 
 #: `mediation-kiosk run` starts itself again when the application ends with this code.
 RESTART_EXIT = 75
-VOLUME_STEP = 10
 
 
 class StaffDesk(QObject):
@@ -46,7 +44,6 @@ class StaffDesk(QObject):
         self.technician_lock = PinLock("", settings.data_dir / "technician-lock.json")
         self.role = Role.ATTENDANT  # the level the keypad asks for, and the one let in
         self.last_receipt = LastReceipt()
-        self.background = Background(self)
         self.last_visit_at: dt.datetime | None = None
         # Ends the application so that `run` starts it again (replaced in tests).
         self.restart_application: Callable[[], None] = lambda: QApplication.exit(RESTART_EXIT)
@@ -86,7 +83,16 @@ class StaffDesk(QObject):
         )
         if self.shell.sync is not None:
             self.shell.sync.wake()  # the first heartbeat now, not in five seconds
-        self.shell.close_attendant()
+        self.shell.nav.close_attendant()
+
+    def run(
+        self,
+        work: Callable[[], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """Run the staff's work off the UI thread; it outlives the visit (an enrollment)."""
+        self.shell.background.run(work, done, failed)
 
     # -- PINs --------------------------------------------------------------------------
 
@@ -111,7 +117,7 @@ class StaffDesk(QObject):
         outcome = self.lock.check(pin)
         if outcome.verdict is PinVerdict.ACCEPTED:
             self.audit.record(self.role, "unlock")
-            self.shell.show_screen(
+            self.shell.nav.show(
                 "technician_panel" if self.role is Role.TECHNICIAN else "attendant_panel"
             )
         elif outcome.verdict is PinVerdict.LOCKED and outcome.locked_seconds >= 299:
@@ -180,7 +186,7 @@ class StaffDesk(QObject):
     def re_enroll(self) -> None:
         """Show the setup screen; the old enrollment stays until a new one succeeds."""
         self.audit.record(Role.TECHNICIAN, "re_enroll")
-        self.shell.show_screen("setup")
+        self.shell.nav.show("setup")
 
     # -- consumers ----------------------------------------------------------------------
 
@@ -200,5 +206,5 @@ class StaffDesk(QObject):
     def close(self) -> None:
         """Stop the background work and close the audit log."""
         self._watch.stop()
-        self.background.shutdown()
+        self.shell.background.shutdown()
         self.audit.close()

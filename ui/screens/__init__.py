@@ -1,74 +1,66 @@
-"""One module per screen; `SCREENS` names them all, in the order a visitor meets them."""
+"""One module per screen, each imported the first time its screen shows (the kiosk starts
+with the welcome screen alone); `SCREEN_CLASSES` names them all, in the order a visitor
+meets them, and `SCREENS` (imported on first use) is their classes."""
 
 from __future__ import annotations
 
-from ui.screens.attendant_panel import AttendantPanelScreen
-from ui.screens.attendant_unlock import AttendantUnlockScreen
-from ui.screens.attract import AttractScreen
-from ui.screens.base import Screen
-from ui.screens.call_outcome import CallOutcomeScreen
-from ui.screens.case_entry import CaseEntryScreen
-from ui.screens.case_lookup import CaseLookupScreen
-from ui.screens.case_status import CaseStatusScreen
-from ui.screens.character_finder import CharacterFinderScreen
-from ui.screens.choice import ChoiceScreen
-from ui.screens.complaint_filed import ComplaintFiledScreen
-from ui.screens.device_choice import DeviceChoiceScreen
-from ui.screens.goodbye import GoodbyeScreen
-from ui.screens.help_coming import HelpComingScreen
-from ui.screens.home import HomeScreen
-from ui.screens.idle_warning import IdleWarningScreen
-from ui.screens.in_call import InCallScreen
-from ui.screens.kiosk_log import KioskLogScreen
-from ui.screens.kiosk_settings import KioskSettingsScreen
-from ui.screens.number_entry import NumberEntryScreen
-from ui.screens.out_of_service import OutOfServiceScreen
-from ui.screens.photos import PhotosScreen
-from ui.screens.please_wait import PleaseWaitScreen
-from ui.screens.privacy import PrivacyScreen
-from ui.screens.receipt_code import ReceiptCodeScreen
-from ui.screens.receipt_scan import ReceiptScanScreen
-from ui.screens.recording import RecordingScreen
-from ui.screens.review import ReviewScreen
-from ui.screens.setup import SetupScreen
-from ui.screens.staff_selftest import StaffSelfTestScreen
-from ui.screens.technician_panel import TechnicianPanelScreen
-from ui.screens.text_entry import TextEntryScreen
-from ui.screens.waiting_room import WaitingRoomScreen
+import importlib
+from typing import TYPE_CHECKING
 
-SCREENS: tuple[type[Screen], ...] = (
-    AttractScreen,
-    HomeScreen,
-    HelpComingScreen,
-    ChoiceScreen,
-    TextEntryScreen,
-    # Right after the text screen: it borrows that screen's keyboard (issue 14).
-    CharacterFinderScreen,
-    NumberEntryScreen,
-    RecordingScreen,
-    PhotosScreen,
-    PrivacyScreen,
-    ReviewScreen,
-    PleaseWaitScreen,
-    ComplaintFiledScreen,
-    ReceiptCodeScreen,
-    GoodbyeScreen,
-    CaseLookupScreen,
-    CaseStatusScreen,
-    IdleWarningScreen,
-    OutOfServiceScreen,
-    AttendantUnlockScreen,
-    AttendantPanelScreen,
-    # The room's staff (issue 7).
-    SetupScreen,
-    TechnicianPanelScreen,
-    StaffSelfTestScreen,
-    KioskLogScreen,
-    DeviceChoiceScreen,
-    KioskSettingsScreen,
-    ReceiptScanScreen,
-    CaseEntryScreen,
-    WaitingRoomScreen,
-    InCallScreen,
-    CallOutcomeScreen,
-)
+if TYPE_CHECKING:
+    from ui.screens.base import Screen
+
+#: Every screen's name and where its class is ("module:Class").
+SCREEN_CLASSES: dict[str, str] = {
+    "attract": "ui.screens.attract:AttractScreen",
+    "home": "ui.screens.home:HomeScreen",
+    "help_coming": "ui.screens.help_coming:HelpComingScreen",
+    "choice": "ui.screens.choice:ChoiceScreen",
+    "text_entry": "ui.screens.text_entry:TextEntryScreen",
+    "character_finder": "ui.screens.character_finder:CharacterFinderScreen",
+    "number_entry": "ui.screens.number_entry:NumberEntryScreen",
+    "recording": "ui.screens.recording:RecordingScreen",
+    "photos": "ui.screens.photos:PhotosScreen",
+    "privacy": "ui.screens.privacy:PrivacyScreen",
+    "review": "ui.screens.review:ReviewScreen",
+    "please_wait": "ui.screens.please_wait:PleaseWaitScreen",
+    "complaint_filed": "ui.screens.complaint_filed:ComplaintFiledScreen",
+    "receipt_code": "ui.screens.receipt_code:ReceiptCodeScreen",
+    "goodbye": "ui.screens.goodbye:GoodbyeScreen",
+    "case_lookup": "ui.screens.case_lookup:CaseLookupScreen",
+    "case_status": "ui.screens.case_status:CaseStatusScreen",
+    "idle_warning": "ui.screens.idle_warning:IdleWarningScreen",
+    "out_of_service": "ui.screens.out_of_service:OutOfServiceScreen",
+    "attendant_unlock": "ui.screens.attendant_unlock:AttendantUnlockScreen",
+    "attendant_panel": "ui.screens.attendant_panel:AttendantPanelScreen",
+    "setup": "ui.screens.setup:SetupScreen",
+    "technician_panel": "ui.screens.technician_panel:TechnicianPanelScreen",
+    "staff_selftest": "ui.screens.staff_selftest:StaffSelfTestScreen",
+    "kiosk_log": "ui.screens.kiosk_log:KioskLogScreen",
+    "device_choice": "ui.screens.device_choice:DeviceChoiceScreen",
+    "kiosk_settings": "ui.screens.kiosk_settings:KioskSettingsScreen",
+    "receipt_scan": "ui.screens.receipt_scan:ReceiptScanScreen",
+    "case_entry": "ui.screens.case_entry:CaseEntryScreen",
+    "waiting_room": "ui.screens.waiting_room:WaitingRoomScreen",
+    "in_call": "ui.screens.in_call:InCallScreen",
+    "call_outcome": "ui.screens.call_outcome:CallOutcomeScreen",
+}
+
+
+def screen_class(name: str) -> type[Screen]:
+    """The class of a screen, its module imported now if it was not yet."""
+    module, _, kind = SCREEN_CLASSES[name].partition(":")
+    found: type[Screen] = getattr(importlib.import_module(module), kind)
+    return found
+
+
+def all_screens() -> tuple[type[Screen], ...]:
+    """Every screen's class (each module imported)."""
+    return tuple(screen_class(name) for name in SCREEN_CLASSES)
+
+
+def __getattr__(name: str) -> tuple[type[Screen], ...]:
+    # `SCREENS` stays the tuple of every class, without importing them at start.
+    if name == "SCREENS":
+        return all_screens()
+    raise AttributeError(name)

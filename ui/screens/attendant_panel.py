@@ -10,15 +10,15 @@ from PySide6.QtWidgets import QGridLayout
 from devices.state import Health
 from kiosk.i18n import N_
 from kiosk.room import DEVICE_LABELS, STATE_LABELS
+from kiosk.staff import VOLUME_STEP
 from kiosk.sync_status import SyncState
 from ui.screens.base import Nav, Screen, text
 from ui.screens.out_of_service import STORAGE_FULL
-from ui.staff import VOLUME_STEP
 from ui.theme import Theme
 from ui.widgets.buttons import IconButton
 
 if TYPE_CHECKING:
-    from ui.shell import KioskShell
+    from ui.host import ScreenKit
 
 _HUB_WORDS = {
     SyncState.NOT_ENROLLED: N_("not enrolled"),
@@ -46,12 +46,12 @@ class AttendantPanelScreen(Screen):
     name = "attendant_panel"
     description = "Attendant panel: reset, reprint, service, volume, devices, self-test"
     header = False
-    nav = Nav.NONE
+    bar = Nav.NONE
     consumer = False
 
-    def __init__(self, shell: KioskShell) -> None:
-        super().__init__(shell)
-        staff = shell.staff
+    def __init__(self, kit: ScreenKit) -> None:
+        super().__init__(kit)
+        staff = kit.staff
         self.heading = text("heading")
         self.visit = text()
         self.help_call = text()
@@ -63,13 +63,13 @@ class AttendantPanelScreen(Screen):
         self.service = IconButton("out_of_service", "quiet")
         self.service.clicked.connect(self._toggle_service)
         self.selftest = IconButton("search", "quiet")
-        self.selftest.clicked.connect(lambda: shell.show_screen("staff_selftest"))
+        self.selftest.clicked.connect(lambda: kit.nav.show("staff_selftest"))
         self.quieter = IconButton("volume_down", "quiet")
         self.quieter.clicked.connect(lambda: self._volume(-VOLUME_STEP))
         self.louder = IconButton("volume_up", "quiet")
         self.louder.clicked.connect(lambda: self._volume(VOLUME_STEP))
         self.close_panel = IconButton("exit", "quiet")
-        self.close_panel.clicked.connect(shell.close_attendant)
+        self.close_panel.clicked.connect(kit.nav.back)
         self.column.addWidget(self.heading)
         self.column.addStretch(1)
         self.column.addWidget(self.visit)
@@ -96,9 +96,9 @@ class AttendantPanelScreen(Screen):
         # Three a row, the ones on offer only, with no holes: seven buttons and the
         # devices' lines fit a small screen at the largest text size.
         offered = {
-            self.reset: self.shell.visit.begun,
-            self.reprint: self.shell.staff.last_receipt.minutes_left() > 0
-            and self.shell.room is not None,
+            self.reset: self.host.visit.begun,
+            self.reprint: self.kit.staff.last_receipt.minutes_left() > 0
+            and self.kit.room() is not None,
         }
         for button in self.buttons:
             self.grid.removeWidget(button)
@@ -109,15 +109,15 @@ class AttendantPanelScreen(Screen):
             button.setVisible(offered.get(button, True))
 
     def _reprint(self) -> None:
-        self.shell.staff.reprint()
+        self.kit.staff.reprint()
         self.retranslate()
 
     def _toggle_service(self) -> None:
-        self.shell.staff.toggle_service()
+        self.kit.staff.toggle_service()
         self.retranslate()
 
     def _volume(self, step: int) -> None:
-        self.shell.staff.change_room_volume(step)
+        self.kit.staff.change_room_volume(step)
         self.retranslate()
 
     def apply_theme(self, theme: Theme) -> None:
@@ -127,7 +127,7 @@ class AttendantPanelScreen(Screen):
 
     def device_lines(self) -> list[str]:
         """The devices, the hub and the outbox: what is out first, a line each."""
-        room = self.shell.room
+        room = self.kit.room()
         known = [
             (name, health)
             for name, health in (room.health.items() if room is not None else ())
@@ -147,22 +147,20 @@ class AttendantPanelScreen(Screen):
             lines.append(
                 self.t(N_("Working: {devices}")).format(devices=self.t(N_(", ")).join(working))
             )
-        if self.shell.storage_full:
+        if self.kit.standing.storage_full:
             lines.insert(0, self.t(STORAGE_FULL))
-        status = self.shell.sync_status
+        status = self.kit.standing.sync_status
         lines.append(
             self.t(N_("Hub: {state}. Waiting to be sent: {count}.")).format(
                 state=self.t(_HUB_WORDS[status.state]), count=status.pending + status.held
             )
         )
-        lines.append(
-            self.t(N_("Room volume: {volume}%.")).format(volume=self.shell.settings.volume)
-        )
+        lines.append(self.t(N_("Room volume: {volume}%.")).format(volume=self.host.settings.volume))
         return lines
 
     def retranslate(self) -> None:
         """Set the words from the kiosk's state now."""
-        visit = self.shell.visit
+        visit = self.host.visit
         self.heading.setText(self.t(N_("Attendant panel")))
         self.visit.setText(
             self.t(
@@ -192,7 +190,7 @@ class AttendantPanelScreen(Screen):
         self.reprint.set_text(self.t(N_("Reprint receipt")))
         self.service.set_text(
             self.t(
-                N_("Put out of service") if self.shell.service.in_service else N_("Back in service")
+                N_("Put out of service") if self.kit.standing.switched_on else N_("Back in service")
             )
         )
         self.selftest.set_text(self.t(N_("Self-test")))

@@ -17,7 +17,7 @@ from ui.widgets.buttons import IconButton
 from ui.widgets.keypad import Keypad
 
 if TYPE_CHECKING:
-    from ui.shell import KioskShell
+    from ui.host import ScreenKit
 
 
 class AttendantUnlockScreen(Screen):
@@ -26,11 +26,11 @@ class AttendantUnlockScreen(Screen):
     name = "attendant_unlock"
     description = "Attendant PIN keypad (five taps in the top-left corner)"
     header = False
-    nav = Nav.NONE
+    bar = Nav.NONE
     consumer = False
 
-    def __init__(self, shell: KioskShell) -> None:
-        super().__init__(shell)
+    def __init__(self, kit: ScreenKit) -> None:
+        super().__init__(kit)
         self.pin = ""
         self.outcome: PinOutcome | None = None
         self.heading = text("heading")
@@ -40,7 +40,7 @@ class AttendantUnlockScreen(Screen):
         self.keypad.digit.connect(self.add_digit)
         self.keypad.erase.connect(self.erase_digit)
         self.cancel = IconButton("exit", "quiet")
-        self.cancel.clicked.connect(shell.close_attendant)
+        self.cancel.clicked.connect(kit.nav.back)
         self.level = IconButton("lock", "quiet")
         self.level.clicked.connect(self.switch_level)
         words = QVBoxLayout()
@@ -59,24 +59,24 @@ class AttendantUnlockScreen(Screen):
 
     def switch_level(self) -> None:
         """Ask for the other level's PIN (attendant or technician)."""
-        self.shell.staff.switch_level()
+        self.kit.staff.switch_level()
         self.pin = ""
         self.outcome = None
         self.retranslate()
 
     def add_digit(self, digit: str) -> None:
         """One more digit; the sixth checks the PIN."""
-        lock = self.shell.staff.lock
+        lock = self.kit.staff.lock
         if lock.status().verdict is PinVerdict.LOCKED:
             self.outcome = lock.status()
         elif len(self.pin) < PIN_LENGTH:
             self.pin += digit
             if len(self.pin) == PIN_LENGTH:
                 pin, self.pin = self.pin, ""
-                self.outcome = self.shell.try_pin(pin)
+                self.outcome = self.kit.staff.try_pin(pin)
         self.retranslate()
-        if self.outcome is not None and self.shell.current is self:
-            self.shell.say(self.message.text())
+        if self.outcome is not None and self.host.showing(self):
+            self.host.say(self.message.text())
 
     def erase_digit(self) -> None:
         """Take back the last digit."""
@@ -87,12 +87,12 @@ class AttendantUnlockScreen(Screen):
         """Forget the digits and the last verdict."""
         self.pin = ""
         self.outcome = None
-        self.shell.staff.role = Role.ATTENDANT
+        self.kit.staff.role = Role.ATTENDANT
         super().clear()
 
     def retranslate(self) -> None:
         """Set the words, the dots for the digits typed, and the last verdict."""
-        technician = self.shell.staff.role is Role.TECHNICIAN
+        technician = self.kit.staff.role is Role.TECHNICIAN
         self.heading.setText(
             self.t(
                 N_("Technician: enter your 6-digit PIN")
@@ -102,15 +102,15 @@ class AttendantUnlockScreen(Screen):
         )
         self.level.set_text(self.t(N_("Attendant") if technician else N_("Technician")))
         self.dots.setText(" ".join("●" if i < len(self.pin) else "○" for i in range(PIN_LENGTH)))
-        self.keypad.retranslate(self.shell.translator)
+        self.keypad.retranslate(self.host.translator)
         self.cancel.set_text(self.t(N_("Cancel")))
         self.message.setText(self._verdict_words())
 
     def _verdict_words(self) -> str:
-        outcome = self.outcome or self.shell.staff.lock.status()
-        t = self.shell.translator
+        outcome = self.outcome or self.kit.staff.lock.status()
+        t = self.host.translator
         if outcome.verdict is PinVerdict.NO_PIN_SET:
-            if self.shell.staff.role is Role.TECHNICIAN:
+            if self.kit.staff.role is Role.TECHNICIAN:
                 return t.gettext(
                     N_("No technician PIN is set on this kiosk. Ask the hub to issue one.")
                 )

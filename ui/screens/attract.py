@@ -11,7 +11,7 @@ from ui.screens.base import Nav, Screen, text
 from ui.widgets.buttons import IconButton
 
 if TYPE_CHECKING:
-    from ui.shell import KioskShell
+    from ui.host import ScreenKit
 
 
 class AttractScreen(Screen):
@@ -20,15 +20,15 @@ class AttractScreen(Screen):
     name = "attract"
     description = "Welcome screen; tap anywhere to start"
     prompt = N_("Welcome. Touch the screen to start.")
-    nav = Nav.NONE
+    bar = Nav.NONE
 
-    def __init__(self, shell: KioskShell) -> None:
-        super().__init__(shell)
+    def __init__(self, kit: ScreenKit) -> None:
+        super().__init__(kit)
         self.room = text("heading")
         self.title = text("title")
         self.purpose = text()
         self.start = IconButton("hand", "primary", icon_scale=1.4)
-        self.start.clicked.connect(shell.start_visit)
+        self.start.clicked.connect(kit.nav.begin)
         self.arrange("kiosk", self.title, self.purpose, self.room, action=self.start)
 
     def retranslate(self) -> None:
@@ -39,7 +39,7 @@ class AttractScreen(Screen):
                 N_("Make a complaint about something you bought, and talk to a mediator by video.")
             )
         )
-        room = self.shell.settings.room_name
+        room = self.host.settings.room_name
         self.room.setText(room)
         self.room.setVisible(bool(room))
         self.start.set_text(self.t(N_("Touch here to start")))
@@ -47,4 +47,4 @@ class AttractScreen(Screen):
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
         """A tap anywhere on the screen starts, not only on the button."""
         event.accept()
-        self.shell.start_visit()
+        self.nav.begin()

@@ -1,4 +1,4 @@
-"""What every screen shares: its name, its prompt, its place in the shell, and its words."""
+"""What every screen shares: its name, its prompt, its host and navigator, and its words."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from ui.theme import PRIMARY, Theme
 from ui.widgets.buttons import CardButton, IconButton
 
 if TYPE_CHECKING:
-    from ui.shell import KioskShell
+    from ui.host import Host, Navigator, ScreenKit
 
 Shown = ShowScreen | ShowProgress | Done | None
 
@@ -35,12 +35,14 @@ class Screen(QWidget):
     description: ClassVar[str]
     prompt: ClassVar[str] = ""
     header: ClassVar[bool] = True
-    nav: ClassVar[Nav] = Nav.BACK
+    bar: ClassVar[Nav] = Nav.BACK
     consumer: ClassVar[bool] = True
 
-    def __init__(self, shell: KioskShell) -> None:
+    def __init__(self, kit: ScreenKit) -> None:
         super().__init__()
-        self.shell = shell
+        self.kit = kit
+        self.host: Host = kit.host
+        self.nav: Navigator = kit.nav
         self.result: Shown = None
         self.setObjectName("Screen")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
@@ -48,7 +50,7 @@ class Screen(QWidget):
 
     def t(self, message: str) -> str:
         """The message in the visit's language."""
-        return self.shell.translator.gettext(message)
+        return str(self.host.translator.gettext(message))
 
     def show_result(self, result: Shown) -> None:
         """Take a step result (or none) and draw it."""
@@ -70,7 +72,7 @@ class Screen(QWidget):
         return {}
 
     def draft(self) -> dict[str, Any] | None:
-        """What the consumer entered here but has not confirmed yet; the shell keeps it
+        """What the consumer entered here but has not confirmed yet; the host keeps it
         when they go back, so nothing entered is lost. None: nothing to keep."""
         return None
 

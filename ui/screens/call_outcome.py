@@ -15,7 +15,7 @@ from ui.screens.base import Nav, Screen, text
 from ui.theme import Theme
 
 if TYPE_CHECKING:
-    from ui.shell import KioskShell
+    from ui.host import ScreenKit
 
 #: (score, face, words): the faces are drawn by the font, large.
 FACES = ((1, "☹", N_("Not happy")), (2, "😐", N_("All right")), (3, "☺", N_("Happy")))
@@ -27,10 +27,10 @@ class CallOutcomeScreen(Screen):
 
     name = "call_outcome"
     description = "After the call: the outcome, printed, and a one-tap rating"
-    nav = Nav.FINISH
+    bar = Nav.FINISH
 
-    def __init__(self, shell: KioskShell) -> None:
-        super().__init__(shell)
+    def __init__(self, kit: ScreenKit) -> None:
+        super().__init__(kit)
         self.outcome: MediationOutcome | None = None
         self.case_number = ""
         self.rated: int | None = None
@@ -77,9 +77,9 @@ class CallOutcomeScreen(Screen):
     def rate(self, score: int) -> None:
         """One tap: the rating goes to the hub."""
         self.rated = score
-        self.shell.mediation.rate(score)
+        self.kit.mediation.rate(score)
         self.retranslate()
-        self.shell.say(self.t(THANKS))
+        self.host.say(self.t(THANKS))
 
     def clear(self) -> None:
         """Forget the outcome."""
@@ -90,7 +90,7 @@ class CallOutcomeScreen(Screen):
 
     def retranslate(self) -> None:
         """Set the words."""
-        t = self.shell.translator
+        t = self.host.translator
         self.heading.setText(self.t(N_("The mediation has ended")))
         self.case.setText(
             self.t(N_("Case {number}")).format(number=self.case_number) if self.case_number else ""

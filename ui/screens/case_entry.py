@@ -16,7 +16,7 @@ from ui.widgets.buttons import IconButton
 from ui.widgets.keypad import Keypad
 
 if TYPE_CHECKING:
-    from ui.shell import KioskShell
+    from ui.host import ScreenKit
 
 MAX_DIGITS = {"case": 12, "mobile": MOBILE_LAST_DIGITS}
 ENOUGH = N_("That is four digits already. Delete one if a digit is wrong.")
@@ -29,10 +29,10 @@ class CaseEntryScreen(Screen):
     name = "case_entry"
     description = "Join my mediation: the case number, then the mobile's last four digits"
     prompt = ENTER_NUMBER
-    nav = Nav.BACK
+    bar = Nav.BACK
 
-    def __init__(self, shell: KioskShell) -> None:
-        super().__init__(shell)
+    def __init__(self, kit: ScreenKit) -> None:
+        super().__init__(kit)
         self.digits = ""
         self._warning = ""
         self._corrected = False  # a digit typed since the step's error was shown
@@ -84,7 +84,7 @@ class CaseEntryScreen(Screen):
             if self.kind == "mobile":
                 self._warning = ENOUGH
                 self.retranslate()
-                self.shell.say(self.t(ENOUGH))
+                self.host.say(self.t(ENOUGH))
             return
         self.digits += digit
         self._typed()
@@ -102,7 +102,7 @@ class CaseEntryScreen(Screen):
 
     def submit(self) -> None:
         """The number typed answers the step (the journey checks it)."""
-        self.shell.answer({"digits": self.digits})
+        self.host.answer({"digits": self.digits})
 
     def draft(self) -> dict[str, Any] | None:
         """The digits typed so far."""
@@ -141,11 +141,11 @@ class CaseEntryScreen(Screen):
         # With a warning up, the warning says what to do: the hint makes room for it.
         self.other_way.setVisible(not error)
         self.number.setAccessibleName(digit_by_digit(self.digits))
-        self.keypad.retranslate(self.shell.translator)
+        self.keypad.retranslate(self.host.translator)
         icon = "video" if mobile else "next"
         if icon != self._icon:
             self._icon = icon
-            self.join.set_icon(icon, self.shell.theme)
+            self.join.set_icon(icon, self.host.theme)
 
     def apply_theme(self, theme: Theme) -> None:
         """The keypad sized for the text size."""

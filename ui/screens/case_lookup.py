@@ -17,7 +17,7 @@ from ui.widgets.keypad import Keypad
 
 if TYPE_CHECKING:
     from devices.qr import QrScanner
-    from ui.shell import KioskShell
+    from ui.host import ScreenKit
     from ui.widgets.camera_view import CameraView
 
 MOST_DIGITS = 12
@@ -28,11 +28,11 @@ class CaseLookupScreen(Screen):
 
     name = "case_lookup"
     description = "Check my case: the receipt's QR code to the camera, or the number typed"
-    nav = Nav.BACK
+    bar = Nav.BACK
     _read = Signal(str)
 
-    def __init__(self, shell: KioskShell) -> None:
-        super().__init__(shell)
+    def __init__(self, kit: ScreenKit) -> None:
+        super().__init__(kit)
         self.digits = ""
         self.heading = text("heading")
         self.error = text()
@@ -78,7 +78,7 @@ class CaseLookupScreen(Screen):
         self.retranslate()
 
     def _ensure_camera(self) -> None:
-        room = self.shell.room
+        room = self.kit.room()
         if self.view is not None or room is None:
             return
         from devices.qr import QrScanner
@@ -106,8 +106,8 @@ class CaseLookupScreen(Screen):
         super().hideEvent(event)
 
     def _scanned(self, code: str) -> None:
-        if self.isVisible() and self.shell.current is self:
-            self.shell.answer({"scanned": code, "digits": self.digits})
+        if self.isVisible() and self.host.showing(self):
+            self.host.answer({"scanned": code, "digits": self.digits})
 
     def add_digit(self, digit: str) -> None:
         """One more digit of the case number."""
@@ -121,10 +121,10 @@ class CaseLookupScreen(Screen):
         self.retranslate()
 
     def _look_up(self) -> None:
-        self.shell.answer({"digits": self.digits})
+        self.host.answer({"digits": self.digits})
 
     def _letters(self) -> None:
-        self.shell.answer({"digits": self.digits, "letters": True})
+        self.host.answer({"digits": self.digits, "letters": True})
 
     def draft(self) -> dict[str, Any] | None:
         """The digits typed so far."""
@@ -147,7 +147,7 @@ class CaseLookupScreen(Screen):
         self.number.setAccessibleName(" ".join(self.digits))
         self.look.set_text(self.t(N_("Look it up")))
         self.letters.set_text(self.t(N_("The number has letters")))
-        self.keypad.retranslate(self.shell.translator)
+        self.keypad.retranslate(self.host.translator)
 
     def clear(self) -> None:
         """Forget the number."""

@@ -12,7 +12,7 @@ from ui.theme import Theme
 from ui.widgets.buttons import IconButton
 
 if TYPE_CHECKING:
-    from ui.shell import KioskShell
+    from ui.host import ScreenKit
 
 
 class CaseStatusScreen(Screen):
@@ -20,10 +20,10 @@ class CaseStatusScreen(Screen):
 
     name = "case_status"
     description = "Check my case: the case's status and the next step"
-    nav = Nav.FINISH
+    bar = Nav.FINISH
 
-    def __init__(self, shell: KioskShell) -> None:
-        super().__init__(shell)
+    def __init__(self, kit: ScreenKit) -> None:
+        super().__init__(kit)
         self.heading = text("heading")
         self.number = text()
         self.status = text()
@@ -31,7 +31,7 @@ class CaseStatusScreen(Screen):
         self.join = IconButton("video", "primary")
         self.join.clicked.connect(self._join)
         self.menu = IconButton("home", "quiet")
-        self.menu.clicked.connect(shell.go_home)
+        self.menu.clicked.connect(kit.nav.home)
         self.column.addStretch(1)
         self.column.addWidget(icon("search"))
         for widget in (self.heading, self.number, self.status, self.next_step):
@@ -46,7 +46,7 @@ class CaseStatusScreen(Screen):
         # Looked up by its receipt: that opens the mediation. By the case number alone, the
         # join asks for the last four digits of the mobile number first.
         receipt = str(self.fields.get("receipt_number", ""))
-        self.shell.join_mediation(receipt or str(self.fields.get("case_number", "")))
+        self.kit.mediation.join(receipt or str(self.fields.get("case_number", "")))
 
     def retranslate(self) -> None:
         """Set the words."""

@@ -38,7 +38,7 @@ from ui.widgets.buttons import IconButton
 from ui.widgets.glyph_grid import Choice, GlyphGrid
 
 if TYPE_CHECKING:
-    from ui.shell import KioskShell
+    from ui.host import ScreenKit
     from ui.widgets.keyboard import OnScreenKeyboard
 
 log = logging.getLogger(__name__)
@@ -96,7 +96,7 @@ def look_up_from(screen: Screen) -> None:
     fields = dict(screen.fields)
     fields["return_to"] = screen.name
     step = asked.step if isinstance(asked, ShowScreen) else ""
-    screen.shell.show_screen(
+    screen.nav.show(
         "character_finder", ShowScreen(step, "character_finder", READING_PROMPT, fields)
     )
 
@@ -107,10 +107,10 @@ class CharacterFinderScreen(Screen):
     name = "character_finder"
     description = "Find a character the keyboard lacks: by its reading, its part or strokes"
     # 'Back' sits on the screen itself, beside the reading or under the characters.
-    nav = Nav.NONE
+    bar = Nav.NONE
 
-    def __init__(self, shell: KioskShell) -> None:
-        super().__init__(shell)
+    def __init__(self, kit: ScreenKit) -> None:
+        super().__init__(kit)
         self.finder: CharacterFinder | None = None
         self._loading = False
         self._search_when_loaded = False
@@ -133,8 +133,6 @@ class CharacterFinderScreen(Screen):
         self.choosing = self._choosing_part()
         self.column.addWidget(self.choosing, 1)
         self.choosing.hide()
-        # The dictionary loads once a question offers the finder, not at start.
-        shell.stack.currentChanged.connect(self._warm)
 
     def _typing_part(self) -> QWidget:
         """The reading's box, its button and the keyboard's place."""
@@ -255,7 +253,7 @@ class CharacterFinderScreen(Screen):
             self._return("")
 
     def _return(self, character: str) -> None:
-        question = self.shell.screens[self.return_to]
+        question = self.nav.screen(self.return_to)
         add = getattr(question, "insert_character", None)
         if character and add is not None:
             add(character)
@@ -264,14 +262,14 @@ class CharacterFinderScreen(Screen):
         if isinstance(asked, ShowScreen) and typed is not None:
             # The question shows what is in its box now, not what it was first shown with.
             asked = dataclasses.replace(asked, fields={**asked.fields, "text": typed()})
-            self.shell.keep_draft({"text": typed()})
+            self.host.keep_draft({"text": typed()})
         self._give_keyboard_back()
-        self.shell.show_screen(self.return_to, asked)
+        self.nav.show(self.return_to, asked)
 
     def _take_keyboard(self) -> None:
         """The text screen's keyboard types here while this screen shows (Qt has one
         keyboard panel an application)."""
-        question = self.shell.screens.get(self.return_to)
+        question = self.nav.screen(self.return_to)
         keyboard = getattr(question, "keyboard", None)
         if keyboard is None:
             return
@@ -284,7 +282,7 @@ class CharacterFinderScreen(Screen):
         # Small letters and the tones' digits, with the words on the keys in the visit's
         # language (the text screen sets its own keys again when it shows).
         keyboard.set_keys(Keys.READING)
-        keyboard.set_language(self.shell.visit.presentation.language)
+        keyboard.set_language(self.host.visit.presentation.language)
         self._fit_keyboard()
 
     def _give_keyboard_back(self) -> None:
@@ -292,11 +290,6 @@ class CharacterFinderScreen(Screen):
         self.keyboard = None
 
     # -- the reading ---------------------------------------------------------------------
-
-    def _warm(self, _index: int) -> None:
-        shown = self.shell.stack.currentWidget()
-        if isinstance(shown, Screen) and shown.fields.get("find_character"):
-            self._load()
 
     def _load(self) -> None:
         """Read the dictionary once, off the UI thread, while the consumer types."""
@@ -325,7 +318,7 @@ class CharacterFinderScreen(Screen):
                 self._search_when_loaded = False
                 self._warn(self.t(BROKEN))
 
-        self.shell.background.run(finder, loaded, failed)
+        self.host.run(finder, loaded, failed, of_visit=False)
 
     def _reading_changed(self) -> None:
         if self.error.isVisible():
@@ -362,13 +355,13 @@ class CharacterFinderScreen(Screen):
         self.error.setText(words)
         self.error.show()
         self._fit_keyboard()
-        self.shell.say(words)
+        self.host.say(words)
 
     def _show_alike(self, readings: list[str]) -> None:
         while len(self.alike) < len(readings):
             button = IconButton("search", "quiet")
             button.clicked.connect(lambda _=False, b=button: self._try_alike(b))
-            button.apply_theme(self.shell.theme)
+            button.apply_theme(self.host.theme)
             self.alike_row.insertWidget(1 + len(self.alike), button)
             self.alike.append(button)
         for button, reading in zip(self.alike, readings, strict=False):
@@ -401,7 +394,7 @@ class CharacterFinderScreen(Screen):
     def _set_mode(self, mode: Mode) -> None:
         self.mode = mode
         self._show_mode()
-        self.shell.say(self.t(PROMPTS[mode]))
+        self.host.say(self.t(PROMPTS[mode]))
 
     def spoken_prompt(self) -> str:
         """What the screen asks now."""
@@ -546,7 +539,7 @@ class CharacterFinderScreen(Screen):
         self._show_page()
         self._fit_keyboard()
         if self.keyboard is not None and self.isVisible() and self.mode is Mode.READING:
-            self.keyboard.set_language(self.shell.visit.presentation.language)
+            self.keyboard.set_language(self.host.visit.presentation.language)
 
     def _fit_keyboard(self) -> None:
         """The keys take the room the words and the reading's box leave; the line that

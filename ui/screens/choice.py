@@ -13,7 +13,7 @@ from ui.theme import Theme
 from ui.widgets.buttons import CardButton, IconButton
 
 if TYPE_CHECKING:
-    from ui.shell import KioskShell
+    from ui.host import ScreenKit
 
 MOST_OPTIONS = 8
 
@@ -23,10 +23,10 @@ class ChoiceScreen(Screen):
 
     name = "choice"
     description = "A question answered with big picture buttons (one, or several and Next)"
-    nav = Nav.BACK
+    bar = Nav.BACK
 
-    def __init__(self, shell: KioskShell) -> None:
-        super().__init__(shell)
+    def __init__(self, kit: ScreenKit) -> None:
+        super().__init__(kit)
         self.question = text("heading")
         self.error = text(centred=False)
         self.error.setObjectName("Warning")
@@ -77,7 +77,7 @@ class ChoiceScreen(Screen):
                     self.cards[index] = card
                 else:
                     self.cards.append(card)
-                card.apply_theme(self.shell.theme)
+                card.apply_theme(self.host.theme)
             self.grid.addWidget(card, index // 2, index % 2)
             card.show()  # a child added to a shown screen would only show a turn later
 
@@ -91,7 +91,7 @@ class ChoiceScreen(Screen):
     def _touched(self, index: int) -> None:
         value = self.options[index].value
         if not self.multiple:
-            self.shell.answer({"choice": value})
+            self.host.answer({"choice": value})
             return
         if value in self._chosen:
             self._chosen.remove(value)
@@ -100,7 +100,7 @@ class ChoiceScreen(Screen):
         self.retranslate()
 
     def _next(self) -> None:
-        self.shell.answer({"choices": list(self._chosen)})
+        self.host.answer({"choices": list(self._chosen)})
 
     def draft(self) -> dict[str, object] | None:
         """Choices touched but not yet confirmed with 'Next' (kept when going back)."""
@@ -126,7 +126,7 @@ class ChoiceScreen(Screen):
             card.set_texts(
                 self.t(N_("{choice} (chosen)")).format(choice=label) if chosen else label, ""
             )
-            card.set_icon("checked" if chosen else option.icon, self.shell.theme)
+            card.set_icon("checked" if chosen else option.icon, self.host.theme)
             card.setProperty("chosen", "true" if chosen else "false")
             card.style().unpolish(card)
             card.style().polish(card)

@@ -16,7 +16,7 @@ from ui.theme import Theme
 from ui.widgets.buttons import IconButton
 
 if TYPE_CHECKING:
-    from ui.shell import KioskShell
+    from ui.host import ScreenKit
 
 PRINT_WORDS = {
     "printing": N_("Printing your receipt..."),
@@ -33,10 +33,10 @@ class ComplaintFiledScreen(Screen):
 
     name = "complaint_filed"
     description = "The complaint is saved: receipt number, printing, next steps, join now"
-    nav = Nav.FINISH
+    bar = Nav.FINISH
 
-    def __init__(self, shell: KioskShell) -> None:
-        super().__init__(shell)
+    def __init__(self, kit: ScreenKit) -> None:
+        super().__init__(kit)
         self.printing = ""
         self.heading = text("heading")
         self.number = text()
@@ -47,7 +47,7 @@ class ComplaintFiledScreen(Screen):
         self.join = IconButton("video", "primary")
         self.join.clicked.connect(self._join)
         self.menu = IconButton("home", "quiet")
-        self.menu.clicked.connect(shell.go_home)
+        self.menu.clicked.connect(kit.nav.home)
         # The words on the left; the receipt's code, when it cannot be printed, on the right.
         self.done_mark = icon("check")
         words = QVBoxLayout()
@@ -81,10 +81,10 @@ class ComplaintFiledScreen(Screen):
         self.printing = state
         self.retranslate()
         if state in ("printed", "failed"):
-            self.shell.say(self.t(PRINT_WORDS[state]))
+            self.host.say(self.t(PRINT_WORDS[state]))
 
     def _join(self) -> None:
-        self.shell.join_mediation(str(self.fields.get("receipt_number", "")))
+        self.kit.mediation.join(str(self.fields.get("receipt_number", "")))
 
     def retranslate(self) -> None:
         """Set the words."""
@@ -105,11 +105,11 @@ class ComplaintFiledScreen(Screen):
         self.code.setVisible(showing)
         self.done_mark.setVisible(not showing)
         # What the receipt says to do next, and the help phone, as it prints them.
-        t = self.shell.translator
+        t = self.host.translator
         space = " " if t.language == "en" else ""  # Mandarin runs sentences together
         self.next_step.setText(
             space.join(
-                (next_step_words(t, on_screen=True), help_words(t, self.shell.settings.help_phone))
+                (next_step_words(t, on_screen=True), help_words(t, self.host.settings.help_phone))
             )
         )
         self.join.set_text(self.t(N_("Join a mediation now")))

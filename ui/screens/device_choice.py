@@ -11,7 +11,7 @@ from kiosk.staff import Choice, audio_choices, camera_choices, printer_choices
 from ui.screens.next_start import NextStartScreen
 
 if TYPE_CHECKING:
-    from ui.shell import KioskShell
+    from ui.host import ScreenKit
 
 #: Each device: its setting, and the words on its button.
 DEVICES = {
@@ -33,13 +33,13 @@ class DeviceChoiceScreen(NextStartScreen):
     how_words = N_("Tap a device to choose the next one connected.")
     changed_words = N_("The new devices are used after a restart.")
 
-    def __init__(self, shell: KioskShell) -> None:
+    def __init__(self, kit: ScreenKit) -> None:
         self.choices: dict[str, list[Choice]] = {}
-        super().__init__(shell)
+        super().__init__(kit)
 
     def show_result(self, result: object) -> None:
         """Shown: look again at what is connected."""
-        settings = self.shell.settings
+        settings = self.host.settings
         self.choices = {
             "camera": camera_choices(settings),
             "microphone": audio_choices(settings, "microphone"),

@@ -14,7 +14,7 @@ from kiosk.i18n import N_
 from ui.screens.base import Nav, Screen, text
 
 if TYPE_CHECKING:
-    from ui.shell import KioskShell
+    from ui.host import ScreenKit
 
 WITH_RECEIPT = N_("Please take your receipt. Goodbye.")
 WITHOUT_RECEIPT = N_("Thank you for coming. Goodbye.")
@@ -26,10 +26,10 @@ class GoodbyeScreen(Screen):
     name = "goodbye"
     description = "Goodbye after 'Finish' (take your receipt), then the welcome screen"
     header = False
-    nav = Nav.NONE
+    bar = Nav.NONE
 
-    def __init__(self, shell: KioskShell) -> None:
-        super().__init__(shell)
+    def __init__(self, kit: ScreenKit) -> None:
+        super().__init__(kit)
         self.words = WITHOUT_RECEIPT
         self.heading = text("title")
         self.arrange("check", self.heading)
@@ -55,4 +55,4 @@ class GoodbyeScreen(Screen):
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
         """A touch goes on to the welcome screen at once (the next person is here)."""
         super().mousePressEvent(event)
-        self.shell.end_goodbye()
+        self.nav.back()

@@ -8,7 +8,7 @@ from kiosk.i18n import N_
 from ui.screens.base import Nav, Screen, text
 
 if TYPE_CHECKING:
-    from ui.shell import KioskShell
+    from ui.host import ScreenKit
 
 
 class HelpComingScreen(Screen):
@@ -17,10 +17,10 @@ class HelpComingScreen(Screen):
 
     name = "help_coming"
     description = "Help has been asked for; a member of staff will come"
-    nav = Nav.BACK
+    bar = Nav.BACK
 
-    def __init__(self, shell: KioskShell) -> None:
-        super().__init__(shell)
+    def __init__(self, kit: ScreenKit) -> None:
+        super().__init__(kit)
         self.heading = text("heading")
         self.wait = text()
         self.asked = text()
@@ -56,7 +56,7 @@ class HelpComingScreen(Screen):
                 self.t(N_("You asked for help at {time}.")).format(time=asked.strftime("%H:%M"))
             )
         self.asked.setVisible(asked is not None)
-        phone = self.shell.settings.help_phone
+        phone = self.host.settings.help_phone
         self.phone.setText(
             self.t(N_("You can also telephone {phone}.")).format(phone=phone) if phone else ""
         )

@@ -13,7 +13,7 @@ from ui.theme import Theme
 from ui.widgets.buttons import CardButton
 
 if TYPE_CHECKING:
-    from ui.shell import KioskShell
+    from ui.host import ScreenKit
 
 
 class HomeScreen(Screen):
@@ -22,17 +22,17 @@ class HomeScreen(Screen):
     name = "home"
     description = "Home menu: file a complaint, join my mediation, check my case, call for help"
     prompt = N_("What would you like to do? Touch one of the big buttons.")
-    nav = Nav.FINISH
+    bar = Nav.FINISH
 
-    def __init__(self, shell: KioskShell) -> None:
-        super().__init__(shell)
+    def __init__(self, kit: ScreenKit) -> None:
+        super().__init__(kit)
         self.question = text("heading")
         self.column.addWidget(self.question)
         self.grid = QGridLayout()
         self.cards: dict[str, CardButton] = {}
         for index, service in enumerate(SERVICES):
             card = CardButton(service.icon)
-            card.clicked.connect(lambda _=False, name=service.name: shell.open_service(name))
+            card.clicked.connect(lambda _=False, name=service.name: kit.nav.open(name))
             self.grid.addWidget(card, index // 2, index % 2)
             self.cards[service.name] = card
         self.column.addLayout(self.grid, 1)

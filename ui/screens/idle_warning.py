@@ -9,7 +9,7 @@ from ui.screens.base import Nav, Screen, text
 from ui.widgets.buttons import IconButton
 
 if TYPE_CHECKING:
-    from ui.shell import KioskShell
+    from ui.host import ScreenKit
 
 
 class IdleWarningScreen(Screen):
@@ -19,16 +19,16 @@ class IdleWarningScreen(Screen):
     description = "Are you still there? Counts down before the visit is cleared"
     prompt = N_("Are you still there? Touch the screen to continue.")
     header = False
-    nav = Nav.NONE
+    bar = Nav.NONE
 
-    def __init__(self, shell: KioskShell) -> None:
-        super().__init__(shell)
+    def __init__(self, kit: ScreenKit) -> None:
+        super().__init__(kit)
         self.setObjectName("Warning")
         self.heading = text("title")
         self.explain = text()
         self.count = text("count")
         self.carry_on = IconButton("check", "primary", icon_scale=1.4)
-        self.carry_on.clicked.connect(shell.continue_visit)
+        self.carry_on.clicked.connect(kit.nav.back)
         self.arrange("clock", self.heading, self.explain, self.count, action=self.carry_on)
 
     def retranslate(self) -> None:
@@ -47,7 +47,7 @@ class IdleWarningScreen(Screen):
 
     def tick(self) -> None:
         """Show the seconds left."""
-        left = self.shell.idle.seconds_left()
+        left = self.host.idle_seconds_left()
         self.count.setText(
-            self.shell.translator.ngettext("{n} second", "{n} seconds", left).format(n=left)
+            self.host.translator.ngettext("{n} second", "{n} seconds", left).format(n=left)
         )

@@ -19,7 +19,7 @@ from ui.widgets.buttons import IconButton
 from ui.widgets.video_view import VideoView
 
 if TYPE_CHECKING:
-    from ui.shell import KioskShell
+    from ui.host import ScreenKit
 
 ASK_END = N_("Do you want to end the call with the mediator?")
 CANNOT_HEAR_SENT = N_("We told the mediator that you cannot hear. Please wait a moment.")
@@ -38,11 +38,11 @@ class InCallScreen(Screen):
 
     name = "in_call"
     description = "In the call: the mediator, the merchant, your own picture, and big buttons"
-    nav = Nav.NONE
+    bar = Nav.NONE
     header = False
 
-    def __init__(self, shell: KioskShell) -> None:
-        super().__init__(shell)
+    def __init__(self, kit: ScreenKit) -> None:
+        super().__init__(kit)
         self.state = CallState.CONNECTING
         self.note = ""
         self.asking_end = False
@@ -61,7 +61,7 @@ class InCallScreen(Screen):
         self.end = IconButton("exit", "quiet", stacked=True)
         self.confirm_end = IconButton("exit", stacked=True)
         self.keep = IconButton("check", "quiet", stacked=True)
-        self._connect_buttons(shell)
+        self._connect_buttons(kit)
 
         self.own_name = text()
         pictures = QGridLayout()
@@ -99,13 +99,13 @@ class InCallScreen(Screen):
         self._own_timer.timeout.connect(self._own_picture)
         self._own_number = -1
 
-    def _connect_buttons(self, shell: KioskShell) -> None:
-        self.louder.clicked.connect(lambda: shell.change_call_volume(10))
-        self.softer.clicked.connect(lambda: shell.change_call_volume(-10))
+    def _connect_buttons(self, kit: ScreenKit) -> None:
+        self.louder.clicked.connect(lambda: kit.mediation.change_volume(10))
+        self.softer.clicked.connect(lambda: kit.mediation.change_volume(-10))
         self.cannot_hear.clicked.connect(self.tell_cannot_hear)
         self.attendant.clicked.connect(self.call_attendant)
         self.end.clicked.connect(self.ask_end)
-        self.confirm_end.clicked.connect(shell.leave_mediation)
+        self.confirm_end.clicked.connect(kit.mediation.leave)
         self.keep.clicked.connect(self.keep_talking)
 
     # -- what the call says ------------------------------------------------------------
@@ -133,8 +133,8 @@ class InCallScreen(Screen):
         elif state is CallState.IN_CALL and self.note in (RECONNECTING, ""):
             self.note = ""
         self.retranslate()
-        if self.note and before is not state and self.shell.current is self:
-            self.shell.say(self.t(self.note))
+        if self.note and before is not state and self.host.showing(self):
+            self.host.say(self.t(self.note))
 
     def show_muted(self, role: str, muted: bool) -> None:
         """A party turned its microphone off: say so, so silence is not taken for a fault."""
@@ -142,15 +142,15 @@ class InCallScreen(Screen):
             return
         self.note = MEDIATOR_MUTED if muted else ""
         self.retranslate()
-        if muted and self.shell.current is self:
-            self.shell.say(self.t(self.note))
+        if muted and self.host.showing(self):
+            self.host.say(self.t(self.note))
 
     def show_own(self, frame: Any) -> None:
         """The room's own picture, small."""
         self.own.show_frame(frame)
 
     def _own_picture(self) -> None:
-        room = self.shell.room
+        room = self.kit.room()
         picture = room.devices.camera.latest() if room is not None else None
         if picture is None or picture.number == self._own_number:
             return
@@ -171,23 +171,23 @@ class InCallScreen(Screen):
 
     def tell_cannot_hear(self) -> None:
         """Tell the mediator, and the consumer that it was told."""
-        self.shell.mediation.cannot_hear()
+        self.kit.mediation.cannot_hear()
         self.note = CANNOT_HEAR_SENT
         self.retranslate()
-        self.shell.say(self.t(self.note))
+        self.host.say(self.t(self.note))
 
     def call_attendant(self) -> None:
         """Ask for the attendant without leaving the call."""
-        alerted = self.shell.ask_attendant_in_call()
+        alerted = self.kit.mediation.ask_attendant()
         self.note = ATTENDANT_CALLED if alerted else ATTENDANT_KNOWS
         self.retranslate()
-        self.shell.say(self.t(self.note))
+        self.host.say(self.t(self.note))
 
     def ask_end(self) -> None:
         """First tap on 'end': ask, spoken."""
         self.asking_end = True
         self.retranslate()
-        self.shell.say(self.t(ASK_END))
+        self.host.say(self.t(ASK_END))
 
     def keep_talking(self) -> None:
         """The consumer does not end the call."""
@@ -200,7 +200,7 @@ class InCallScreen(Screen):
 
     def tick(self) -> None:
         """The hint when the consumer leaves the picture (presence detector)."""
-        room = self.shell.room
+        room = self.kit.room()
         if room is None or self.state is not CallState.IN_CALL:
             return
         present = bool(getattr(room, "presence", None) and room.presence.present)
@@ -215,7 +215,7 @@ class InCallScreen(Screen):
         elif now - self._away_since > AWAY_S and self.note != OUT_OF_PICTURE:
             self.note = OUT_OF_PICTURE
             self.retranslate()
-            self.shell.say(self.t(self.note))
+            self.host.say(self.t(self.note))
 
     def clear(self) -> None:
         """Forget the call."""

@@ -16,7 +16,7 @@ from ui.widgets.buttons import IconButton
 from ui.widgets.code_keyboard import CodeKeyboard
 
 if TYPE_CHECKING:
-    from ui.shell import KioskShell
+    from ui.host import ScreenKit
 
 log = logging.getLogger(__name__)
 
@@ -27,11 +27,11 @@ class KioskLogScreen(Screen):
     name = "kiosk_log"
     description = "The kiosk's log: last 500 lines, search, save to USB, send to the hub"
     header = False
-    nav = Nav.NONE
+    bar = Nav.NONE
     consumer = False
 
-    def __init__(self, shell: KioskShell) -> None:
-        super().__init__(shell)
+    def __init__(self, kit: ScreenKit) -> None:
+        super().__init__(kit)
         self.search = ""
         self.lines: list[str] = []
         self.message_id = ""
@@ -57,7 +57,7 @@ class KioskLogScreen(Screen):
         self.send = IconButton("video", "quiet")
         self.send.clicked.connect(self.send_to_hub)
         self.back = IconButton("back", "quiet")
-        self.back.clicked.connect(lambda: shell.show_screen("technician_panel"))
+        self.back.clicked.connect(lambda: kit.nav.show("technician_panel"))
         self.grid = QGridLayout()
         for index, button in enumerate(
             (self.search_button, self.clear_search, self.save, self.send, self.back)
@@ -75,7 +75,7 @@ class KioskLogScreen(Screen):
 
     def reload(self) -> None:
         """The last 500 lines, filtered by the search."""
-        self.lines = log_tail(self.shell.settings.data_dir, LOG_LINES, self.search)
+        self.lines = log_tail(self.host.settings.data_dir, LOG_LINES, self.search)
         self.view.setPlainText("\n".join(self.lines))
         self.view.moveCursor(self.view.textCursor().MoveOperation.End)
         self.retranslate()
@@ -104,34 +104,29 @@ class KioskLogScreen(Screen):
             self._tell(N_("No USB stick found. Put one in, then try again."))
             return
         try:
-            path = export_log(self.shell.settings.data_dir, drives[0], self.lines)
+            path = export_log(self.host.settings.data_dir, drives[0], self.lines)
         except OSError as error:
             log.error("the log could not be saved to %s: %s", drives[0], error)
             self._tell(N_("The log could not be saved on the USB stick. Try another stick."))
             return
-        self.shell.staff.record("export_log", path.name)
+        self.kit.staff.record("export_log", path.name)
         self._tell(N_("The log is saved on the USB stick as {name}."), name=path.name)
 
     def send_to_hub(self) -> None:
         """Send the lines shown to the hub, off the UI thread."""
         from kiosk.enrollment import load_credential
-        from kiosk.hub_client import HubClient
+        from kiosk.hub_client import connect
 
-        settings = self.shell.settings
+        settings = self.host.settings
         credential = load_credential(settings.data_dir)
         if credential is None:
             self._tell(N_("This kiosk is not enrolled: the log cannot be sent to a hub."))
             return
-        client = HubClient(
-            credential.hub_url,
-            credential.secret,
-            verify=settings.hub_ca_file or True,
-            allow_plain_http=settings.demo,
-        )
+        client = connect(credential, settings)
         body = "\n".join(self.lines)
-        self.shell.staff.record("upload_log", f"{len(self.lines)} lines")
+        self.kit.staff.record("upload_log", f"{len(self.lines)} lines")
         self._tell(N_("Sending the log to the hub."))
-        self.shell.staff.background.run(
+        self.kit.staff.run(
             lambda: client.upload_log(body),
             lambda _received: self._tell(N_("The hub has the log.")),
             lambda _error: self._tell(N_("The hub cannot be reached. Try again later.")),
@@ -140,8 +135,8 @@ class KioskLogScreen(Screen):
     def _tell(self, message_id: str, **values: object) -> None:
         self.message_id, self.message_values = message_id, values
         self.retranslate()
-        if self.shell.current is self:
-            self.shell.say(self.message.text())
+        if self.host.showing(self):
+            self.host.say(self.message.text())
 
     def retranslate(self) -> None:
         """The words, in the visit's language."""

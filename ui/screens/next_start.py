@@ -16,14 +16,14 @@ from ui.theme import Theme
 from ui.widgets.buttons import IconButton
 
 if TYPE_CHECKING:
-    from ui.shell import KioskShell
+    from ui.host import ScreenKit
 
 
 class NextStartScreen(Screen):
     """Buttons that step through each setting's values, then "restart" and "back"."""
 
     header = False
-    nav = Nav.NONE
+    bar = Nav.NONE
     consumer = False
     #: The settings (names in kiosk.toml), in the buttons' order.
     settings: tuple[str, ...] = ()
@@ -35,8 +35,8 @@ class NextStartScreen(Screen):
     how_words = ""
     changed_words = ""
 
-    def __init__(self, shell: KioskShell) -> None:
-        super().__init__(shell)
+    def __init__(self, kit: ScreenKit) -> None:
+        super().__init__(kit)
         self.heading = text("heading")
         self.note = text()
         self.chosen = self._in_use()
@@ -49,9 +49,9 @@ class NextStartScreen(Screen):
             self.buttons[setting] = button
             self.grid.addWidget(button, index // 2, index % 2)
         self.restart = IconButton("repeat", "primary")
-        self.restart.clicked.connect(shell.staff.restart)
+        self.restart.clicked.connect(kit.staff.restart)
         self.back = IconButton("back", "quiet")
-        self.back.clicked.connect(lambda: shell.show_screen("technician_panel"))
+        self.back.clicked.connect(lambda: kit.nav.show("technician_panel"))
         rows = (len(self.settings) + 1) // 2
         self.grid.addWidget(self.restart, rows, 0)
         self.grid.addWidget(self.back, rows, 1)
@@ -70,7 +70,7 @@ class NextStartScreen(Screen):
         raise NotImplementedError
 
     def _in_use(self) -> dict[str, Any]:
-        return {setting: getattr(self.shell.settings, setting) for setting in self.settings}
+        return {setting: getattr(self.host.settings, setting) for setting in self.settings}
 
     def show_result(self, result: object) -> None:
         """Shown: what is in use now."""
@@ -83,8 +83,8 @@ class NextStartScreen(Screen):
         offered = list(self.offered(setting)) or [current]
         index = (offered.index(current) + 1) % len(offered) if current in offered else 0
         self.chosen[setting] = offered[index]
-        save_choice(self.shell.settings.data_dir, setting, offered[index])
-        self.shell.staff.record(self.audit_action, f"{setting}={offered[index]}")
+        save_choice(self.host.settings.data_dir, setting, offered[index])
+        self.kit.staff.record(self.audit_action, f"{setting}={offered[index]}")
         self.changed = True
         self.retranslate()
 

@@ -16,7 +16,7 @@ from ui.widgets.buttons import IconButton
 from ui.widgets.keypad import Keypad
 
 if TYPE_CHECKING:
-    from ui.shell import KioskShell
+    from ui.host import ScreenKit
 
 #: The most digits each kind of number has.
 LENGTHS = {"mobile": MOBILE_DIGITS, "date": 8}
@@ -43,10 +43,10 @@ class NumberEntryScreen(Screen):
 
     name = "number_entry"
     description = "A number typed on the large keypad (mobile number or date)"
-    nav = Nav.BACK
+    bar = Nav.BACK
 
-    def __init__(self, shell: KioskShell) -> None:
-        super().__init__(shell)
+    def __init__(self, kit: ScreenKit) -> None:
+        super().__init__(kit)
         self.digits = ""
         self.question = text("heading")
         self.error = text()
@@ -95,7 +95,7 @@ class NumberEntryScreen(Screen):
         if len(self.digits) >= LENGTHS.get(self.kind, 20):
             self._warning = TOO_MANY.get(self.kind, "")
             self.retranslate()
-            self.shell.say(self.t(self._warning))
+            self.host.say(self.t(self._warning))
             return
         self.digits += digit
         self._warning = ""
@@ -115,9 +115,9 @@ class NumberEntryScreen(Screen):
         """Say the number digit by digit, so a wrong digit is heard (a date as a day)."""
         day = self._day()
         if day is not None:
-            self.shell.say(self.t(READ_DAY).format(day=self._day_words(day)))
+            self.host.say(self.t(READ_DAY).format(day=self._day_words(day)))
         elif self.digits:
-            self.shell.say(self.t(READ_BACK).format(digits=digit_by_digit(self.digits)))
+            self.host.say(self.t(READ_BACK).format(digits=digit_by_digit(self.digits)))
 
     def _day(self) -> dt.date | None:
         """The date the digits make, when they make one that can be taken."""
@@ -126,10 +126,10 @@ class NumberEntryScreen(Screen):
         return parse_day(self.digits, dt.date.today())[0]
 
     def _day_words(self, day: dt.date) -> str:
-        return day_words(day, self.shell.translator.language, dt.date.today())
+        return day_words(day, self.host.translator.language, dt.date.today())
 
     def _next(self) -> None:
-        self.shell.answer({"digits": self.digits})
+        self.host.answer({"digits": self.digits})
 
     def draft(self) -> dict[str, Any] | None:
         """The digits typed so far."""
@@ -151,7 +151,7 @@ class NumberEntryScreen(Screen):
         self.read.set_text(self.t(N_("Read it to me")))
         self.read.setVisible(self.kind == "mobile")
         self.next.set_text(self.t(N_("Next")))
-        self.keypad.retranslate(self.shell.translator)
+        self.keypad.retranslate(self.host.translator)
 
     def clear(self) -> None:
         """Forget the number."""

@@ -8,7 +8,7 @@ from kiosk.i18n import N_
 from ui.screens.base import Nav, Screen, text
 
 if TYPE_CHECKING:
-    from ui.shell import KioskShell
+    from ui.host import ScreenKit
 
 #: Why the kiosk is out of service when its disk is full, for the attendant (the panel too).
 STORAGE_FULL = N_(
@@ -26,10 +26,10 @@ class OutOfServiceScreen(Screen):
     name = "out_of_service"
     description = "The kiosk is out of service"
     prompt = N_("Sorry, this kiosk is out of service. Please ask the room attendant.")
-    nav = Nav.NONE
+    bar = Nav.NONE
 
-    def __init__(self, shell: KioskShell) -> None:
-        super().__init__(shell)
+    def __init__(self, kit: ScreenKit) -> None:
+        super().__init__(kit)
         self.heading = text("title")
         self.advice = text()
         self.reason = text()
@@ -37,7 +37,7 @@ class OutOfServiceScreen(Screen):
 
     def spoken_prompt(self) -> str:
         """Says the disk is full when that is why."""
-        return STORAGE_FULL_PROMPT if self.shell.storage_full else self.prompt
+        return STORAGE_FULL_PROMPT if self.kit.standing.storage_full else self.prompt
 
     def retranslate(self) -> None:
         """Set the words."""
@@ -50,6 +50,6 @@ class OutOfServiceScreen(Screen):
                 )
             )
         )
-        full = self.shell.storage_full
+        full = self.kit.standing.storage_full
         self.reason.setText(self.t(STORAGE_FULL) if full else "")
         self.reason.setVisible(full)

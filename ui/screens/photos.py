@@ -18,7 +18,7 @@ from ui.theme import Theme
 from ui.widgets.buttons import IconButton
 
 if TYPE_CHECKING:
-    from ui.shell import KioskShell
+    from ui.host import ScreenKit
     from ui.widgets.camera_view import CameraView
 
 log = logging.getLogger(__name__)
@@ -66,10 +66,10 @@ class PhotosScreen(Screen):
 
     name = "photos"
     description = "Photos with the room camera: keep, take again or delete each; up to 8"
-    nav = Nav.BACK
+    bar = Nav.BACK
 
-    def __init__(self, shell: KioskShell) -> None:
-        super().__init__(shell)
+    def __init__(self, kit: ScreenKit) -> None:
+        super().__init__(kit)
         self.kept: list[str] = []
         self.looking_at = ""  # a photo shown large: just taken, or touched in the row
         self.fresh = False  # True: the photo shown was just taken and is not kept yet
@@ -131,7 +131,7 @@ class PhotosScreen(Screen):
         self.retranslate()
 
     def _ensure_view(self) -> None:
-        room = self.shell.room
+        room = self.kit.room()
         if self.view is not None or room is None:
             return
         from ui.widgets.camera_view import CameraView
@@ -158,27 +158,27 @@ class PhotosScreen(Screen):
     def take_photo(self) -> None:
         """Keep the picture the consumer sees now, and show it large to decide on."""
         if len(self.kept) >= self.most:
-            self.shell.say(self.t(self._full_words()))
+            self.host.say(self.t(self._full_words()))
             return
         if self.view is None or self.view.shown is None:
-            self.shell.say(self.t(N_("The camera does not work just now. Touch 'Next'.")))
+            self.host.say(self.t(N_("The camera does not work just now. Touch 'Next'.")))
             return
-        path = self.shell.visit.folder / f"photo-{uuid.uuid4().hex[:8]}.jpg"
+        path = self.host.visit.folder / f"photo-{uuid.uuid4().hex[:8]}.jpg"
         try:
             self.view.capture(path)
         except (OSError, RuntimeError) as error:
             log.warning("photo not taken: %s", error)
-            self.shell.say(self.t(N_("The photo could not be taken. Please try again.")))
+            self.host.say(self.t(N_("The photo could not be taken. Please try again.")))
             return
         self.looking_at, self.fresh = str(path), True
         self.retranslate()
-        self.shell.say(self.t(N_("Here is your photo. Keep it, or take it again.")))
+        self.host.say(self.t(N_("Here is your photo. Keep it, or take it again.")))
 
     def keep_photo(self) -> None:
         """Keep the photo shown."""
         if self.fresh and self.looking_at:
             self.kept.append(self.looking_at)
-            self.shell.keep_draft(self.draft())
+            self.host.keep_draft(self.draft())
         self.looking_at, self.fresh = "", False
         self.retranslate()
 
@@ -191,7 +191,7 @@ class PhotosScreen(Screen):
         if self.looking_at:
             if self.looking_at in self.kept:
                 self.kept.remove(self.looking_at)
-                self.shell.keep_draft(self.draft())
+                self.host.keep_draft(self.draft())
             Path(self.looking_at).unlink(missing_ok=True)
         self.looking_at, self.fresh = "", False
         self.retranslate()
@@ -210,7 +210,7 @@ class PhotosScreen(Screen):
     def _next(self) -> None:
         if self.fresh and self.looking_at:
             self.keep_photo()  # 'Next' with a photo on show keeps it: nothing taken is lost
-        self.shell.answer(self.draft() or {})
+        self.host.answer(self.draft() or {})
 
     def draft(self) -> dict[str, Any] | None:
         """The photos kept."""
@@ -272,12 +272,12 @@ class PhotosScreen(Screen):
             primary = self.to_camera  # looking at a kept photo: back to taking them
         else:
             primary = self.next
-        theme = self.shell.theme
+        theme = self.host.theme
         for button in (self.take, self.keep, self.to_camera, self.next):
             button.set_role("primary" if button is primary else "quiet", theme)
 
     def _thumbs(self) -> None:
-        theme = self.shell.theme
+        theme = self.host.theme
         side = theme.target_px
         while len(self.thumbs) < len(self.kept):
             index = len(self.thumbs)

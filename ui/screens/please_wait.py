@@ -9,7 +9,7 @@ from kiosk.journeys import ShowProgress
 from ui.screens.base import Nav, Screen, text
 
 if TYPE_CHECKING:
-    from ui.shell import KioskShell
+    from ui.host import ScreenKit
 
 
 class PleaseWaitScreen(Screen):
@@ -17,10 +17,10 @@ class PleaseWaitScreen(Screen):
 
     name = "please_wait"
     description = "Please wait: something the consumer waits on is under way"
-    nav = Nav.NONE
+    bar = Nav.NONE
 
-    def __init__(self, shell: KioskShell) -> None:
-        super().__init__(shell)
+    def __init__(self, kit: ScreenKit) -> None:
+        super().__init__(kit)
         self.heading = text("heading")
         self.message = text()
         self.arrange("wait", self.heading, self.message)

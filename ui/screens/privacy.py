@@ -14,7 +14,7 @@ from ui.theme import Theme
 from ui.widgets.buttons import IconButton
 
 if TYPE_CHECKING:
-    from ui.shell import KioskShell
+    from ui.host import ScreenKit
 
 POINTS = (
     N_(
@@ -48,10 +48,10 @@ class PrivacyScreen(Screen):
     name = "privacy"
     description = "Privacy notice, read aloud; consent to processing the complaint, or not"
     # 'Back' sits beside 'I agree': the notice needs the bottom bar's room.
-    nav = Nav.NONE
+    bar = Nav.NONE
 
-    def __init__(self, shell: KioskShell) -> None:
-        super().__init__(shell)
+    def __init__(self, kit: ScreenKit) -> None:
+        super().__init__(kit)
         self.heading = text("heading")
         self.points = [text(centred=False) for _ in POINTS]
         self.error = text()
@@ -63,14 +63,14 @@ class PrivacyScreen(Screen):
         self.again = IconButton("back", "quiet")
         self.again.clicked.connect(self._read_again)
         self.finish = IconButton("exit", "primary")
-        self.finish.clicked.connect(shell.finish_visit)
+        self.finish.clicked.connect(kit.nav.finish)
         self.column.addWidget(self.heading)
         for point in self.points:
             self.column.addWidget(point)
         self.column.addWidget(self.error)
         self.column.addStretch(1)
         self.back = IconButton("back", "quiet")
-        self.back.clicked.connect(shell.go_back)
+        self.back.clicked.connect(kit.nav.back)
         self.action_row = QHBoxLayout()
         self.action_row.addWidget(self.back)
         self.action_row.addWidget(self.disagree)
@@ -85,13 +85,13 @@ class PrivacyScreen(Screen):
         return bool(self.fields.get("declined"))
 
     def _agree(self) -> None:
-        self.shell.answer({"processing": True})
+        self.host.answer({"processing": True})
 
     def _disagree(self) -> None:
-        self.shell.answer({"processing": False, "declined": True})
+        self.host.answer({"processing": False, "declined": True})
 
     def _read_again(self) -> None:
-        self.shell.answer({"again": True})
+        self.host.answer({"again": True})
 
     def show_result(self, result: Any) -> None:
         """The notice, or what not agreeing means."""

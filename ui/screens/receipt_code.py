@@ -16,7 +16,7 @@ from ui.theme import Theme
 from ui.widgets.buttons import IconButton
 
 if TYPE_CHECKING:
-    from ui.shell import KioskShell
+    from ui.host import ScreenKit
 
 
 def qr_pixmap(data: str, side_px: int) -> QPixmap:
@@ -43,10 +43,10 @@ class ReceiptCodeScreen(Screen):
         "The printer cannot print your receipt now. Take a photo of the code on the screen "
         "with your phone, or show it to the attendant."
     )
-    nav = Nav.BACK
+    bar = Nav.BACK
 
-    def __init__(self, shell: KioskShell) -> None:
-        super().__init__(shell)
+    def __init__(self, kit: ScreenKit) -> None:
+        super().__init__(kit)
         self.heading = text("heading")
         self.explain = text()
         self.number = text("heading")
@@ -54,7 +54,7 @@ class ReceiptCodeScreen(Screen):
         self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.next_step = text()
         self.menu = IconButton("home", "primary")
-        self.menu.clicked.connect(shell.go_home)
+        self.menu.clicked.connect(kit.nav.home)
         # The words on the left, the code on the right: all of it in view at every size.
         words = QVBoxLayout()
         words.addStretch(1)
@@ -82,11 +82,11 @@ class ReceiptCodeScreen(Screen):
         else:
             self.code.clear()
         # What the printed receipt would say to do next, and the help phone.
-        t = self.shell.translator
+        t = self.host.translator
         space = " " if t.language == "en" else ""  # Mandarin runs sentences together
         self.next_step.setText(
             space.join(
-                (next_step_words(t, on_screen=True), help_words(t, self.shell.settings.help_phone))
+                (next_step_words(t, on_screen=True), help_words(t, self.host.settings.help_phone))
             )
         )
         self.menu.set_text(self.t(N_("Back to the menu")))

@@ -18,7 +18,7 @@ from ui.widgets.buttons import IconButton
 
 if TYPE_CHECKING:
     from devices.qr import QrScanner
-    from ui.shell import KioskShell
+    from ui.host import ScreenKit
     from ui.widgets.camera_view import CameraView
 
 HOLD_IT = N_("Hold the receipt flat, with the square code towards the camera, a hand's width away.")
@@ -69,12 +69,12 @@ class ReceiptScanScreen(Screen):
     name = "receipt_scan"
     description = "Join my mediation: hold the receipt's QR code up to the camera"
     prompt = SCAN_PROMPT
-    nav = Nav.BACK
+    bar = Nav.BACK
     # A code read on the scanner's thread, handed to the UI thread (a queued signal).
     _read = Signal(str)
 
-    def __init__(self, shell: KioskShell) -> None:
-        super().__init__(shell)
+    def __init__(self, kit: ScreenKit) -> None:
+        super().__init__(kit)
         self.heading = text("heading")
         self.error = text()
         self.error.setObjectName("Warning")
@@ -106,7 +106,7 @@ class ReceiptScanScreen(Screen):
     @property
     def camera_works(self) -> bool:
         """True while the room's camera can be used (not known yet counts as working)."""
-        room = self.shell.room
+        room = self.kit.room()
         if room is None:
             return False
         health = room.health.get("camera")
@@ -119,7 +119,7 @@ class ReceiptScanScreen(Screen):
         self.retranslate()
 
     def _ensure_camera(self) -> None:
-        room = self.shell.room
+        room = self.kit.room()
         if self.view is not None or room is None:
             return
         from ui.widgets.camera_view import CameraView
@@ -145,7 +145,7 @@ class ReceiptScanScreen(Screen):
         super().hideEvent(event)
 
     def _look(self) -> None:
-        room = self.shell.room
+        room = self.kit.room()
         if room is None:
             return
         from devices.qr import QrScanner  # OpenCV loads when the camera is first used
@@ -160,9 +160,9 @@ class ReceiptScanScreen(Screen):
             scanner.stop()
 
     def _scanned(self, code: str) -> None:
-        if not self.isVisible() or self.shell.current is not self or code == self._refused:
+        if not self.isVisible() or not self.host.showing(self) or code == self._refused:
             return
-        self.shell.answer({"scanned": code})
+        self.host.answer({"scanned": code})
 
     def try_again(self) -> None:
         """Read the code once more (the same one too), from a fresh start."""
@@ -171,12 +171,12 @@ class ReceiptScanScreen(Screen):
         self.error.setVisible(False)
         self.picture.setVisible(True)
         self.hint.setVisible(True)
-        self.shell.say(self.t(SCAN_PROMPT))
+        self.host.say(self.t(SCAN_PROMPT))
         if self.isVisible() and self.camera_works:
             self._look()
 
     def _type_instead(self) -> None:
-        self.shell.answer({"type_instead": True})
+        self.host.answer({"type_instead": True})
 
     def retranslate(self) -> None:
         """Set the words; without a camera, say so and offer typing."""

@@ -19,7 +19,7 @@ from ui.widgets.level_meter import LevelMeter
 
 if TYPE_CHECKING:
     from devices.audio import Sound, Take
-    from ui.shell import KioskShell
+    from ui.host import ScreenKit
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +39,11 @@ class RecordingScreen(Screen):
 
     name = "recording"
     description = "What happened: record it with the microphone (level, listen, again) or type"
-    nav = Nav.BACK
+    bar = Nav.BACK
     _full = Signal()
 
-    def __init__(self, shell: KioskShell) -> None:
-        super().__init__(shell)
+    def __init__(self, kit: ScreenKit) -> None:
+        super().__init__(kit)
         self.state = "ready"
         self.path = ""
         self.seconds = 0.0
@@ -82,7 +82,7 @@ class RecordingScreen(Screen):
     @property
     def limit_s(self) -> int:
         """The longest recording, in seconds."""
-        return self.shell.settings.recording_limit_seconds
+        return self.host.settings.recording_limit_seconds
 
     def show_result(self, result: Any) -> None:
         """Show the recording kept before, if any."""
@@ -106,11 +106,11 @@ class RecordingScreen(Screen):
 
     def start(self) -> None:
         """Start recording (a recording kept before is replaced when this one is kept)."""
-        room = self.shell.room
+        room = self.kit.room()
         if room is None:
             self._set("no_microphone")
             return
-        self.shell.guide.stop()  # the kiosk's own voice must not end up in the recording
+        self.host.hush()  # the kiosk's own voice must not end up in the recording
         room.devices.speaker.stop()
         self.listening = False
         try:
@@ -118,29 +118,29 @@ class RecordingScreen(Screen):
         except Exception as error:
             log.warning("recording did not start: %s", error)
             self._set("no_microphone")
-            self.shell.say(self.t(STATES["no_microphone"]))
+            self.host.say(self.t(STATES["no_microphone"]))
             return
-        self.shell.idle.hold("recording")
+        self.host.hold("recording")
         self.meter.follow(self.take, self.limit_s)
         self._set("recording")
 
     def stop(self, full: bool = False) -> None:
         """Stop and keep the recording (compressed, in the visit's own folder)."""
-        room = self.shell.room
+        room = self.kit.room()
         if self.state != "recording" or room is None:
             return
         sound = room.devices.microphone.stop()
         self.meter.stop()
         self.take = None
-        self.shell.idle.release("recording")
+        self.host.release("recording")
         if sound.seconds < 1.0:
             self._set("ready")
             return
         old = self.path
-        folder = self.shell.visit.folder
+        folder = self.host.visit.folder
         path = folder / f"facts-{uuid.uuid4().hex[:8]}.ogg"
         self._set("saving")
-        visit = self.shell.visit
+        visit = self.host.visit
 
         def save() -> Path:
             from devices.audio import save_recording
@@ -148,7 +148,7 @@ class RecordingScreen(Screen):
             return save_recording(sound, path)
 
         def saved(done: Path) -> None:
-            if self.shell.visit is not visit:
+            if self.host.visit is not visit:
                 done.unlink(missing_ok=True)
                 return
             if old and old != str(done):
@@ -156,15 +156,15 @@ class RecordingScreen(Screen):
             self.path, self.seconds, self.sound = str(done), sound.seconds, sound
             self._set("full" if full else "recorded")
             # Kept at once: going back or switching language never loses it.
-            self.shell.keep_draft(self.draft())
+            self.host.keep_draft(self.draft())
             if full:
-                self.shell.say(self.t(STATES["full"]))
+                self.host.say(self.t(STATES["full"]))
 
         def failed(error: BaseException) -> None:
             log.error("the recording could not be kept: %s", error)
             self._set("no_microphone")
 
-        self.shell.background.run(save, saved, failed)
+        self.host.run(save, saved, failed)
 
     def _reached_limit(self) -> None:
         self.stop(full=True)
@@ -172,7 +172,7 @@ class RecordingScreen(Screen):
     def listen_back(self) -> None:
         """Play the recording on the room's speaker; while it plays, the same button
         stops it."""
-        room = self.shell.room
+        room = self.kit.room()
         if room is None or not self.path:
             return
         if self.listening:
@@ -184,9 +184,9 @@ class RecordingScreen(Screen):
             from devices.audio import load_recording
 
             self.sound = load_recording(Path(self.path))
-        self.shell.guide.stop()
+        self.host.hush()
         try:
-            room.devices.speaker.play(self.sound, self.shell.visit.presentation.volume)
+            room.devices.speaker.play(self.sound, self.host.visit.presentation.volume)
         except Exception as error:  # no speaker: nothing plays, and nothing says it does
             log.warning("the recording could not be played: %s", error)
             return
@@ -195,35 +195,37 @@ class RecordingScreen(Screen):
 
     def tick(self) -> None:
         """Playback ended: the screen says so (the button is 'Listen to it' again)."""
-        room = self.shell.room
+        room = self.kit.room()
         if self.listening and (room is None or not room.devices.speaker.playing):
             self.listening = False
             self.retranslate()
 
     def _halt(self) -> None:
         """Stop a recording the consumer walked away from (back, wipe, another screen)."""
-        if self.state == "recording" and self.shell.room is not None:
-            self.shell.room.devices.microphone.stop()
+        room = self.kit.room()
+        if self.state == "recording" and room is not None:
+            room.devices.microphone.stop()
             self.meter.stop()
-            self.shell.idle.release("recording")
+            self.host.release("recording")
         self.take = None
 
     def hideEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         """Leaving the screen stops a running recording (kept, if long enough)."""
         if self.state == "recording":
             self.stop()
-        if self.listening and self.shell.room is not None:
-            self.shell.room.devices.speaker.stop()
+        room = self.kit.room()
+        if self.listening and room is not None:
+            room.devices.speaker.stop()
         self.listening = False
         super().hideEvent(event)
 
     # -- answers -----------------------------------------------------------------------
 
     def _type(self) -> None:
-        self.shell.answer({**(self.draft() or {}), "type": True})
+        self.host.answer({**(self.draft() or {}), "type": True})
 
     def _next(self) -> None:
-        self.shell.answer(self.draft() or {})
+        self.host.answer(self.draft() or {})
 
     def draft(self) -> dict[str, Any] | None:
         """The recording kept, if any."""
@@ -241,7 +243,7 @@ class RecordingScreen(Screen):
         self.error.setText(self.t(error) if error and not self.path else "")
         self.error.setVisible(bool(error) and not self.path)
         recording = self.state == "recording"
-        self.record.set_icon("stop" if recording else "microphone", self.shell.theme)
+        self.record.set_icon("stop" if recording else "microphone", self.host.theme)
         self.record.set_text(
             self.t(
                 N_("Stop")
@@ -250,11 +252,11 @@ class RecordingScreen(Screen):
             )
         )
         self.record.setEnabled(self.state != "saving")
-        theme = self.shell.theme
+        theme = self.host.theme
         self.listen.set_icon("stop" if self.listening else "listen", theme)
         self.listen.set_text(self.t(N_("Stop listening") if self.listening else N_("Listen to it")))
         self.listen.setVisible(bool(self.path) and not recording)
-        self.meter.retranslate(self.shell.translator)
+        self.meter.retranslate(self.host.translator)
         self.meter.setVisible(recording or bool(self.path))
         typed = bool(self.fields.get("typed"))
         self.type.set_text(self.t(N_("Change the typed words") if typed else N_("Type instead")))

@@ -22,7 +22,7 @@ from ui.theme import Theme
 from ui.widgets.buttons import IconButton
 
 if TYPE_CHECKING:
-    from ui.shell import KioskShell
+    from ui.host import ScreenKit
 
 #: Rows of the screen kept for the header, the heading, the page and send buttons and
 #: the bottom bar, before the screen has its size.
@@ -41,10 +41,10 @@ class ReviewScreen(Screen):
 
     name = "review"
     description = "Review the whole complaint; touch a part to change it; send"
-    nav = Nav.BACK
+    bar = Nav.BACK
 
-    def __init__(self, shell: KioskShell) -> None:
-        super().__init__(shell)
+    def __init__(self, kit: ScreenKit) -> None:
+        super().__init__(kit)
         self.page = 0
         self.per_page = 6
         self.seen: set[str] = set()  # the lines the consumer has had on screen
@@ -128,7 +128,7 @@ class ReviewScreen(Screen):
             return self.t(value)
         if row.days:
             today = dt.date.today()
-            return day_words(dt.date.fromisoformat(value), self.shell.translator.language, today)
+            return day_words(dt.date.fromisoformat(value), self.host.translator.language, today)
         return value
 
     def _value_words(self, row: ReviewRow, values: list[str]) -> str:
@@ -157,11 +157,11 @@ class ReviewScreen(Screen):
         return max(1, -(-len(self.items()) // self.per_page))
 
     def _send(self) -> None:
-        self.shell.answer({"submit": True})
+        self.host.answer({"submit": True})
 
     def read_aloud(self) -> None:
         """Read the whole complaint, every part in turn."""
-        self.shell.say("\n".join(words for _step, words in self.items()))
+        self.host.say("\n".join(words for _step, words in self.items()))
 
     def retranslate(self) -> None:
         """Set the words and the page of rows."""
@@ -176,7 +176,7 @@ class ReviewScreen(Screen):
         on_page = lines[self.page * self.per_page : (self.page + 1) * self.per_page]
         shown = [(step, words) for _key, step, words in on_page]
         self._ensure_rows(len(shown))
-        theme = self.shell.theme
+        theme = self.host.theme
         margins = self.column.contentsMargins()
         width = self.width() - margins.left() - margins.right()
         width = max(200, width - theme.icon_px - theme.body_px * 3)
@@ -219,12 +219,12 @@ class ReviewScreen(Screen):
     def _rows_that_fit(self) -> int:
         """As many answers a page as the screen's height holds at this text size, between
         the heading (and a warning) and the row of page and send buttons."""
-        theme = self.shell.theme
+        theme = self.host.theme
         row, gap = theme.target_px, theme.gap_px
         height = self.height()
         if not self.isVisible() or height <= row * 4:
             # Not laid out yet: a guess from the window's height.
-            whole = self.shell.height() or 1080
+            whole = self.window().height() or 1080
             return max(2, whole // (row + gap) - FIXED_ROWS)
         margins = self.column.contentsMargins()
         width = max(1, self.width() - margins.left() - margins.right())
@@ -251,13 +251,13 @@ class ReviewScreen(Screen):
         while len(self.rows) < count:
             button = IconButton("edit", "quiet")
             button.clicked.connect(lambda _=False, b=button: self._edit(b))
-            button.apply_theme(self.shell.theme)
+            button.apply_theme(self.host.theme)
             self.column.insertWidget(self._rows_at + len(self.rows), button)
             self.rows.append(button)
 
     def _edit(self, button: IconButton) -> None:
         self._changed = str(button.property("step"))
-        self.shell.answer({"edit": self._changed})
+        self.host.answer({"edit": self._changed})
 
     def clear(self) -> None:
         """Forget the page and what was seen."""

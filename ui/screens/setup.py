@@ -22,7 +22,7 @@ from ui.widgets.code_keyboard import CodeKeyboard
 if TYPE_CHECKING:
     from devices.qr import QrScanner
     from kiosk.enrollment import Credential
-    from ui.shell import KioskShell
+    from ui.host import ScreenKit
     from ui.widgets.camera_view import CameraView
 
 log = logging.getLogger(__name__)
@@ -41,14 +41,14 @@ class SetupScreen(Screen):
     name = "setup"
     description = "First start: enroll with the hub (address and code, or QR from the camera)"
     header = False
-    nav = Nav.NONE
+    bar = Nav.NONE
     consumer = False
     prompt = N_("This kiosk is not set up yet. A technician enrolls it with the hub.")
 
     _scanned = Signal(str)
 
-    def __init__(self, shell: KioskShell) -> None:
-        super().__init__(shell)
+    def __init__(self, kit: ScreenKit) -> None:
+        super().__init__(kit)
         self.step = Step.ADDRESS
         self.address = ""
         self.code = ""
@@ -114,8 +114,8 @@ class SetupScreen(Screen):
     def give_up(self) -> None:
         """Leave the setup screen of a kiosk that is enrolled already."""
         self.stop_scan()
-        if self.shell.staff.enrolled:
-            self.shell.close_attendant()
+        if self.kit.staff.enrolled:
+            self.nav.back()
 
     def go_on(self) -> None:
         """Next: from the address to the code; from the code, enroll."""
@@ -139,7 +139,7 @@ class SetupScreen(Screen):
             self.stop_scan()
             self.retranslate()
             return
-        room = self.shell.room
+        room = self.kit.room()
         if room is None:
             self._tell(N_("The camera is not ready. Type the code on the keyboard instead."))
             return
@@ -187,14 +187,14 @@ class SetupScreen(Screen):
             return
         from kiosk import __version__
         from kiosk.enrollment import enroll
-        from kiosk.hub_client import HubClient
+        from kiosk.hub_client import connect
 
-        settings = self.shell.settings
+        settings = self.host.settings
         url = hub_address(self.address)
-        client = HubClient(url, verify=settings.hub_ca_file or True, allow_plain_http=settings.demo)
+        client = connect(url, settings)
         self.busy = True
         self._tell(N_("Enrolling with the hub. This takes a few seconds."))
-        self.shell.staff.background.run(
+        self.kit.staff.run(
             lambda: enroll(settings.data_dir, client, code, __version__),
             self._enrolled,
             self._failed,
@@ -206,7 +206,7 @@ class SetupScreen(Screen):
         self.code = ""
         self.message_id = ""
         self.step = Step.ADDRESS  # enrolling again starts from the hub's address, kept
-        self.shell.staff.enrolled_now(credential)
+        self.kit.staff.enrolled_now(credential)
 
     def _failed(self, error: BaseException) -> None:
         self.busy = False
@@ -216,8 +216,8 @@ class SetupScreen(Screen):
     def _tell(self, message_id: str) -> None:
         self.message_id = message_id
         self.retranslate()
-        if self.shell.current is self:
-            self.shell.say(self.message.text())
+        if self.host.showing(self):
+            self.host.say(self.message.text())
 
     # -- words --------------------------------------------------------------------------
 
@@ -250,7 +250,7 @@ class SetupScreen(Screen):
         self.back.set_text(self.t(N_("Back")))
         self.back.setVisible(not address_step)
         self.cancel.set_text(self.t(N_("Cancel")))
-        self.cancel.setVisible(address_step and self.shell.staff.enrolled)
+        self.cancel.setVisible(address_step and self.kit.staff.enrolled)
         self.next.set_text(self.t(N_("Next") if address_step else N_("Enroll")))
 
     def apply_theme(self, theme: Theme) -> None:

@@ -19,7 +19,7 @@ from ui.widgets.level_meter import LevelMeter
 if TYPE_CHECKING:
     from devices.audio import Take
     from devices.state import CheckResult
-    from ui.shell import KioskShell
+    from ui.host import ScreenKit
     from ui.widgets.camera_view import CameraView
 
 log = logging.getLogger(__name__)
@@ -37,11 +37,11 @@ class StaffSelfTestScreen(Screen):
     name = "staff_selftest"
     description = "Self-test: live camera, microphone meter, test tone, test page, all checks"
     header = False
-    nav = Nav.NONE
+    bar = Nav.NONE
     consumer = False
 
-    def __init__(self, shell: KioskShell) -> None:
-        super().__init__(shell)
+    def __init__(self, kit: ScreenKit) -> None:
+        super().__init__(kit)
         self.camera_view: CameraView | None = None
         self.take: Take | None = None
         self.results: list[CheckResult] = []
@@ -79,7 +79,7 @@ class StaffSelfTestScreen(Screen):
 
     def start_live(self) -> None:
         """The camera's picture and the microphone's level, live."""
-        room = self.shell.room
+        room = self.kit.room()
         if room is None or not hasattr(room, "devices"):
             return
         if self.camera_view is None:
@@ -102,15 +102,16 @@ class StaffSelfTestScreen(Screen):
     def leave(self) -> None:
         """Back to the panel the staff came from."""
         self.stop_live()
-        technician = self.shell.staff.role is Role.TECHNICIAN
-        self.shell.show_screen("technician_panel" if technician else "attendant_panel")
+        technician = self.kit.staff.role is Role.TECHNICIAN
+        self.nav.show("technician_panel" if technician else "attendant_panel")
 
     def stop_live(self) -> None:
         """Stop the picture and the meter (the camera itself keeps running for presence)."""
         if self.camera_view is not None:
             self.camera_view.stop()
-        if self.take is not None and self.shell.room is not None:
-            self.shell.room.devices.microphone.stop()
+        room = self.kit.room()
+        if self.take is not None and room is not None:
+            room.devices.microphone.stop()
         self.take = None
         self.meter.stop()
 
@@ -123,40 +124,40 @@ class StaffSelfTestScreen(Screen):
 
     def play_tone(self) -> None:
         """A one-and-a-half-second tone through the speaker at the room's volume."""
-        room = self.shell.room
+        room = self.kit.room()
         if room is None:
             return
         from devices.selftest import _tone
 
-        self.shell.staff.record("test_tone")
-        room.devices.speaker.play(_tone(TONE_SECONDS), self.shell.settings.volume)
+        self.kit.staff.record("test_tone")
+        room.devices.speaker.play(_tone(TONE_SECONDS), self.host.settings.volume)
         self.verdict_id = N_("A test tone is playing. You should hear it now.")
         self.retranslate()
 
     def print_page(self) -> None:
         """A test page on the receipt printer."""
-        room = self.shell.room
+        room = self.kit.room()
         if room is None:
             return
         from devices.receipt import self_test_receipt
 
-        self.shell.staff.record("test_page")
+        self.kit.staff.record("test_page")
         room.print_receipt(
-            self_test_receipt(self.shell.settings.room_name),
+            self_test_receipt(self.host.settings.room_name),
             lambda _job: self._say(N_("The test page is printed.")),
             lambda _reason: self._say(N_("The test page did not print. Check the printer.")),
         )
 
     def run_checks(self) -> None:
         """Every check of the self-test, off the UI thread; the verdicts listed."""
-        room = self.shell.room
+        room = self.kit.room()
         if room is None or self.running:
             return
         from devices.selftest import SelfTest
         from kiosk.room import device_config, extra_checks, receipt_words
 
         self.stop_live()  # the microphone check needs the microphone for itself
-        settings = self.shell.settings
+        settings = self.host.settings
         test = SelfTest(
             room.devices,
             device_config(settings),
@@ -166,15 +167,15 @@ class StaffSelfTestScreen(Screen):
             volume=settings.volume,
         )
         self.running = True
-        self.shell.staff.record("self_test")
+        self.kit.staff.record("self_test")
         self.verdict_id = N_("The self-test is running. This takes about half a minute.")
         self.retranslate()
-        self.shell.staff.background.run(test.run, self._checked, self._check_failed)
+        self.kit.staff.run(test.run, self._checked, self._check_failed)
 
     def _camera_back(self) -> None:
         # The self-test's camera check stops the camera when it is done; the room's
         # presence sensor and this screen's picture need it running again.
-        room = self.shell.room
+        room = self.kit.room()
         if room is not None:
             try:
                 room.devices.camera.start()
@@ -186,13 +187,13 @@ class StaffSelfTestScreen(Screen):
         self._camera_back()
         self.results = results
         failed = [r for r in results if r.required and not r.ok]
-        self.shell.staff.record(
+        self.kit.staff.record(
             "self_test_result",
             "passed" if not failed else "failed: " + ",".join(r.name for r in failed),
         )
         self.verdict_id = ""
         self.retranslate()
-        if self.shell.current is self:
+        if self.host.showing(self):
             self.start_live()
 
     def _check_failed(self, error: BaseException) -> None:
@@ -204,15 +205,15 @@ class StaffSelfTestScreen(Screen):
     def _say(self, message_id: str) -> None:
         self.verdict_id = message_id
         self.retranslate()
-        if self.shell.current is self:
-            self.shell.say(self.verdict.text())
+        if self.host.showing(self):
+            self.host.say(self.verdict.text())
 
     # -- words --------------------------------------------------------------------------
 
     def retranslate(self) -> None:
         """The verdicts in the visit's language."""
         self.heading.setText(self.t(N_("Self-test")))
-        self.meter.retranslate(self.shell.translator)
+        self.meter.retranslate(self.host.translator)
         if self.verdict_id:
             self.verdict.setText(self.t(self.verdict_id))
         elif self.results:

@@ -15,7 +15,7 @@ from ui.theme import Theme
 from ui.widgets.buttons import IconButton
 
 if TYPE_CHECKING:
-    from ui.shell import KioskShell
+    from ui.host import ScreenKit
 
 
 class TechnicianPanelScreen(Screen):
@@ -26,30 +26,30 @@ class TechnicianPanelScreen(Screen):
         "Technician panel: attendant tasks, self-test, devices, settings, log, re-enroll, restart"
     )
     header = False
-    nav = Nav.NONE
+    bar = Nav.NONE
     consumer = False
 
-    def __init__(self, shell: KioskShell) -> None:
-        super().__init__(shell)
-        staff = shell.staff
+    def __init__(self, kit: ScreenKit) -> None:
+        super().__init__(kit)
+        staff = kit.staff
         self.heading = text("heading")
         self.about = text()
         self.attendant = IconButton("hand", "primary")
-        self.attendant.clicked.connect(lambda: shell.show_screen("attendant_panel"))
+        self.attendant.clicked.connect(lambda: kit.nav.show("attendant_panel"))
         self.selftest = IconButton("search", "quiet")
-        self.selftest.clicked.connect(lambda: shell.show_screen("staff_selftest"))
+        self.selftest.clicked.connect(lambda: kit.nav.show("staff_selftest"))
         self.devices = IconButton("kiosk", "quiet")
-        self.devices.clicked.connect(lambda: shell.show_screen("device_choice"))
+        self.devices.clicked.connect(lambda: kit.nav.show("device_choice"))
         self.settings = IconButton("text_size", "quiet")
-        self.settings.clicked.connect(lambda: shell.show_screen("kiosk_settings"))
+        self.settings.clicked.connect(lambda: kit.nav.show("kiosk_settings"))
         self.log = IconButton("complaint", "quiet")
-        self.log.clicked.connect(lambda: shell.show_screen("kiosk_log"))
+        self.log.clicked.connect(lambda: kit.nav.show("kiosk_log"))
         self.re_enroll = IconButton("lock", "quiet")
         self.re_enroll.clicked.connect(staff.re_enroll)
         self.restart = IconButton("repeat", "quiet")
         self.restart.clicked.connect(staff.restart)
         self.close_panel = IconButton("exit", "quiet")
-        self.close_panel.clicked.connect(shell.close_attendant)
+        self.close_panel.clicked.connect(kit.nav.back)
         self.grid = QGridLayout()
         buttons = (
             self.attendant,
@@ -78,7 +78,7 @@ class TechnicianPanelScreen(Screen):
     def retranslate(self) -> None:
         """Who this kiosk is, and what waits for the hub."""
         self.heading.setText(self.t(N_("Technician panel")))
-        credential = load_credential(self.shell.settings.data_dir)
+        credential = load_credential(self.host.settings.data_dir)
         if credential is None:
             who = self.t(N_("Not enrolled. Version {version}.")).format(version=__version__)
         else:
@@ -86,7 +86,7 @@ class TechnicianPanelScreen(Screen):
                 device=credential.device_id, hub=credential.hub_url, version=__version__
             )
         waiting = self.t(N_("Audit entries waiting for the hub: {count}.")).format(
-            count=self.shell.staff.audit.waiting()
+            count=self.kit.staff.audit.waiting()
         )
         self.about.setText(who + "\n" + waiting)
         self.attendant.set_text(self.t(N_("Attendant tasks")))

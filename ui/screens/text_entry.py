@@ -31,7 +31,7 @@ from ui.theme import MIN_GAP_PX, Theme
 from ui.widgets.buttons import IconButton
 
 if TYPE_CHECKING:
-    from ui.shell import KioskShell
+    from ui.host import ScreenKit
     from ui.widgets.keyboard import OnScreenKeyboard
 
 FULL = N_("This box is full: it takes at most {limit} characters.")
@@ -53,10 +53,10 @@ class TextEntryScreen(Screen):
     name = "text_entry"
     description = "A question answered by typing on the large on-screen keyboard (Pinyin)"
     # No bottom bar: 'back' sits beside the box, so the keyboard has the room it needs.
-    nav = Nav.NONE
+    bar = Nav.NONE
 
-    def __init__(self, shell: KioskShell) -> None:
-        super().__init__(shell)
+    def __init__(self, kit: ScreenKit) -> None:
+        super().__init__(kit)
         # The question, and in its place what is wrong or worth knowing.
         self.question = text("heading")
         self.error = text()
@@ -90,7 +90,7 @@ class TextEntryScreen(Screen):
         self.next = IconButton("next", "primary")
         self.next.clicked.connect(self._next)
         self.back = IconButton("back", "quiet")
-        self.back.clicked.connect(shell.go_back)
+        self.back.clicked.connect(kit.nav.back)
         # A character the keyboard lacks (生僻字), found by its reading on a screen of its own.
         self.find_character = IconButton("search", "quiet")
         self.find_character.clicked.connect(self._find_character)
@@ -148,6 +148,11 @@ class TextEntryScreen(Screen):
             else:
                 self.line.setText(wanted)
         self._rejected = self.typed() if self.errors.get("text") else None
+        if self.fields.get("find_character"):
+            # The finder's dictionary loads while the consumer types, not at start.
+            from kiosk.rare_characters import finder
+
+            self.host.run(finder, lambda _finder: None, of_visit=False)
         self._ensure_keyboard()
         self.retranslate()
         self._give_keys()
@@ -165,7 +170,7 @@ class TextEntryScreen(Screen):
         self.field.setFocus(Qt.FocusReason.OtherFocusReason)
         self._set_keys()
         if self.keyboard is not None:
-            self.keyboard.set_language(self.shell.visit.presentation.language)
+            self.keyboard.set_language(self.host.visit.presentation.language)
 
     def _ensure_keyboard(self) -> None:
         """Take the process's keyboard into this screen (made on first use: Qt Quick loads
@@ -177,7 +182,7 @@ class TextEntryScreen(Screen):
         keyboard = shared_keyboard()
         self.column.insertWidget(self.column.count() - 1, keyboard)
         keyboard.show()
-        keyboard.apply_theme(self.shell.theme)
+        keyboard.apply_theme(self.host.theme)
         keyboard.apply_words(self.t)
         self._set_keys()
         self._fit_keyboard()
@@ -207,7 +212,7 @@ class TextEntryScreen(Screen):
     def _fit_keyboard(self) -> None:
         """Share the height: the message its place, the box whole lines, the keys the rest
         (never less than a finger needs)."""
-        theme = self.shell.theme
+        theme = self.host.theme
         margins = self.column.contentsMargins()
         width = max(1, self.width() - margins.left() - margins.right())
         spacing = self.column.spacing()
@@ -323,7 +328,7 @@ class TextEntryScreen(Screen):
         self.down.setEnabled(bar.value() < bar.maximum())
 
     def _next(self) -> None:
-        self.shell.answer({"text": self.typed()})
+        self.host.answer({"text": self.typed()})
 
     def _find_character(self) -> None:
         from ui.screens.character_finder import look_up_from
@@ -340,7 +345,7 @@ class TextEntryScreen(Screen):
             self.line.insert(character)
 
     def _photo(self) -> None:
-        self.shell.answer({"text": self.typed(), "photo": True})
+        self.host.answer({"text": self.typed(), "photo": True})
 
     def draft(self) -> dict[str, Any] | None:
         """The text typed so far."""
@@ -371,7 +376,7 @@ class TextEntryScreen(Screen):
             self.keyboard.apply_words(self.t)
         self._fit_keyboard()
         if self.keyboard is not None and self.isVisible():
-            self.keyboard.set_language(self.shell.visit.presentation.language)
+            self.keyboard.set_language(self.host.visit.presentation.language)
 
     def clear(self) -> None:
         """Forget what was typed, on screen and in the keyboard's memory."""

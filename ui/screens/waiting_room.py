@@ -27,7 +27,7 @@ from ui.theme import Theme
 from ui.widgets.buttons import IconButton
 
 if TYPE_CHECKING:
-    from ui.shell import KioskShell
+    from ui.host import ScreenKit
 
 ASK_LEAVE = N_("Do you want to leave the queue? You will lose your place.")
 ASK_LEAVE_CALLED = N_("Do you want to leave the queue? The mediator will still call you.")
@@ -44,10 +44,10 @@ class WaitingRoomScreen(Screen):
 
     name = "waiting_room"
     description = "Waiting room: your place in the mediation queue and the expected wait"
-    nav = Nav.NONE
+    bar = Nav.NONE
 
-    def __init__(self, shell: KioskShell) -> None:
-        super().__init__(shell)
+    def __init__(self, kit: ScreenKit) -> None:
+        super().__init__(kit)
         self.ticket: MediationTicket | None = None
         self.asking = False  # "leave the queue?" asked
         self.staying = False  # chose to wait although no mediator is there
@@ -72,11 +72,11 @@ class WaitingRoomScreen(Screen):
         self.stay = IconButton("check")
         self.stay.clicked.connect(self.keep_place)
         self.confirm = IconButton("exit", "quiet")
-        self.confirm.clicked.connect(shell.leave_mediation)
+        self.confirm.clicked.connect(kit.mediation.leave)
         self.finish = IconButton("check")
-        self.finish.clicked.connect(shell.finish_visit)
+        self.finish.clicked.connect(kit.nav.finish)
         self.menu = IconButton("home", "quiet")
-        self.menu.clicked.connect(shell.go_home)
+        self.menu.clicked.connect(kit.nav.home)
         # The choices in one row, or in two when their words do not fit in one.
         self.rows = (QHBoxLayout(), QHBoxLayout())
         buttons = QVBoxLayout()
@@ -111,7 +111,7 @@ class WaitingRoomScreen(Screen):
     def spoken_prompt(self) -> str:
         """Say where the consumer stands (made from the numbers, already in the visit's
         language): the place and wait, or that no mediator is there and what to do."""
-        t = self.shell.translator
+        t = self.host.translator
         if self.asking or self.coming_back or self.ticket is None or self.ticket.position == 0:
             return self.place.text()
         if self.shown_as is Availability.READY:
@@ -129,8 +129,8 @@ class WaitingRoomScreen(Screen):
         return joined(t, sentence(t, self.heading.text()), self.place.text(), self.calm.text())
 
     def _say_now(self) -> None:
-        if self.shell.current is self:
-            self.shell.say(self.spoken_prompt())
+        if self.host.showing(self):
+            self.host.say(self.spoken_prompt())
 
     def _worth_saying(self) -> bool:
         """True when the consumer should hear the change: who can take the call, the place,
@@ -167,7 +167,7 @@ class WaitingRoomScreen(Screen):
             self.ticket = self.ticket.model_copy(update={"callback": promise})
         self.retranslate()
         if promise is None:
-            self.shell.say(self.calm.text())
+            self.host.say(self.calm.text())
         elif not told and self._worth_saying():  # the hub's news may have said it already
             self._say_now()
 
@@ -185,7 +185,7 @@ class WaitingRoomScreen(Screen):
         """Who can take the call now; news when that changed while the consumer waits."""
         if self.ticket is None:
             return
-        now = availability(self.ticket, self.shell.room_settings, self.shell.visit.clock())
+        now = availability(self.ticket, self.kit.standing.room_settings, self.host.visit.clock())
         before, self.shown_as = self.shown_as, now
         if before is None or before is now:
             return
@@ -201,35 +201,35 @@ class WaitingRoomScreen(Screen):
         """Stay in the queue although no mediator is there yet."""
         self.staying = True
         self.retranslate()
-        self.shell.say(self.calm.text())
+        self.host.say(self.calm.text())
 
     def come_back(self) -> None:
         """Leave the queue, to come back at the next hours (the screen says when)."""
         self.back_at = self._next_opening()
         self.coming_back = True
         self.retranslate()
-        self.shell.say(joined(self.shell.translator, self.place.text(), self.calm.text()))
-        self.shell.leave_mediation()
+        self.host.say(joined(self.host.translator, self.place.text(), self.calm.text()))
+        self.kit.mediation.leave()
 
     def ask_callback(self) -> None:
         """Ask the hub to have a mediator telephone the consumer."""
         self.calling = True
         self.call_trouble = False
         self.retranslate()
-        self.shell.say(self.calm.text())
-        self.shell.mediation.ask_to_be_called()
+        self.host.say(self.calm.text())
+        self.kit.mediation.ask_to_be_called()
 
     def ask_leave(self) -> None:
         """First tap on 'leave the queue': ask, spoken."""
         self.asking = True
         self.retranslate()
-        self.shell.say(self.place.text())
+        self.host.say(self.place.text())
 
     def keep_place(self) -> None:
         """The consumer stays in the queue."""
         self.asking = False
         self.retranslate()
-        self.shell.say(self.spoken_prompt())
+        self.host.say(self.spoken_prompt())
 
     def clear(self) -> None:
         """Forget the place."""
@@ -248,14 +248,14 @@ class WaitingRoomScreen(Screen):
         """When mediators take calls again, while it is outside the room's hours."""
         if self.shown_as is not Availability.OUTSIDE_HOURS:
             return None
-        return next_opening(self.shell.room_settings, self.shell.visit.clock())
+        return next_opening(self.kit.standing.room_settings, self.host.visit.clock())
 
     def _next_words(self) -> str:
         """The time to come back in words ("明天上午9点"), or "" (come back later)."""
         when = self.back_at if self.coming_back else self._next_opening()
         if when is None:
             return ""
-        return opening_words(self.shell.translator, when, self.shell.visit.clock())
+        return opening_words(self.host.translator, when, self.host.visit.clock())
 
     def retranslate(self) -> None:
         """Set the words, and which choices show."""
@@ -338,7 +338,7 @@ class WaitingRoomScreen(Screen):
 
     def _words(self) -> tuple[str, str, str]:  # noqa: PLR0911 - one sentence a state
         """The heading, the place (large) and the calm line under it, for the state now."""
-        t = self.shell.translator
+        t = self.host.translator
         ticket = self.ticket
         later = self._next_words()
         if self.coming_back:
