@@ -55,16 +55,21 @@ def save_credential(data_dir: Path, credential: Credential) -> None:
 
 def load_room(data_dir: Path) -> RoomSettings | None:
     """The room's settings as last pulled from the hub, or None before the first pull."""
+    path = data_dir / ROOM_NAME
+    try:
+        kept = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        log.warning("the room settings %s cannot be read (%s); waiting for the hub", path, error)
+        return None
     from pydantic import ValidationError
 
     from kiosk.wire import RoomSettings
 
-    path = data_dir / ROOM_NAME
     try:
-        return RoomSettings.model_validate_json(path.read_bytes())
-    except FileNotFoundError:
-        return None
-    except (OSError, ValidationError) as error:
+        return RoomSettings.model_validate_json(kept)
+    except ValidationError as error:
         log.warning("the room settings %s cannot be read (%s); waiting for the hub", path, error)
         return None
 

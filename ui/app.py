@@ -6,6 +6,7 @@ import logging
 import os
 import signal
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
@@ -16,6 +17,9 @@ from kiosk.settings import Settings
 from kiosk.visit import sweep
 from kiosk.watchdog import Watchdog
 from ui.shell import KioskShell
+
+if TYPE_CHECKING:
+    from ui.fleet import FleetLink
 
 log = logging.getLogger(__name__)
 
@@ -114,15 +118,29 @@ def prompts() -> list[tuple[str, str]]:
     ]
 
 
-def run(settings: Settings) -> int:
-    """Run the kiosk until the process is stopped."""
+def start(settings: Settings) -> tuple[QApplication, KioskShell, list[FleetLink]]:
+    """What `run` starts before its event loop: the window, painted first; then the fleet
+    link (the outbox, the sync and the network stack behind them) just after, in the list
+    returned (empty until then)."""
     app = application()
     shell = open_shell(settings)
-    from ui.fleet import FleetLink
+    fleet: list[FleetLink] = []
 
-    fleet = FleetLink(settings, shell)
-    if not settings.crash_screen:
-        fleet.start()
+    def link() -> None:
+        from ui.fleet import FleetLink
+
+        made = FleetLink(settings, shell)
+        fleet.append(made)
+        if not settings.crash_screen:
+            made.start()
+
+    QTimer.singleShot(FIRST_PAINT_MS, shell, link)
+    return app, shell, fleet
+
+
+def run(settings: Settings) -> int:
+    """Run the kiosk until the process is stopped."""
+    app, shell, fleet = start(settings)
     watchdog = _tell_supervisor(shell)
 
     def stop(number: int, _frame: object) -> None:
@@ -152,7 +170,8 @@ def run(settings: Settings) -> int:
     if shell.room is not None:
         shell.room.close()
     sweep(settings.visits_dir)
-    fleet.stop()
+    for link in fleet:
+        link.stop()
     shell.staff.close()
     shell.locked = False
     shell.close()

@@ -57,9 +57,9 @@ class StaffDesk(QObject):
 
             # Few rounds: the demo's PIN is public anyway, and the shell starts at once.
             self.technician_lock.use_hash(hash_pin(DEMO_TECHNICIAN_PIN, rounds=1000))
-        room = load_room(settings.data_dir)
-        if room is not None:
-            self.use_pins(room)
+        # The room's PINs are read when the keypad first needs them, not at start (the
+        # room's settings bring the wire schema, which the welcome screen does without).
+        self._pins_known = False
 
     # -- enrollment --------------------------------------------------------------------
 
@@ -98,6 +98,7 @@ class StaffDesk(QObject):
 
     def use_pins(self, room: RoomSettings) -> None:
         """The room's PINs from the hub (hashes only), when it has issued them."""
+        self._pins_known = True
         if room.attendant_pin_hash:
             self.shell.pin_lock.use_hash(room.attendant_pin_hash)
         if room.technician_pin_hash:
@@ -106,6 +107,11 @@ class StaffDesk(QObject):
     @property
     def lock(self) -> PinLock:
         """The lock of the level the keypad asks for now."""
+        if not self._pins_known:
+            self._pins_known = True
+            room = load_room(self.shell.settings.data_dir)
+            if room is not None:
+                self.use_pins(room)
         return self.technician_lock if self.role is Role.TECHNICIAN else self.shell.pin_lock
 
     def switch_level(self) -> None:
