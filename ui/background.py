@@ -22,6 +22,7 @@ class Background(QObject):
         super().__init__(parent)
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="background")
         self._finished.connect(self._deliver)
+        self.dropped = 0  # outcomes that arrived after the one who asked moved on
 
     def run(
         self,
@@ -52,7 +53,11 @@ class Background(QObject):
 
     def _deliver(self, outcome: tuple[Future[Any], Callable[[Any], None], Any, Any]) -> None:
         future, done, failed, still = outcome
-        if future.cancelled() or (still is not None and not still()):
+        if future.cancelled():
+            return
+        if still is not None and not still():
+            self.dropped += 1
+            log.debug("work of an ended visit finished: its outcome is dropped")
             return
         error = future.exception()
         if error is None:
