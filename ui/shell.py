@@ -10,12 +10,12 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QSize, QTimer
+from PySide6.QtCore import QEvent, QObject, QPoint, QTimer
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QMouseEvent, QResizeEvent
-from PySide6.QtWidgets import QApplication, QLayout, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLayout, QVBoxLayout, QWidget
 
 from kiosk.attendant import CornerKnock, PinLock, PinOutcome
 from kiosk.guidance import Guide, Speech, Transcript
@@ -34,7 +34,8 @@ from ui.background import Background
 from ui.host import ScreenKit
 from ui.navigation import RESTING, Navigation
 from ui.runner import JourneyRunner
-from ui.screens import SCREEN_CLASSES, screen_class
+from ui.screen_stack import Screens, ScreenStack
+from ui.screens import screen_class
 from ui.screens.base import Nav, Screen
 from ui.staff import StaffDesk
 from ui.theme import CORNER_PX, Theme, scale_for
@@ -59,47 +60,6 @@ IDLE_TICK_MS = 500
 PRINTING_HOLD = "printing the receipt"
 #: How often a kiosk looks whether its disk is full, or has room again.
 STORAGE_CHECK_MS = 5000
-
-
-class ScreenStack(QStackedWidget):
-    """A stack that asks only for the room the screen on top needs."""
-
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        """The size the current screen wants."""
-        current = self.currentWidget()
-        return current.sizeHint() if current is not None else super().sizeHint()
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        """The size the current screen needs; hidden screens do not count."""
-        current = self.currentWidget()
-        return current.minimumSizeHint() if current is not None else super().minimumSizeHint()
-
-
-class Screens(Mapping[str, Screen]):
-    """Every screen by name, each made (its module imported) the first time it is asked
-    for: the kiosk starts with the welcome screen alone. Iterating gives those made."""
-
-    def __init__(self, make: Callable[[str], Screen]) -> None:
-        self._make = make
-        self._made: dict[str, Screen] = {}
-
-    def __getitem__(self, name: str) -> Screen:
-        screen = self._made.get(name)
-        if screen is None:
-            if name not in SCREEN_CLASSES:
-                raise KeyError(name)
-            screen = self._made[name] = self._make(name)
-        return screen
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(list(self._made))
-
-    def __len__(self) -> int:
-        return len(self._made)
-
-    def __contains__(self, name: object) -> bool:
-        """True for a screen made already (asking for one makes it)."""
-        return name in self._made
 
 
 class MediationDoor:
