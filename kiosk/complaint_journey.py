@@ -1,44 +1,40 @@
 """File a complaint: one question a screen, from the problem to the receipt.
 
-The steps, in order: category, channel, item, merchant_name, merchant_address (either may
-be answered by photographing the sign or order screen: merchant_photo), when (date),
-facts (spoken; facts_text typed), evidence, remedies, name, mobile, address, privacy,
-review, and filing. A step entered from the review goes straight back to it.
+The steps and their order are the complaint's table of questions (`kiosk.complaint`): the
+problem, where it was bought, what, the seller (either part may be answered by
+photographing the sign or order screen), when (another day: the date), what happened
+(spoken, or typed instead), evidence, remedies, who the consumer is, privacy, video,
+review, and filing. A plain question (picture buttons, typing, the keypad, photos) is
+asked the same way for every row; the recording, the privacy notice, the review and the
+filing have handlers of their own. A step entered from the review goes straight back to it.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from pydantic import ValidationError
 
 from kiosk.complaint import (
-    CATEGORIES,
-    CHANNELS,
-    LONG_LIMIT,
-    MAX_PHOTOS,
-    REMEDIES,
-    SHORT_LIMIT,
-    VIDEO_CONSENT,
-    WHEN,
-    Choice,
+    QUESTIONS,
+    Choices,
+    Keypad,
+    OwnScreen,
+    Photos,
+    Question,
+    TextBox,
     attachments,
-    category_choices,
-    check_mobile,
-    check_text,
     complaint_fields,
     missing,
     parse_day,
     photos,
     recording,
+    review_rows,
     tidy,
-    typed,
 )
 from kiosk.i18n import N_
 from kiosk.journeys import Answer, Done, Journey, ShowProgress, ShowScreen, StepHandler, StepResult
@@ -70,46 +66,9 @@ class ComplaintDesk(Protocol):
         """The address of the case's public status page (the receipt's QR code)."""
 
 
-@dataclass(frozen=True)
-class ReviewRow:
-    """One part of the review page: the step that asks it, what it is, and the answer
-    (message ids to translate when `words`, days to say in the visit's language (ISO
-    dates) when `days`, the consumer's own text otherwise)."""
-
-    step: str
-    label: str
-    values: tuple[str, ...]
-    words: bool = False
-    days: bool = False
-
-
-# The order of the questions; the review lists them in this order too.
-ORDER = (
-    "category",
-    "channel",
-    "item",
-    "merchant_name",
-    "merchant_address",
-    "when",
-    "facts",
-    "evidence",
-    "remedies",
-    "name",
-    "mobile",
-    "address",
-    "privacy",
-    "video_consent",
-    "review",
-)
 #: Where the seller's photo step goes back to (the step after the one that offered it),
 #: and the question it answers instead ("from").
 PHOTO_RETURN = "merchant_photo_from"
-#: Screens that are another way to answer a question: the step counter counts them as
-#: that question (the date is the 'when' question, asked closer; the typed facts are
-#: 'what happened', typed instead of spoken).
-ANSWERED_BY = {"date": "when", "facts_text": "facts"}
-#: What is kept for the same consumer's next complaint in this visit: who they are.
-ABOUT_YOU = ("name", "mobile", "address")
 
 
 def mediation_open(room: RoomSettings | None, now: dt.datetime) -> bool:
@@ -127,50 +86,56 @@ class FileComplaint(Journey):
     """The consumer's complaint against a seller, with evidence, ending in a receipt."""
 
     name = "file_complaint"
-    first_step = "category"
+    #: The complaint's questions, in order (a test may ask one more).
+    questions: ClassVar[Sequence[Question]] = QUESTIONS
 
     def __init__(self, visit: Visit, desk: ComplaintDesk) -> None:
         super().__init__(visit)
         self.desk = desk
-        self._filing = False
-
-    def steps(self) -> Mapping[str, StepHandler]:
-        """Every step by its id."""
-        return {
-            "category": self._category,
-            "channel": self._channel,
-            "item": self._item,
-            "merchant_name": self._merchant_name,
-            "merchant_address": self._merchant_address,
+        self._asked = {question.step: question for question in self.questions}
+        self.first_step = self.questions[0].step
+        own: dict[str, StepHandler] = {
             "merchant_photo": self._merchant_photo,
-            "when": self._when,
-            "date": self._date,
             "facts": self._facts,
-            "facts_text": self._facts_text,
-            "evidence": self._evidence,
-            "remedies": self._remedies,
-            "name": self._name,
-            "mobile": self._mobile,
-            "address": self._address,
             "privacy": self._privacy,
-            "video_consent": self._video_consent,
             "review": self._review,
             "filing": self._filed,
         }
+        # A step of its own screen has its own handler; every other question is asked
+        # the one way its form is.
+        self._steps: dict[str, StepHandler] = {
+            step: own[step]
+            if step in own or isinstance(q.form, OwnScreen)
+            else partial(self._ask, q)
+            for step, q in self._asked.items()
+        }
+
+    def steps(self) -> Mapping[str, StepHandler]:
+        """Every step by its id."""
+        return self._steps
 
     # -- where the consumer is --------------------------------------------------------
 
     def counted(self) -> tuple[str, ...]:
-        """Every question, in the order asked: the same fifteen whatever the answers, as
-        no answer skips a question (a photo of the seller leaves the address to type or
-        to leave empty, on its own screen)."""
-        return ORDER
+        """Every question, in the order asked: the same ones whatever the answers, as no
+        answer skips a question (a photo of the seller leaves the address to type or to
+        leave empty, on its own screen)."""
+        return tuple(q.step for q in self.questions if q.counted and not q.part_of)
 
     def counted_as(self, step: str) -> str:
-        """A screen that answers a question another way counts as that question."""
-        if step == "merchant_photo":
-            return str(self._kept(PHOTO_RETURN).get("from", "merchant_name"))
-        return ANSWERED_BY.get(step, step)
+        """A screen that answers a question another way counts as that question (the
+        seller's photo: as the question it was taken for)."""
+        question = self._asked.get(step)
+        if question is None or not question.part_of:
+            return step
+        if self._photo_instead(step):
+            return str(self._kept(PHOTO_RETURN).get("from", question.part_of))
+        return question.part_of
+
+    def _photo_instead(self, step: str) -> bool:
+        """A photo step that answers a typed question instead (the seller's sign)."""
+        question = self._asked.get(step)
+        return question is not None and bool(question.part_of) and isinstance(question.form, Photos)
 
     # -- moving on ---------------------------------------------------------------------
 
@@ -178,8 +143,24 @@ class FileComplaint(Journey):
     def _editing(self) -> bool:
         return bool(self.answers.get("review", {}).get("edit"))
 
+    def _following(self, step: str) -> str:
+        """The step after this one that this consumer meets on the way on."""
+        order = list(self._asked)
+        for question in self.questions[order.index(step) + 1 :]:
+            if question.asked(self.answers):
+                return question.step
+        raise LookupError(f"nothing follows {step}")
+
+    def _next(self, step: str) -> StepResult:
+        """The question after this one; the review when the consumer came from it to change
+        this one (unless the answer asks a question of its own first: another day's date)."""
+        following = self._following(step)
+        if self._editing and self.counted_as(following) != self.counted_as(step):
+            return self.goto("review")
+        return self.goto(following)
+
     def _then(self, step: str) -> StepResult:
-        """The next question, or the review when the consumer came from it to change this."""
+        """That step, or the review when the consumer came from it to change this."""
         if self._editing:
             return self.goto("review")
         return self.goto(step)
@@ -187,424 +168,146 @@ class FileComplaint(Journey):
     def _kept(self, step: str) -> dict[str, Any]:
         return dict(self.answers.get(step, {}))
 
-    def _choice(
-        self,
-        step: str,
-        question: str,
-        prompt: str,
-        options: list[Any],
-        multiple: bool = False,
-        error: str = "",
-    ) -> ShowScreen:
-        kept = self._kept(step)
-        selected = kept.get("choices", []) if multiple else [kept.get("choice")]
-        return ShowScreen(
-            step,
-            "choice",
-            prompt,
-            {
-                "question": question,
-                "options": options,
+    # -- a plain question --------------------------------------------------------------
+
+    def _ask(self, question: Question, answer: Answer | None) -> StepResult:
+        """Show the question; check the answer; then on to the next one."""
+        form, step = question.form, question.step
+        if answer is None:
+            return self._show(question)
+        if isinstance(form, TextBox) and form.photo and answer.get("photo"):
+            self.answers[PHOTO_RETURN] = {"step": self._following(step), "from": step}
+            return self.goto(form.photo)
+        today = self.desk.now().date()
+        error = question.refusal(answer, self.answers, today)
+        if error:
+            return self._show(question, error)
+        if isinstance(form, Keypad) and form.kind == "date":
+            digits = str(answer.get("digits", ""))
+            day, _error = parse_day(digits, today)
+            self.answers[step] = {"digits": digits, "day": day.isoformat() if day else ""}
+        return self._next(step)
+
+    def _show(self, question: Question, error: str = "") -> ShowScreen:
+        """The question's screen, with what was answered before (and what is wrong with it)."""
+        form, step, kept = question.form, question.step, self._kept(question.step)
+        # A wrong choice is said beside the buttons; a wrong typed answer is said instead
+        # of the question.
+        prompt = error or question.prompt
+        if isinstance(form, Choices):
+            selected = kept.get("choices", []) if form.multiple else [kept.get("choice")]
+            fields: dict[str, Any] = {
+                "question": question.question,
+                "options": form.options(self.desk.room()),
                 "selected": [value for value in selected if value],
-                "multiple": multiple,
-            },
-            {"choice": error} if error else {},
-        )
-
-    def _text(
-        self,
-        step: str,
-        question: str,
-        prompt: str,
-        limit: int = SHORT_LIMIT,
-        photo: bool = False,
-        multiline: bool = False,
-        preset: str = "",
-        error: str = "",
-        find_character: bool = False,
-    ) -> ShowScreen:
-        kept = self._kept(step)
-        return ShowScreen(
-            step,
-            "text_entry",
-            prompt,
-            {
-                "question": question,
+                "multiple": form.multiple,
+            }
+            return ShowScreen(step, form.screen, question.prompt, fields, _error("choice", error))
+        if isinstance(form, TextBox):
+            preset = form.preset(self.desk.room()) if form.preset else ""
+            fields = {
+                "question": question.question,
                 "text": kept.get("text", preset),
-                "limit": limit,
-                "photo": photo,
-                "photos": len(photos(self.answers, "merchant_photo")),
-                "multiline": multiline,
-                # Names and addresses may hold a character the keyboard lacks (生僻字).
-                "find_character": find_character,
-            },
-            {"text": error} if error else {},
-        )
+                "limit": form.limit,
+                "photo": bool(form.photo),
+                "photos": len(photos(self.answers, form.photo)) if form.photo else 0,
+                "multiline": form.multiline,
+                "find_character": form.find_character,
+            }
+            return ShowScreen(step, form.screen, prompt, fields, _error("text", error))
+        if isinstance(form, Keypad):
+            fields = {
+                "question": question.question,
+                "kind": form.kind,
+                "digits": kept.get("digits", ""),
+            }
+            return ShowScreen(step, form.screen, prompt, fields, _error("digits", error))
+        if isinstance(form, Photos):
+            fields = {"photos": kept.get("photos", []), "most": form.most, "purpose": form.purpose}
+            return ShowScreen(step, form.screen, prompt, fields, _error("photos", error))
+        raise TypeError(f"{step} is asked on a screen of its own")
 
-    # -- the problem and the purchase --------------------------------------------------
-
-    def _category(self, answer: Answer | None) -> StepResult:
-        room = self.desk.room()
-        # Before the room's settings are known (not enrolled yet, or offline since the
-        # start), every category the kiosk has words for: never a question with one answer.
-        options = category_choices(room.categories if room else list(CATEGORIES))
-        if answer is None or not answer.get("choice"):
-            return self._choice(
-                "category",
-                N_("What is the problem?"),
-                N_("What is the problem? Touch the picture that fits best."),
-                options,
-                error=N_("Please touch one of the pictures.") if answer is not None else "",
-            )
-        return self._then("channel")
-
-    def _channel(self, answer: Answer | None) -> StepResult:
-        if answer is None or answer.get("choice") not in CHANNELS:
-            return self._choice(
-                "channel",
-                N_("Where did you buy it?"),
-                N_("Where did you buy it? Touch one of the pictures."),
-                list(CHANNELS.values()),
-                error=N_("Please touch one of the pictures.") if answer is not None else "",
-            )
-        return self._then("item")
-
-    def _item(self, answer: Answer | None) -> StepResult:
-        question = N_("What did you buy?")
-        prompt = N_("What did you buy? Type the product or service, for example: bottled tea.")
-        if answer is None:
-            return self._text("item", question, prompt)
-        error = check_text(
-            str(answer.get("text", "")), SHORT_LIMIT, N_("Please type what you bought.")
-        )
-        if error:
-            return self._text("item", question, error, error=error)
-        return self._then("merchant_name")
-
-    # -- the seller --------------------------------------------------------------------
-
-    def _merchant(self, step: str, answer: Answer | None, then: str) -> StepResult:
-        if step == "merchant_name":
-            question = N_("Who sold it? Type the shop's or seller's name.")
-            prompt = N_(
-                "Who sold it? Type the name of the shop or seller. "
-                "Or take a photo of the shop sign or the order screen."
-            )
-            empty = N_("Please type the seller's name, or take a photo instead.")
-        else:
-            question = N_("Where is the seller? Type the address, shop link or phone.")
-            prompt = N_(
-                "Where is the seller? Type the address, the shop link or their phone. "
-                "Or take a photo instead."
-            )
-            empty = N_("Please type the seller's address, link or phone, or take a photo.")
-        if answer is None:
-            return self._text(step, question, prompt, photo=True)
-        if answer.get("photo"):
-            self.answers[PHOTO_RETURN] = {"step": then, "from": step}
-            return self.goto("merchant_photo")
-        text = str(answer.get("text", ""))
-        has_photo = bool(photos(self.answers, "merchant_photo"))
-        error = "" if has_photo and not tidy(text) else check_text(text, SHORT_LIMIT, empty)
-        if error:
-            return self._text(step, question, error, photo=True, error=error)
-        return self._then(then)
-
-    def _merchant_name(self, answer: Answer | None) -> StepResult:
-        return self._merchant("merchant_name", answer, "merchant_address")
-
-    def _merchant_address(self, answer: Answer | None) -> StepResult:
-        return self._merchant("merchant_address", answer, "when")
+    # -- the steps with handlers of their own ------------------------------------------
 
     def _merchant_photo(self, answer: Answer | None) -> StepResult:
-        kept = self._kept("merchant_photo")
         if answer is None:
-            return ShowScreen(
-                "merchant_photo",
-                "photos",
-                N_(
-                    "Hold the shop sign, the receipt or the order screen up to the camera, "
-                    "then touch 'Take a photo'."
-                ),
-                {"photos": kept.get("photos", []), "most": 2, "purpose": "merchant"},
-            )
+            return self._show(self._asked["merchant_photo"])
         self.answers["merchant_photo"] = {"photos": list(answer.get("photos", []))}
         return self._then(str(self._kept(PHOTO_RETURN).get("step", "merchant_address")))
 
-    # -- when and what happened --------------------------------------------------------
-
-    def _when(self, answer: Answer | None) -> StepResult:
-        if answer is None or answer.get("choice") not in WHEN:
-            return self._choice(
-                "when",
-                N_("When did it happen?"),
-                N_("When did it happen? Touch one of the big buttons."),
-                list(WHEN.values()),
-                error=N_("Please touch one of the buttons.") if answer is not None else "",
-            )
-        if answer["choice"] == "another_day":
-            return self.goto("date")
-        return self._then("facts")
-
-    def _date(self, answer: Answer | None) -> StepResult:
-        question = N_("Which day? Type year, month and day.")
-        kept = self._kept("date")
-        if answer is None:
-            return ShowScreen(
-                "date",
-                "number_entry",
-                N_("Type the day it happened: the year, then the month, then the day."),
-                {"question": question, "kind": "date", "digits": kept.get("digits", "")},
-            )
-        digits = str(answer.get("digits", ""))
-        day, error = parse_day(digits, self.desk.now().date())
-        if day is None:
-            return ShowScreen(
-                "date",
-                "number_entry",
-                error,
-                {"question": question, "kind": "date", "digits": digits},
-                {"digits": error},
-            )
-        self.answers["date"] = {"digits": digits, "day": day.isoformat()}
-        return self._then("facts")
-
     def _facts(self, answer: Answer | None) -> StepResult:
+        question = self._asked["facts"]
         kept = self._kept("facts")
+        typed_instead = bool(tidy(str(self._kept("facts_text").get("text", ""))))
         if answer is None:
             return ShowScreen(
                 "facts",
-                "recording",
-                N_(
-                    "What happened? Touch 'Start recording' and tell us in your own words. "
-                    "Or touch 'Type instead'."
-                ),
+                question.screen,
+                question.prompt,
                 {
                     "recording": kept.get("recording", ""),
                     "seconds": kept.get("seconds", 0),
-                    "typed": bool(tidy(str(self._kept("facts_text").get("text", "")))),
+                    "typed": typed_instead,
                 },
             )
         if answer.get("type"):
             return self.goto("facts_text")
-        if not recording(self.answers) and not tidy(str(self._kept("facts_text").get("text", ""))):
-            error = N_("Please tell us what happened: record it, or type it.")
+        if not recording(self.answers) and not typed_instead:
             return ShowScreen(
                 "facts",
-                "recording",
-                error,
+                question.screen,
+                question.empty,
                 {"recording": "", "seconds": 0, "typed": False},
-                {"recording": error},
+                {"recording": question.empty},
             )
-        return self._then("evidence")
-
-    def _facts_text(self, answer: Answer | None) -> StepResult:
-        question = N_("What happened? Type it in your own words.")
-        prompt = N_("Type what happened, in your own words. Then touch 'Next'.")
-        if answer is None:
-            return self._text("facts_text", question, prompt, limit=LONG_LIMIT, multiline=True)
-        error = check_text(
-            str(answer.get("text", "")), LONG_LIMIT, N_("Please type what happened.")
-        )
-        if error:
-            return self._text(
-                "facts_text", question, error, limit=LONG_LIMIT, multiline=True, error=error
-            )
-        return self._then("evidence")
-
-    def _evidence(self, answer: Answer | None) -> StepResult:
-        if answer is None:
-            return ShowScreen(
-                "evidence",
-                "photos",
-                N_(
-                    "Photos help the mediator. Hold the product, the receipt or the order "
-                    "screen up to the camera and touch 'Take a photo'. Or touch 'Next'."
-                ),
-                {
-                    "photos": self._kept("evidence").get("photos", []),
-                    "most": MAX_PHOTOS,
-                    "purpose": "evidence",
-                },
-            )
-        return self._then("remedies")
-
-    # -- what the consumer wants, and who they are -------------------------------------
-
-    def _remedies(self, answer: Answer | None) -> StepResult:
-        valid = (
-            answer is not None and answer.get("choices") and set(answer["choices"]) <= set(REMEDIES)
-        )
-        if not valid:
-            return self._choice(
-                "remedies",
-                N_("What do you want the seller to do?"),
-                N_("What do you want the seller to do? You can touch more than one."),
-                list(REMEDIES.values()),
-                multiple=True,
-                error=N_("Please touch at least one.") if answer is not None else "",
-            )
-        return self._then("name")
-
-    def _name(self, answer: Answer | None) -> StepResult:
-        question = N_("What is your name?")
-        prompt = N_("What is your name? Type your full name.")
-        if answer is None:
-            return self._text("name", question, prompt, limit=100, find_character=True)
-        error = check_text(str(answer.get("text", "")), 100, N_("Please type your name."))
-        if error:
-            return self._text("name", question, error, limit=100, error=error, find_character=True)
-        return self._then("mobile")
-
-    def _mobile(self, answer: Answer | None) -> StepResult:
-        question = N_("What is your mobile number?")
-        kept = self._kept("mobile")
-        if answer is None:
-            return ShowScreen(
-                "mobile",
-                "number_entry",
-                N_("Type your mobile number: 11 digits."),
-                {"question": question, "kind": "mobile", "digits": kept.get("digits", "")},
-            )
-        digits = str(answer.get("digits", ""))
-        error = check_mobile(digits)
-        if error:
-            return ShowScreen(
-                "mobile",
-                "number_entry",
-                error,
-                {"question": question, "kind": "mobile", "digits": digits},
-                {"digits": error},
-            )
-        return self._then("address")
-
-    def _address(self, answer: Answer | None) -> StepResult:
-        question = N_("What is your address?")
-        prompt = N_("What is your address? The community's address is filled in; change it.")
-        room = self.desk.room()
-        preset = room.address if room else ""
-        if answer is None:
-            return self._text("address", question, prompt, preset=preset, find_character=True)
-        error = check_text(
-            str(answer.get("text", "")), SHORT_LIMIT, N_("Please type your address.")
-        )
-        if error:
-            return self._text(
-                "address", question, error, preset=preset, error=error, find_character=True
-            )
-        return self._then("privacy")
+        return self._next("facts")
 
     def _privacy(self, answer: Answer | None) -> StepResult:
+        question = self._asked["privacy"]
         fields = {"processing": bool(self._kept("privacy").get("processing"))}
         if answer is None:
-            return ShowScreen("privacy", "privacy", PRIVACY_NOTICE, fields)
+            return ShowScreen("privacy", question.screen, question.prompt, fields)
         if answer.get("again"):
             return self.goto("privacy")
         if answer.get("declined"):
             # Not agreeing is a way of its own: say plainly what follows, and what else helps.
             return ShowScreen(
-                "privacy", "privacy", PRIVACY_DECLINED, {"processing": False, "declined": True}
+                "privacy",
+                question.screen,
+                PRIVACY_DECLINED,
+                {"processing": False, "declined": True},
             )
         if not answer.get("processing"):
             error = N_(
                 "Without your agreement we cannot send the complaint. Touch 'I agree', "
                 "or call for help to ask about it."
             )
-            return ShowScreen("privacy", "privacy", error, fields, {"processing": error})
-        return self._then("video_consent")
-
-    def _video_consent(self, answer: Answer | None) -> StepResult:
-        # Asked on its own: agreeing to the complaint is not agreeing to be on video.
-        if answer is None or answer.get("choice") not in VIDEO_CONSENT:
-            return self._choice(
-                "video_consent",
-                N_("Do you agree to meet the mediator and the seller by video?"),
-                N_(
-                    "Do you agree to meet the mediator and the seller by video, here at "
-                    "the kiosk? Touch yes or no. You can still complain either way."
-                ),
-                list(VIDEO_CONSENT.values()),
-                error=N_("Please touch one of the buttons.") if answer is not None else "",
-            )
-        return self.goto("review")
+            return ShowScreen("privacy", question.screen, error, fields, {"processing": error})
+        return self._next("privacy")
 
     # -- review and filing -------------------------------------------------------------
 
-    def review_rows(self) -> list[ReviewRow]:
-        """Everything answered, in the order asked, for the review page."""
-        answers = self.answers
-        text = partial(typed, answers)
-
-        def choice(step: str, table: Mapping[str, Choice]) -> tuple[str, ...]:
-            value = answers.get(step, {}).get("choice")
-            if not value:
-                return ()
-            return (table[value].label if value in table else CATEGORIES["other"].label,)
-
-        when = choice("when", WHEN)
-        day = answers.get("date", {}).get("day", "")
-        on_a_day = when == (WHEN["another_day"].label,) and bool(day)
-        merchant_photos = len(photos(answers, "merchant_photo"))
-        mobile = str(answers.get("mobile", {}).get("digits", ""))
-        facts = [text("facts_text")] if text("facts_text") else []
-        seconds = round(float(answers.get("facts", {}).get("seconds", 0) or 0))
-        remedies = tuple(
-            REMEDIES[value].label for value in answers.get("remedies", {}).get("choices", [])
-        )
-        rows = [
-            ReviewRow("category", N_("The problem"), choice("category", CATEGORIES), True),
-            ReviewRow("channel", N_("Where you bought it"), choice("channel", CHANNELS), True),
-            ReviewRow("item", N_("What you bought"), (text("item"),)),
-            ReviewRow("merchant_name", N_("The seller"), (text("merchant_name"),)),
-            ReviewRow("merchant_address", N_("The seller's address"), (text("merchant_address"),)),
-            ReviewRow(
-                "merchant_photo",
-                N_("Photos of the seller"),
-                (str(merchant_photos),) if merchant_photos else (),
-            ),
-            ReviewRow(
-                "when",
-                N_("When it happened"),
-                (day,) if on_a_day else when,
-                words=not on_a_day,
-                days=on_a_day,
-            ),
-            ReviewRow(
-                "facts",
-                N_("Recording of what happened"),
-                (f"{seconds}",) if recording(answers) else (),
-            ),
-            ReviewRow("facts_text", N_("What happened"), tuple(facts)),
-            ReviewRow("evidence", N_("Photos"), (str(len(photos(answers, "evidence"))),)),
-            ReviewRow("remedies", N_("What you want"), remedies, True),
-            ReviewRow("name", N_("Your name"), (text("name"),)),
-            ReviewRow("mobile", N_("Your mobile number"), (mobile,)),
-            ReviewRow("address", N_("Your address"), (text("address"),)),
-            ReviewRow(
-                "video_consent", N_("Video mediation"), choice("video_consent", VIDEO_CONSENT), True
-            ),
-        ]
-        return [dataclasses.replace(row, values=tuple(v for v in row.values if v)) for row in rows]
+    def _review_fields(self) -> dict[str, Any]:
+        return {
+            "rows": review_rows(self.answers, self.questions),
+            "missing": missing(self.answers, self.questions),
+        }
 
     def _review(self, answer: Answer | None) -> StepResult:
         self.answers["review"] = {}
-        gaps = missing(self.answers)
-        fields = {"rows": self.review_rows(), "missing": gaps}
-        prompt = N_(
-            "Please check your complaint. Touch any part to change it. "
-            "When all is right, touch 'Send the complaint'."
-        )
+        fields = self._review_fields()
+        prompt = self._asked["review"].prompt
         if answer is None:
             return ShowScreen("review", "review", prompt, fields)
         if answer.get("edit") in self.steps():
             step = str(answer["edit"])
             self.answers["review"] = {"edit": step}
-            if step == "merchant_photo":
-                self.answers[PHOTO_RETURN] = {"step": "review", "from": "merchant_name"}
+            if self._photo_instead(step):
+                self.answers[PHOTO_RETURN] = {"step": "review", "from": self._asked[step].part_of}
             return self.goto(step)
         if not answer.get("submit"):
             return ShowScreen("review", "review", prompt, fields)
-        if gaps:
+        if fields["missing"]:
             error = N_("Something is still missing. Touch it to add it.")
             return ShowScreen("review", "review", error, fields, {"missing": error})
         return self._file()
@@ -615,7 +318,9 @@ class FileComplaint(Journey):
             # A second tap while the first is being kept: the same wait, never a second file.
             return self._filing_progress(None)
         now = self.desk.now()
-        fields = complaint_fields(self.answers, self.visit.presentation.language, now.date())
+        fields = complaint_fields(
+            self.answers, self.visit.presentation.language, now.date(), self.questions
+        )
         files_from = dict(self.answers)
         desk = self.desk
 
@@ -626,12 +331,8 @@ class FileComplaint(Journey):
         return self._filing_progress(work)
 
     def _filing_progress(self, work: Callable[[], Any] | None) -> ShowProgress:
-        return ShowProgress(
-            "filing",
-            N_("Saving your complaint. Please wait a moment."),
-            N_("Saving your complaint. This takes a few seconds."),
-            work,
-        )
+        question = self._asked["filing"]
+        return ShowProgress("filing", question.prompt, question.question, work)
 
     def _filed(self, answer: Answer | None) -> StepResult:
         if answer is None or not ({"outcome", "error"} & set(answer)):
@@ -659,13 +360,14 @@ class FileComplaint(Journey):
                 "review",
                 "review",
                 message,
-                {"rows": self.review_rows(), "missing": missing(self.answers)},
+                self._review_fields(),
                 {"filing": message},
             )
         log.info("complaint filed as %s", outcome.receipt_number)
         # The files now live in the outbox; the next complaint of this visit starts afresh,
         # but never asks again who the consumer is.
-        kept = {step: self.answers[step] for step in ABOUT_YOU if step in self.answers}
+        about_you = [q.step for q in self.questions if q.about_you]
+        kept = {step: self.answers[step] for step in about_you if step in self.answers}
         self.answers.clear()
         self.answers.update(kept)
         room = self.desk.room()
@@ -689,17 +391,13 @@ class FileComplaint(Journey):
         )
 
 
-PRIVACY_NOTICE = N_(
-    "Before you send it: we collect your name, mobile number and address, what happened, "
-    "and your photos and recording. The market supervision office uses them only to handle "
-    "this complaint. The mediator and, in the mediation, the seller see them. They are kept "
-    "for three years after the case closes, then deleted. This kiosk deletes them once they "
-    "are sent. Touch 'I agree' to go on. If you do not agree, the complaint cannot be sent: "
-    "touch 'I do not agree' to hear what you can do instead."
-)
 PRIVACY_DECLINED = N_(
     "You did not agree, so the complaint will not be sent. Nothing you entered is kept once "
     "you touch 'Finish'. You can still get help: touch 'Call for help' for a member of "
     "staff, or phone the consumer hotline 12315. If you change your mind, touch 'Read the "
     "notice again'."
 )
+
+
+def _error(field: str, error: str) -> dict[str, str]:
+    return {field: error} if error else {}

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 
+from kiosk.complaint import QUESTIONS
 from kiosk.journeys import Done
 from kiosk.wire import CaseStatus, RoomSettings
 
@@ -42,33 +43,43 @@ def demo_photo(shell: KioskShell, n: int) -> str:
     return str(path)
 
 
-def _answers(shell: KioskShell) -> list[tuple[str, dict[str, Any]]]:
+#: What the demo consumer answers at each step they meet: words typed in Mandarin and in
+#: English, photos as the numbers of the pictures drawn for them. The order of the steps,
+#: and the screen of each, come from the complaint's table of questions.
+DEMO_ANSWERS: dict[str, dict[str, Any]] = {
+    "category": {"choice": "food_safety"},
+    "channel": {"choice": "mini_program"},
+    "item": {"text": ("瓶装冰红茶", "Bottled iced tea")},
+    "merchant_name": {"text": ("好运来商贸", "Haoyunlai Trading")},
+    "merchant_address": {"text": ("幸福路 8 号", "8 Xingfu Road")},
+    "when": {"choice": "another_day"},
+    "date": {"digits": "20261120"},
+    "facts": {"type": True},
+    "facts_text": {
+        "text": (
+            "打开瓶子时发现里面有一只苍蝇。",
+            "There was a fly in the bottle when I opened it.",
+        )
+    },
+    "evidence": {"photos": (1, 2)},
+    "remedies": {"choices": ["refund", "apology"]},
+    "name": {"text": ("张秀英", "Zhang Xiuying")},
+    "mobile": {"digits": "13912345678"},
+    "address": {"text": ("幸福社区 3 号楼", "Building 3, Xingfu Community")},
+    "privacy": {"processing": True},
+    "video_consent": {"choice": "yes"},
+}
+
+
+def _answer(shell: KioskShell, step: str) -> dict[str, Any]:
+    """The demo consumer's answer at a step, in the visit's language, its photos drawn."""
     english = shell.visit.presentation.language == "en"
-    return [
-        ("category", {"choice": "food_safety"}),
-        ("channel", {"choice": "mini_program"}),
-        ("item", {"text": "Bottled iced tea" if english else "瓶装冰红茶"}),
-        ("merchant_name", {"text": "Haoyunlai Trading" if english else "好运来商贸"}),
-        ("merchant_address", {"text": "8 Xingfu Road" if english else "幸福路 8 号"}),
-        ("when", {"choice": "another_day"}),
-        ("date", {"digits": "20261120"}),
-        ("facts", {"type": True}),
-        (
-            "facts_text",
-            {
-                "text": "There was a fly in the bottle when I opened it."
-                if english
-                else "打开瓶子时发现里面有一只苍蝇。"
-            },
-        ),
-        ("evidence", {"photos": [demo_photo(shell, 1), demo_photo(shell, 2)]}),
-        ("remedies", {"choices": ["refund", "apology"]}),
-        ("name", {"text": "Zhang Xiuying" if english else "张秀英"}),
-        ("mobile", {"digits": "13912345678"}),
-        ("address", {"text": "Building 3, Xingfu Community" if english else "幸福社区 3 号楼"}),
-        ("privacy", {"processing": True}),
-        ("video_consent", {"choice": "yes"}),
-    ]
+    answer = dict(DEMO_ANSWERS[step])
+    if "text" in answer:
+        answer["text"] = answer["text"][1 if english else 0]
+    if "photos" in answer:
+        answer["photos"] = [demo_photo(shell, n) for n in answer["photos"]]
+    return answer
 
 
 def complaint_at(step: str) -> Callable[[KioskShell], None]:
@@ -78,13 +89,10 @@ def complaint_at(step: str) -> Callable[[KioskShell], None]:
         shell.apply_room(DEMO_ROOM)
         shell.start_visit()
         shell.open_service("file_complaint")
-        for at, answer in _answers(shell):
-            if shell.current_step() == step:
-                return
-            if at == "facts" and step == "facts":
-                return
-            shell.answer(answer)
-        assert shell.current_step() == step, (step, shell.current_step())
+        while (at := shell.current_step()) != step:
+            assert at in DEMO_ANSWERS, f"the demo consumer has no answer at {at}"
+            shell.answer(_answer(shell, at))
+            assert shell.current_step() != at, f"the demo's answer at {at} was refused"
 
     def filled(shell: KioskShell) -> None:
         demo(shell)
@@ -246,53 +254,14 @@ def _declined(shell: KioskShell) -> None:
     shell.answer({"processing": False, "declined": True})
 
 
-COMPLAINT_STEPS = (
-    "category",
-    "channel",
-    "item",
-    "merchant_name",
-    "merchant_address",
-    "when",
-    "date",
-    "facts",
-    "facts_text",
-    "evidence",
-    "remedies",
-    "name",
-    "mobile",
-    "address",
-    "privacy",
-    "video_consent",
-    "review",
-)
+#: The steps the demo consumer meets, to the review, in the order of the complaint's table.
+COMPLAINT_STEPS = tuple(q for q in QUESTIONS if q.step in DEMO_ANSWERS or q.screen == "review")
 
 #: Each demo's name, the screen it shows, what it is, and how to reach it.
 STEP_DEMOS: dict[str, tuple[str, str, Callable[[KioskShell], None]]] = {
     **{
-        f"complaint_{step}": (screen, f"File a complaint, step {step}", complaint_at(step))
-        for step, screen in zip(
-            COMPLAINT_STEPS,
-            (
-                "choice",
-                "choice",
-                "text_entry",
-                "text_entry",
-                "text_entry",
-                "choice",
-                "number_entry",
-                "recording",
-                "text_entry",
-                "photos",
-                "choice",
-                "text_entry",
-                "number_entry",
-                "text_entry",
-                "privacy",
-                "choice",
-                "review",
-            ),
-            strict=True,
-        )
+        f"complaint_{q.step}": (q.screen, f"File a complaint, step {q.step}", complaint_at(q.step))
+        for q in COMPLAINT_STEPS
     },
     "complaint_category_changed": (
         "choice",

@@ -14,8 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QStackedLayout, QWidget
 
-from kiosk.complaint import Missing
-from kiosk.complaint_journey import ReviewRow
+from kiosk.complaint import Missing, ReviewRow, Says
 from kiosk.i18n import N_, day_words
 from ui.screens.base import Nav, Screen, text
 from ui.theme import Theme
@@ -124,17 +123,17 @@ class ReviewScreen(Screen):
         return lines
 
     def _value(self, row: ReviewRow, value: str) -> str:
-        if row.words:
+        if row.says is Says.WORDS:
             return self.t(value)
-        if row.days:
+        if row.says is Says.DAY:
             today = dt.date.today()
             return day_words(dt.date.fromisoformat(value), self.host.translator.language, today)
         return value
 
     def _value_words(self, row: ReviewRow, values: list[str]) -> str:
-        if row.step == "facts":
+        if row.says is Says.SECONDS:
             return self.t(N_("{seconds} seconds")).format(seconds=values[0])
-        if row.step in ("evidence", "merchant_photo"):
+        if row.says is Says.PHOTOS:
             return self.t(N_("{count} photo(s)")).format(count=values[0])
         return self.t(N_(", ")).join(values)
 
