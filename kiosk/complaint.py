@@ -18,7 +18,7 @@ from typing import Any
 
 from kiosk.i18n import N_
 from kiosk.outbox import NewAttachment
-from kiosk.wire import MOBILE_PATTERN, AttachmentKind, PurchaseChannel, Remedy
+from protocol.wire import MOBILE_PATTERN, AttachmentKind, PurchaseChannel, Remedy
 
 #: The most the hub keeps of a short answer (a name, an address) and of the typed facts.
 SHORT_LIMIT = 200
