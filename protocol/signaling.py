@@ -38,7 +38,7 @@ def _type_required(schema: dict[str, Any]) -> None:
     # `type` has its one value as a default (so models are built without it), but a message
     # on the wire always carries it.
     required = schema.setdefault("required", [])
-    if "type" not in required:
+    if "type" in schema.get("properties", {}) and "type" not in required:
         required.insert(0, "type")
 
 
