@@ -184,7 +184,8 @@ def run(seconds: float) -> dict[str, float]:  # noqa: PLR0915 - one scenario, st
 
     from devices.call_media import FileCallAudio, camera_track
     from devices.presence import PresenceSensor
-    from kiosk.call import CallState, MediationCall
+    from kiosk.call import MediationCall
+    from protocol.states import CallState
     from tests.calls import (
         CHROMIUM_FLAGS,
         MEDIATOR,

@@ -153,7 +153,7 @@ def main() -> int:
     from kiosk.desk import KioskDesk
     from kiosk.enrollment import Credential, save_credential
     from kiosk.outbox import Outbox
-    from kiosk.wire import RoomSettings
+    from protocol.wire import RoomSettings
 
     ensure_gui()
     with tempfile.TemporaryDirectory(prefix="bench-submit-") as folder:

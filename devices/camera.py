@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from devices.state import DeviceError, DeviceState, Health
+from devices.state import DeviceError, Health
+from protocol.states import DeviceState
 
 log = logging.getLogger(__name__)
 

@@ -35,7 +35,8 @@ from devices.receipt import (
     untranslated,
 )
 from devices.receipt_layout import render_image, render_line, render_pdf
-from devices.state import DeviceError, DeviceState, Health
+from devices.state import DeviceError, Health
+from protocol.states import DeviceState
 
 #: How many receipts the demo printer keeps as PDF files.
 KEEP_PRINTED = 20

@@ -1,20 +1,13 @@
-"""The one state enum every device reports, and its health report."""
+"""A device's health report: its one state (`protocol.states.DeviceState`, the state the
+heartbeat carries too) and a sentence for the technician."""
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-
-class DeviceState(enum.Enum):
-    """Where a device stands: the shell and the self-test read only this."""
-
-    READY = "ready"
-    BUSY = "busy"  # working for someone now (printing, recording, speaking)
-    MISSING = "missing"  # not there at all: unplugged, not configured, no driver
-    FAILING = "failing"  # there, but not working: paper out, offline, errors
+from protocol.states import DeviceState
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,8 @@ from typing import Any
 import numpy as np
 
 from devices.audio import Sound, read_wav, write_wav
-from devices.state import DeviceError, DeviceState, Health
+from devices.state import DeviceError, Health
+from protocol.states import DeviceState
 
 log = logging.getLogger(__name__)
 

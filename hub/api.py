@@ -25,7 +25,7 @@ from hub.migrate import upgrade
 from hub.problems import ProblemError, documented
 from hub.status_page import public_pages
 from hub.store import Device, Room, engine_for
-from kiosk.wire import (
+from protocol.wire import (
     API_PREFIX,
     ATTACHMENT_TYPES,
     SHA256_PATTERN,

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from hub.accounts import Staff, StaffMember
 from hub.problems import ProblemError
 from hub.store import Base, UtcDateTime, utcnow
-from kiosk.wire import MediationOutcome, MediationState
+from protocol.states import MediationState
+from protocol.wire import MediationOutcome
 
 if TYPE_CHECKING:
     from hub.mediation import Mediation
@@ -89,7 +90,7 @@ def record_outcome(
     if not (holds(mediation, member) or member.role == "supervisor"):
         raise _not_yours()
     before = latest_outcome(session, mediation.id)
-    called = mediation.taken_by is not None and mediation.state in (
+    called = mediation.taken_by is not None and mediation.now in (
         MediationState.IN_CALL,
         MediationState.LEFT,  # the room left mid-call: the outcome is still the mediator's
         MediationState.ENDED,
@@ -144,7 +145,7 @@ def invite_colleague(
 ) -> None:
     """The holder asks a colleague into the call (their login must exist)."""
     require_holder(mediation, member)
-    if mediation.state != MediationState.IN_CALL:
+    if mediation.now is not MediationState.IN_CALL:
         raise ProblemError(409, "not-in-call", "No call now", "This mediation has no call now.")
     if username == member.username or session.get(Staff, username) is None:
         raise ProblemError(404, "staff-unknown", "No such colleague", "No such console login.")
@@ -161,7 +162,7 @@ def invite_colleague(
 
 def may_enter(session: Session, mediation: Mediation, member: StaffMember) -> bool:
     """A console login enters the call only as its holder or an invited colleague."""
-    if mediation.state != MediationState.IN_CALL:
+    if mediation.now is not MediationState.IN_CALL:
         return False
     if holds(mediation, member):
         return True

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hub.problems import ProblemError
 from hub.store import Attachment, Complaint, Device, UploadClaim, utcnow
-from kiosk.wire import (
+from protocol.wire import (
     ATTACHMENT_TYPES,
     CASE_PATTERN,
     NEXT_STEPS,

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from hub import alerts
 from hub.problems import ProblemError
 from hub.store import Device, EnrollmentCode, Room, utcnow
-from kiosk.wire import (
+from protocol.wire import (
     Enrolled,
     Enrollment,
     Heartbeat,

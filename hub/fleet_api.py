@@ -22,7 +22,7 @@ from hub.accounts import StaffMember, current_staff
 from hub.alerts import AuditRecord, HelpCall, KioskLog
 from hub.problems import ProblemError, documented
 from hub.store import Device, Room, utcnow
-from kiosk.wire import (
+from protocol.wire import (
     API_PREFIX,
     ROW_ID_MAX,
     AuditBatch,

@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from hub import fleet
 from hub.problems import MEDIA_TYPE, PROBLEM_BASE
-from kiosk.wire import API_PREFIX
+from protocol.wire import API_PREFIX
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

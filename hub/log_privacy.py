@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import re
 
-from kiosk.wire import RECEIPT_PATTERN
+from protocol.wire import RECEIPT_PATTERN
 
 _SECRETS = re.compile(
     r"(?P<key>\binvite=)[^&\s\"']+"

@@ -45,7 +45,9 @@ from hub.presence import online_mediators
 from hub.problems import ProblemError, documented
 from hub.signaling import QUEUE_CHANNEL, Broker
 from hub.store import Attachment, Base, Complaint, Device, UtcDateTime, utcnow
-from kiosk.wire import (
+from protocol.signaling import Called, LeftQueue, OutcomeRecorded, QueueChanged
+from protocol.states import MEDIATION_OPEN, IllegalMove, MediationState, advance
+from protocol.wire import (
     API_PREFIX,
     MEDIATION_ID_PATTERN,
     ROW_ID_MAX,
@@ -54,7 +56,6 @@ from kiosk.wire import (
     IceServer,
     MediationOutcome,
     MediationRequest,
-    MediationState,
     MediationTicket,
     OutcomeResult,
 )
@@ -92,6 +93,25 @@ class Mediation(Base):
     invite_expires_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True)
     invite_used: Mapped[int] = mapped_column(Integer, default=0)
     rating: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+    @property
+    def now(self) -> MediationState:
+        """The state as the enum (the column keeps its value)."""
+        return MediationState(self.state)
+
+    def move(self, new: MediationState) -> None:
+        """Change the state as `protocol.states.MEDIATION_MOVES` allows; a move it does not
+        list is refused (409) and changes nothing."""
+        before = self.now
+        try:
+            self.state = advance(before, new)
+        except IllegalMove as error:
+            raise ProblemError(
+                409,
+                f"mediation-{before.value.replace('_', '-')}",
+                "The mediation has moved on",
+                f"Not possible now: {error}.",
+            ) from None
 
 
 class CallbackRequest(Base):
@@ -220,7 +240,7 @@ def turn_server(now: float | None = None) -> IceServer | None:
 
 def position_of(session: Session, mediation: Mediation) -> int:
     """1 for the next in the queue; 0 once it is no longer waiting."""
-    if mediation.state != MediationState.WAITING:
+    if mediation.now is not MediationState.WAITING:
         return 0
     ahead = session.scalar(
         select(func.count())
@@ -299,7 +319,7 @@ def ticket(session: Session, mediation: Mediation) -> MediationTicket:
     return MediationTicket(
         mediation_id=mediation.id,
         case_number=mediation.case_number,
-        state=MediationState(mediation.state),
+        state=mediation.now,
         position=position,
         expected_wait_s=expected_wait_s(
             position, len(online), len(free), average_call_s(session) if online else 0
@@ -365,7 +385,7 @@ def join(session: Session, device: Device, number: str, mobile_last4: str = "") 
     open_one = session.scalar(
         select(Mediation).where(
             Mediation.case_number == case.case_number,
-            Mediation.state.in_([MediationState.WAITING, MediationState.IN_CALL]),
+            Mediation.state.in_(sorted(MEDIATION_OPEN)),
         )
     )
     if open_one is not None:
@@ -461,7 +481,7 @@ def kiosk_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter:
                 raise
 
         placed = await run_in_threadpool(work)
-        await broker.publish(QUEUE_CHANNEL, {"type": "queue-changed"})
+        await broker.publish(QUEUE_CHANNEL, QueueChanged())
         return placed
 
     @router.get("/{mediation_id}", responses=auth)
@@ -477,14 +497,14 @@ def kiosk_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter:
         def work() -> MediationTicket:
             with sessions.begin() as db:
                 mediation = own_mediation(db, device, mediation_id)
-                if mediation.state in (MediationState.WAITING, MediationState.IN_CALL):
-                    mediation.state = MediationState.LEFT
+                if mediation.now is not MediationState.LEFT:  # leaving twice is no move
+                    mediation.move(MediationState.LEFT)
                     mediation.ended_at = utcnow()
                 return ticket(db, mediation)
 
         left = await run_in_threadpool(work)
-        await broker.publish(QUEUE_CHANNEL, {"type": "queue-changed"})
-        await broker.publish(mediation_id, {"type": "left-queue"})
+        await broker.publish(QUEUE_CHANNEL, QueueChanged())
+        await broker.publish(mediation_id, LeftQueue())
         return left
 
     @router.post("/{mediation_id}/callback", status_code=201, responses=auth)
@@ -497,7 +517,7 @@ def kiosk_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter:
                 return ask_callback(db, own_mediation(db, device, mediation_id))
 
         promised = await run_in_threadpool(work)
-        await broker.publish(QUEUE_CHANNEL, {"type": "queue-changed"})
+        await broker.publish(QUEUE_CHANNEL, QueueChanged())
         return promised
 
     @router.put("/{mediation_id}/rating", responses=auth)
@@ -520,7 +540,7 @@ def console_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter
         with sessions.begin() as db:
             rows = db.scalars(
                 select(Mediation)
-                .where(Mediation.state.in_([MediationState.WAITING, MediationState.IN_CALL]))
+                .where(Mediation.state.in_(sorted(MEDIATION_OPEN)))
                 .order_by(Mediation.joined_at)
             ).all()
             return [_entry(db, row) for row in rows]
@@ -540,7 +560,7 @@ def console_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter
                 mediation = db.scalar(query)
                 if mediation is None:
                     return None
-                mediation.state = MediationState.IN_CALL
+                mediation.move(MediationState.IN_CALL)
                 mediation.taken_by = member.username
                 mediation.taken_at = utcnow()
                 set_status(db, mediation.case_number, CaseStatus.IN_MEDIATION)
@@ -550,8 +570,8 @@ def console_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter
         taken = await run_in_threadpool(work)
         if taken is None:
             raise ProblemError(404, "queue-empty", "Nobody waits", "Nobody is waiting.")
-        await broker.publish(QUEUE_CHANNEL, {"type": "queue-changed"})
-        await broker.publish(taken["mediation_id"], {"type": "called", "by": member.username})
+        await broker.publish(QUEUE_CHANNEL, QueueChanged())
+        await broker.publish(taken["mediation_id"], Called(by=member.username))
         return taken
 
     @router.get("/mediations/{mediation_id}")
@@ -585,16 +605,14 @@ def console_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter
                 mediation = _mediation(db, mediation_id)
                 record_outcome(db, mediation, member, kept, recorded.reason)
                 mediation.outcome = kept.model_dump(mode="json")
-                if mediation.state != MediationState.LEFT:
-                    mediation.state = MediationState.ENDED
+                if mediation.now is not MediationState.LEFT:  # the room left: it stays so
+                    mediation.move(MediationState.ENDED)
                 mediation.ended_at = mediation.ended_at or utcnow()
                 set_status(db, mediation.case_number, OUTCOME_STATUS[recorded.result])
 
         await run_in_threadpool(work)
-        await broker.publish(
-            mediation_id, {"type": "outcome", "outcome": kept.model_dump(mode="json")}
-        )
-        await broker.publish(QUEUE_CHANNEL, {"type": "queue-changed"})
+        await broker.publish(mediation_id, OutcomeRecorded(outcome=kept))
+        await broker.publish(QUEUE_CHANNEL, QueueChanged())
         return {"state": MediationState.ENDED.value}
 
     @router.post("/mediations/{mediation_id}/colleagues", status_code=201)
@@ -627,7 +645,7 @@ def console_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter
                     found.done_by, found.done_at = member.username, utcnow()
 
         await run_in_threadpool(work)
-        await broker.publish(QUEUE_CHANNEL, {"type": "queue-changed"})
+        await broker.publish(QUEUE_CHANNEL, QueueChanged())
         return {"done": True}
 
     @router.get("/files/{uuid}/{sha256}")

@@ -25,6 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from hub.accounts import COOKIE, staff_for_token
 from hub.signaling import QUEUE_CHANNEL, Broker, Message
 from hub.store import Base, UtcDateTime, utcnow
+from protocol.signaling import MediatorsChanged, Online, QueueChanged
 
 log = logging.getLogger(__name__)
 
@@ -98,14 +99,14 @@ def presence_router(sessions: sessionmaker[Session], broker: Broker) -> APIRoute
         news = broker.subscribe(QUEUE_CHANNEL)
         try:
             await run_in_threadpool(arrive, username, connection)
-            await broker.publish(QUEUE_CHANNEL, {"type": "mediators-changed"})
-            await socket.send_json({"type": "welcome", "username": username})
+            await broker.publish(QUEUE_CHANNEL, MediatorsChanged())
+            await socket.send_text(Online(username=username).text())
             await _pump(socket, news, lambda: still_here(username, connection))
         finally:
             broker.unsubscribe(QUEUE_CHANNEL, news)
             await run_in_threadpool(depart, connection)
             with contextlib.suppress(Exception):
-                await broker.publish(QUEUE_CHANNEL, {"type": "mediators-changed"})
+                await broker.publish(QUEUE_CHANNEL, MediatorsChanged())
 
     return router
 
@@ -135,7 +136,7 @@ async def _pump(
             await news.get()
             while not news.empty():  # many changes at once: one word to the console
                 news.get_nowait()
-            await socket.send_json({"type": "queue-changed"})
+            await socket.send_text(QueueChanged().text())
 
     tasks = [asyncio.create_task(job()) for job in (listen, beat, tell)]
     try:

@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kiosk.wire import Problem
+from protocol.wire import Problem
 
 PROBLEM_BASE = "https://mediation.example/problems/"
 MEDIA_TYPE = "application/problem+json"

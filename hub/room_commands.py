@@ -6,8 +6,6 @@ heartbeat (within a minute) and apply it without a restart.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import secrets
 import sys
@@ -19,31 +17,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hub import fleet
 from hub.store import Room
-from kiosk.wire import RoomSettings
+from protocol.pins import hash_pin
+from protocol.wire import RoomSettings
 
 #: Settings the hub keeps for itself: the room's name and code are not settings.
 _FIXED = {"room_code", "room_name", "version"}
 #: Set only by `room-pins`, which prints the PINs they are made from.
 _PINS = {"attendant_pin_hash", "technician_pin_hash"}
-
-
-#: As many rounds as the kiosk's own hashes (kiosk.pins), in the same form, which the
-#: kiosk checks: pbkdf2_sha256$ROUNDS$SALT$HASH.
-PIN_ROUNDS = 600_000
-
-
-def hash_pin(pin: str, rounds: int = PIN_ROUNDS) -> str:
-    """A salted PBKDF2 hash of a PIN in the form the kiosk checks."""
-    salt = secrets.token_bytes(16)
-    digest = hashlib.pbkdf2_hmac("sha256", pin.encode(), salt, rounds)
-    return "$".join(
-        (
-            "pbkdf2_sha256",
-            str(rounds),
-            base64.b64encode(salt).decode(),
-            base64.b64encode(digest).decode(),
-        )
-    )
 
 
 def _room(session: Session, name_or_code: str) -> Room | None:

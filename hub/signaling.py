@@ -4,6 +4,7 @@ One process alone (SQLite) hands messages over in memory. On PostgreSQL, where s
 processes serve one fleet, a message is written to the `signals` table and announced with
 NOTIFY; every process LISTENs, reads the row and hands it to its own sockets in that room.
 The payload stays in the table because an SDP offer can be larger than NOTIFY carries.
+Messages are the typed ones of `protocol.signaling`, read back from the table by its schema.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from hub.store import Base, UtcDateTime, utcnow
+from protocol.signaling import SIGNAL, AnyMessage
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +32,7 @@ PG_CHANNEL = "mediation_signals"
 #: Rows older than this are swept: every process has read them long before.
 KEEP_SIGNALS = dt.timedelta(minutes=5)
 
-Message = dict[str, Any]
+Message = AnyMessage
 
 
 class Signal(Base):
@@ -107,7 +109,7 @@ class PostgresBroker(Broker):
         from sqlalchemy import text
 
         with self.sessions.begin() as db:
-            row = Signal(room=room, body=message, created_at=utcnow())
+            row = Signal(room=room, body=message.wire(), created_at=utcnow())
             db.add(row)
             db.flush()
             db.execute(
@@ -152,7 +154,7 @@ class PostgresBroker(Broker):
         def read() -> tuple[str, Message] | None:
             with self.sessions() as db:
                 row = db.scalar(select(Signal).where(Signal.id == signal_id))
-                return (row.room, dict(row.body)) if row is not None else None
+                return (row.room, SIGNAL.validate_python(row.body)) if row is not None else None
 
         found = await run_in_threadpool(read)
         if found is not None:

@@ -15,9 +15,9 @@ import datetime as dt
 import logging
 import secrets
 from collections.abc import Callable
-from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from pydantic import ValidationError
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
@@ -29,13 +29,24 @@ from hub.mediation import Mediation, ice_servers, ticket
 from hub.problems import ProblemError
 from hub.signaling import QUEUE_CHANNEL, Broker, CallPeer, Message
 from hub.store import utcnow
-from kiosk.wire import API_PREFIX, MediationState
+from protocol.signaling import (
+    FROM_PARTY,
+    MAX_MESSAGE,
+    Joined,
+    Leave,
+    Left,
+    Peer,
+    QueueMoved,
+    Refused,
+    Relayed,
+    Role,
+    Welcome,
+)
+from protocol.states import MEDIATION_OPEN, MediationState
+from protocol.wire import API_PREFIX, MediationTicket
 
 log = logging.getLogger(__name__)
 
-#: What a party may send; anything else is dropped.
-RELAYED = frozenset({"offer", "answer", "candidate", "restart", "mute", "notice", "end", "leave"})
-MAX_MESSAGE = 64 * 1024
 CLOSE_REFUSED = 4403
 #: Each party's row is marked seen this often while its socket is open...
 PEER_BEAT_S = 5.0
@@ -50,14 +61,11 @@ def signaling_router(sessions: sessionmaker[Session], broker: Broker) -> APIRout
     """The `/v1/mediations/{id}/signal` WebSocket."""
     router = APIRouter()
 
-    def admit(socket: WebSocket, mediation_id: str) -> str | None:
+    def admit(socket: WebSocket, mediation_id: str) -> Role | None:
         """The role the connection may take in this room, or None."""
         with sessions.begin() as db:
             mediation = db.get(Mediation, mediation_id)
-            if mediation is None or mediation.state not in (
-                MediationState.WAITING,
-                MediationState.IN_CALL,
-            ):
+            if mediation is None or mediation.now not in MEDIATION_OPEN:
                 return None
             authorization = socket.headers.get("authorization")
             if authorization:
@@ -88,7 +96,7 @@ def signaling_router(sessions: sessionmaker[Session], broker: Broker) -> APIRout
             )
             return "merchant" if spent.rowcount == 1 else None  # type: ignore[attr-defined]
 
-    def enter(room: str, peer: str, role: str) -> list[dict[str, str]]:
+    def enter(room: str, peer: str, role: Role) -> list[Peer]:
         now = utcnow()
         with sessions.begin() as db:
             db.execute(
@@ -97,7 +105,7 @@ def signaling_router(sessions: sessionmaker[Session], broker: Broker) -> APIRout
                 )
             )
             present = db.scalars(select(CallPeer).where(CallPeer.room == room)).all()
-            others = [{"peer": p.peer, "role": p.role} for p in present]
+            others = [Peer.model_validate({"peer": p.peer, "role": p.role}) for p in present]
             db.add(CallPeer(peer=peer, room=room, role=role, joined_at=now, seen_at=now))
             return others
 
@@ -113,12 +121,12 @@ def signaling_router(sessions: sessionmaker[Session], broker: Broker) -> APIRout
         with sessions.begin() as db:
             db.execute(delete(CallPeer).where(CallPeer.peer == peer))
 
-    def room_ticket(mediation_id: str) -> dict[str, Any] | None:
+    def room_ticket(mediation_id: str) -> MediationTicket | None:
         with sessions.begin() as db:
             mediation = db.get(Mediation, mediation_id)
             if mediation is None:
                 return None
-            return ticket(db, mediation).model_dump(mode="json")
+            return ticket(db, mediation)
 
     @router.websocket(f"{API_PREFIX}/mediations/{{mediation_id}}/signal")
     async def signal(socket: WebSocket, mediation_id: str) -> None:
@@ -133,17 +141,12 @@ def signaling_router(sessions: sessionmaker[Session], broker: Broker) -> APIRout
         queue_news = broker.subscribe(QUEUE_CHANNEL) if role == "room" else None
         try:
             others = await run_in_threadpool(enter, mediation_id, peer, role)
-            welcome: Message = {
-                "type": "welcome",
-                "peer": peer,
-                "role": role,
-                "peers": others,
-                "ice_servers": [s.model_dump() for s in ice_servers()],
-            }
-            if role == "room":
-                welcome["ticket"] = await run_in_threadpool(room_ticket, mediation_id)
-            await socket.send_json(welcome)
-            await broker.publish(mediation_id, {"type": "joined", "from": peer, "role": role})
+            own = await run_in_threadpool(room_ticket, mediation_id) if role == "room" else None
+            welcome = Welcome(
+                peer=peer, role=role, peers=others, ice_servers=ice_servers(), ticket=own
+            )
+            await socket.send_text(welcome.text())
+            await broker.publish(mediation_id, Joined(sender=peer, role=role))
             await _pump(
                 socket,
                 peer,
@@ -161,7 +164,7 @@ def signaling_router(sessions: sessionmaker[Session], broker: Broker) -> APIRout
                 broker.unsubscribe(QUEUE_CHANNEL, queue_news)
             await run_in_threadpool(leave, peer)
             with contextlib.suppress(Exception):
-                await broker.publish(mediation_id, {"type": "left", "from": peer, "role": role})
+                await broker.publish(mediation_id, Left(sender=peer, role=role))
 
     return router
 
@@ -169,12 +172,12 @@ def signaling_router(sessions: sessionmaker[Session], broker: Broker) -> APIRout
 async def _pump(
     socket: WebSocket,
     peer: str,
-    role: str,
+    role: Role,
     room: str,
     inbox: asyncio.Queue[Message],
     queue_news: asyncio.Queue[Message] | None,
     broker: Broker,
-    room_ticket: Any,
+    room_ticket: Callable[[str], MediationTicket | None],
     still_here: Callable[[], None],
 ) -> None:
     """Relay the party's messages to the room, and the room's to the party, until either ends."""
@@ -186,32 +189,34 @@ async def _pump(
             except WebSocketDisconnect:
                 return
             if len(text) > MAX_MESSAGE:
+                await refuse(f"a message is at most {MAX_MESSAGE} bytes; this was {len(text)}")
                 continue
             try:
-                import json
-
-                message = json.loads(text)
-            except ValueError:
+                message = FROM_PARTY.validate_json(text)
+            except ValidationError as error:
+                await refuse(_why(error))
                 continue
-            if not isinstance(message, dict) or message.get("type") not in RELAYED:
-                continue
-            message["from"] = peer
-            message["role"] = role
-            await broker.publish(room, message)
-            if message["type"] == "leave":
+            # Whoever the party says it is, the hub says who sent it.
+            await broker.publish(room, message.model_copy(update={"sender": peer, "role": role}))
+            if isinstance(message, Leave):
                 return
+
+    async def refuse(why: str) -> None:
+        log.warning("signaling: %s sent a message the hub does not take: %s", peer, why)
+        await socket.send_text(Refused(detail=why[:500]).text())
 
     async def to_party() -> None:
         while True:
             message = await inbox.get()
-            to = message.get("to")
-            if message.get("from") == peer or (to is not None and to != peer):
-                continue
-            await socket.send_json(message)
+            if isinstance(message, Relayed | Joined | Left) and message.sender == peer:
+                continue  # its own
+            if isinstance(message, Relayed) and message.to not in (None, peer):
+                continue  # for another party
+            await socket.send_text(message.text())
 
     async def queue_moves() -> None:
         assert queue_news is not None
-        told: dict[str, Any] | None = None
+        told: MediationTicket | None = None
         while True:
             # A mediator whose hub process died leaves no word: look again now and then.
             with contextlib.suppress(TimeoutError):
@@ -221,7 +226,7 @@ async def _pump(
             now = await run_in_threadpool(room_ticket, room)
             if now is not None and now != told:
                 told = now
-                await socket.send_json({"type": "queue", "ticket": now})
+                await socket.send_text(QueueMoved(ticket=now).text())
 
     tasks = [asyncio.create_task(from_party()), asyncio.create_task(to_party())]
     tasks.append(asyncio.create_task(_keep_seen(peer, still_here)))
@@ -235,6 +240,14 @@ async def _pump(
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+
+
+def _why(error: ValidationError) -> str:
+    """A refused message's faults in one line: where, and what is wrong there."""
+    return "; ".join(
+        f"{'.'.join(str(part) for part in fault['loc']) or 'message'}: {fault['msg']}"
+        for fault in error.errors(include_url=False)
+    )
 
 
 async def _keep_seen(peer: str, still_here: Callable[[], None]) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hub import cases
 from hub.problems import ProblemError, documented
-from kiosk.wire import CaseLookup, CaseStatus
+from protocol.wire import CaseLookup, CaseStatus
 
 STATUS_WORDS: dict[CaseStatus, tuple[str, str]] = {
     CaseStatus.RECEIVED: ("已收到，等待受理", "Received, waiting to be accepted"),

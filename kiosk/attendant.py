@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.paths import write_private_json
-from kiosk.pins import pin_matches
+from protocol.pins import pin_matches
 
 log = logging.getLogger(__name__)
 

@@ -120,7 +120,7 @@ class AuditLog:
 
     def send(self, client: HubClient) -> None:
         """Send what waits to the hub (called by the sync worker; errors go to its backoff)."""
-        from kiosk.wire import AuditBatch, AuditEntry, HelpRequest
+        from protocol.wire import AuditBatch, AuditEntry, HelpRequest
 
         while True:
             with self._lock:

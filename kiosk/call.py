@@ -3,7 +3,8 @@
 Everything network runs on the call's own asyncio loop on its own thread; the UI is told
 what happens through a `CallListener` (the UI turns each call into a queued Qt signal), so
 the UI thread never waits on the network. The call has one `CallState`, changed in one
-place (`_set_state`).
+place (`_set_state`), through the moves `protocol.states.CALL_MOVES` allows. The hub's
+messages are parsed by `protocol.signaling` and the kiosk's own built from its models.
 
 aiortc cannot restart ICE in place, so a restart here is a renegotiation: the kiosk asks
 the party whose media stalled to offer again, and that new offer brings a new ICE session
@@ -16,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import enum
-import json
 import logging
 import threading
 import time
@@ -25,7 +25,24 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from kiosk.hub_client import HubClient, HubError, HubRefused
-from kiosk.wire import CallbackPromise, MediationOutcome, MediationTicket
+from protocol.signaling import (
+    SIGNAL,
+    Answer,
+    AnyMessage,
+    Called,
+    Leave,
+    Left,
+    Message,
+    Mute,
+    Notice,
+    Offer,
+    OutcomeRecorded,
+    QueueMoved,
+    Restart,
+    Welcome,
+)
+from protocol.states import CALL_OVER, CallState, IllegalMove, MediationState, advance
+from protocol.wire import CallbackPromise, MediationOutcome, MediationTicket
 
 log = logging.getLogger(__name__)
 
@@ -57,20 +74,6 @@ def voice_apart(sdp: str) -> str:
         else:
             lines.append(line)
     return "\r\n".join(lines) + "\r\n"
-
-
-class CallState(enum.Enum):
-    """Where the call stands, as the consumer sees it."""
-
-    IDLE = "idle"
-    JOINING = "joining"  # asking the hub for a place in the queue
-    WAITING = "waiting"  # in the queue
-    CONNECTING = "connecting"  # the mediator took the case; the media connects
-    IN_CALL = "in_call"
-    RECONNECTING = "reconnecting"  # a network blip: the call reconnects by itself
-    ENDED = "ended"  # the mediator recorded the outcome
-    LEFT = "left"  # the consumer left the queue or the call
-    FAILED = "failed"  # could not join (unknown case, hub away)
 
 
 class JoinProblem(enum.Enum):
@@ -174,7 +177,7 @@ class MediationCall:
 
     def say_cannot_hear(self) -> None:
         """Tell the mediator the consumer cannot hear."""
-        self._soon(self._send({"type": "notice", "what": "cannot_hear"}))
+        self._soon(self._send(Notice(what="cannot_hear")))
 
     def close(self, timeout: float = 5.0) -> None:
         """Stop everything and wait for the call's thread to finish."""
@@ -192,12 +195,14 @@ class MediationCall:
 
     def _set_state(self, state: CallState, problem: JoinProblem | None = None) -> None:
         with self._state_lock:
-            if self.state is state:
+            if self.state is state or self.state in CALL_OVER:
+                return  # the end is final: whatever comes after it changes nothing
+            try:
+                self.state = advance(self.state, state)
+            except IllegalMove as refused:
+                log.warning("call: %s", refused)
                 return
-            if self.state in (CallState.ENDED, CallState.LEFT, CallState.FAILED):
-                return  # the end is final
-            log.info("call: %s -> %s", self.state.value, state.value)
-            self.state = state
+            log.info("call: -> %s", state.value)
         self.listener.call_state(state, problem)
 
     # -- on the call's thread ----------------------------------------------------------
@@ -273,13 +278,13 @@ class MediationCall:
         url = self._signal_url(self.ticket.mediation_id)
         headers = {"Authorization": f"Bearer {self.hub.credential}"}
         failures = 0
-        while self.state not in (CallState.ENDED, CallState.LEFT, CallState.FAILED):
+        while self.state not in CALL_OVER:
             try:
                 async with self._connect(url, headers) as socket:
                     self._socket = socket
                     failures = 0
                     async for text in socket:
-                        await self._on_message(json.loads(text))
+                        await self._on_text(text)
                         if self.state in (CallState.ENDED, CallState.LEFT):
                             return
             except asyncio.CancelledError:
@@ -288,7 +293,7 @@ class MediationCall:
                 log.warning("call: signaling lost: %s", error)
             finally:
                 self._socket = None
-            if self.state in (CallState.ENDED, CallState.LEFT, CallState.FAILED):
+            if self.state in CALL_OVER:
                 return
             if self.state is CallState.IN_CALL:
                 self._set_state(CallState.RECONNECTING)
@@ -317,32 +322,41 @@ class MediationCall:
             return  # still away: try the signaling again
         if ticket.outcome is not None:
             self._finish(ticket.outcome)
-        elif ticket.state in ("left", "ended"):
+        elif ticket.state in (MediationState.LEFT, MediationState.ENDED):
             self._set_state(CallState.LEFT)  # closed on the hub meanwhile: nothing to rejoin
 
-    async def _on_message(self, message: dict[str, Any]) -> None:
-        kind = message.get("type")
-        sender = str(message.get("from", ""))
-        if kind == "welcome":
-            ticket = message.get("ticket")
-            if ticket:
-                self._queue(MediationTicket.model_validate(ticket))
-            # Back after the signaling was lost: the kiosk has a new peer id, so the others
-            # are asked to offer again (the kiosk only answers).
-            for other in message.get("peers", []):
-                await self._send({"type": "restart", "to": other["peer"]})
-        elif kind == "queue":
-            self._queue(MediationTicket.model_validate(message["ticket"]))
-        elif kind == "called":
-            self._set_state(CallState.CONNECTING)
-        elif kind == "offer":
-            await self._answer(sender, str(message.get("role", "")), str(message["sdp"]))
-        elif kind == "left":
-            await self._drop(sender)
-        elif kind == "outcome":
-            self._finish(MediationOutcome.model_validate(message["outcome"]))
-        elif kind == "mute":
-            self.listener.party_muted(str(message.get("role", "")), bool(message.get("muted")))
+    async def _on_text(self, text: str | bytes) -> None:
+        """One frame from the hub: a message of `protocol.signaling`, or refused unread."""
+        try:
+            message = SIGNAL.validate_json(text)
+        except ValueError as error:  # pydantic's ValidationError, or not JSON at all
+            log.warning("call: the hub sent a message the kiosk does not take: %s", error)
+            return
+        await self._on_message(message)
+
+    async def _on_message(self, message: AnyMessage) -> None:
+        match message:
+            case Welcome(ticket=ticket, peers=peers):
+                if ticket is not None:
+                    self._queue(ticket)
+                # Back after the signaling was lost: the kiosk has a new peer id, so the
+                # others are asked to offer again (the kiosk only answers).
+                for other in peers:
+                    await self._send(Restart(to=other.peer))
+            case QueueMoved(ticket=ticket):
+                self._queue(ticket)
+            case Called():
+                self._set_state(CallState.CONNECTING)
+            case Offer(sender=str(sender), role=role, sdp=sdp):
+                await self._answer(sender, role or "", sdp)
+            case Left(sender=sender):
+                await self._drop(sender)
+            case OutcomeRecorded(outcome=outcome):
+                self._finish(outcome)
+            case Mute(role=role, muted=muted):
+                self.listener.party_muted(role or "", muted)
+            case _:
+                pass  # for the others in the room (answers, restarts, notices)
 
     def _queue(self, ticket: MediationTicket) -> None:
         self.ticket = ticket
@@ -350,7 +364,7 @@ class MediationCall:
             self._finish(ticket.outcome)
             return
         self.listener.queue_moved(ticket)
-        if ticket.state == "in_call" and self.state is CallState.WAITING:
+        if ticket.state is MediationState.IN_CALL and self.state is CallState.WAITING:
             self._set_state(CallState.CONNECTING)
 
     def _finish(self, outcome: MediationOutcome) -> None:
@@ -395,7 +409,7 @@ class MediationCall:
         answer = await connection.createAnswer()
         await connection.setLocalDescription(answer)
         answer_sdp = voice_apart(connection.localDescription.sdp)
-        await self._send({"type": "answer", "to": sender, "sdp": answer_sdp})
+        await self._send(Answer(to=sender, sdp=answer_sdp))
         self.listener.parties_changed({k: p.role for k, p in self.parties.items()})
 
     async def _watch_video(self, sender: str, party: Party, track: Any) -> None:
@@ -452,7 +466,7 @@ class MediationCall:
         party.restart_asked_at = time.monotonic()
         self.restarts += 1
         log.info("call: asking %s for a new ICE session", party.role)
-        await self._send({"type": "restart", "to": name})
+        await self._send(Restart(to=name))
 
     async def _drop(self, sender: str, quietly: bool = False) -> None:
         party = self.parties.pop(sender, None)
@@ -470,12 +484,12 @@ class MediationCall:
             if not self.parties and self.state is CallState.IN_CALL:
                 self._set_state(CallState.CONNECTING)
 
-    async def _send(self, message: dict[str, Any]) -> None:
+    async def _send(self, message: Message) -> None:
         socket = self._socket
         if socket is None:
             return
         with contextlib.suppress(Exception):
-            await socket.send(json.dumps(message))
+            await socket.send(message.text())
 
     async def _ask_callback(self) -> None:
         if self.ticket is None:
@@ -490,7 +504,7 @@ class MediationCall:
         self.listener.callback_promised(promise)
 
     async def _leave(self) -> None:
-        await self._send({"type": "leave"})
+        await self._send(Leave())
         if self.ticket is not None and self.state is not CallState.ENDED:
             with contextlib.suppress(HubError):
                 await asyncio.to_thread(self.hub.leave_mediation, self.ticket.mediation_id)

@@ -31,7 +31,13 @@ from kiosk.journeys import (
 from kiosk.receipts import read_receipt_number, status_url
 from kiosk.scanned import ScannedKind, understand
 from kiosk.visit import Visit
-from kiosk.wire import CASE_PATTERN, MediationOutcome, MediationTicket, OutcomeResult, RoomSettings
+from protocol.wire import (
+    CASE_PATTERN,
+    MediationOutcome,
+    MediationTicket,
+    OutcomeResult,
+    RoomSettings,
+)
 
 log = logging.getLogger(__name__)
 

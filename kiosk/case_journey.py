@@ -14,7 +14,7 @@ from kiosk.journeys import Answer, Done, Journey, ShowProgress, ShowScreen, Step
 from kiosk.receipts import read_receipt_number
 from kiosk.scanned import ScannedKind, understand
 from kiosk.visit import Visit
-from kiosk.wire import CASE_PATTERN, CaseLookup, CaseStatus
+from protocol.wire import CASE_PATTERN, CaseLookup, CaseStatus
 
 log = logging.getLogger(__name__)
 

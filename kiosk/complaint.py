@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 
 from kiosk.i18n import N_
 from kiosk.outbox import NewAttachment
-from kiosk.wire import MOBILE_PATTERN, AttachmentKind, PurchaseChannel, Remedy, RoomSettings
+from protocol.wire import MOBILE_PATTERN, AttachmentKind, PurchaseChannel, Remedy, RoomSettings
 
 #: The most the hub keeps of a short answer (a name, an address) and of the typed facts.
 SHORT_LIMIT = 200

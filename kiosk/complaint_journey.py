@@ -40,7 +40,7 @@ from kiosk.i18n import N_
 from kiosk.journeys import Answer, Done, Journey, ShowProgress, ShowScreen, StepHandler, StepResult
 from kiosk.outbox import LocalReceipt, NewAttachment, OutboxError
 from kiosk.visit import Visit
-from kiosk.wire import RoomSettings
+from protocol.wire import RoomSettings
 
 log = logging.getLogger(__name__)
 

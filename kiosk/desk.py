@@ -13,7 +13,7 @@ from kiosk.enrollment import load_credential
 from kiosk.hub_client import HubClient, HubUnavailable, connect
 from kiosk.outbox import LocalReceipt, NewAttachment, Outbox
 from kiosk.receipts import status_url
-from kiosk.wire import CaseLookup, MediationTicket, RoomSettings
+from protocol.wire import CaseLookup, MediationTicket, RoomSettings
 
 if TYPE_CHECKING:
     from kiosk.settings import Settings

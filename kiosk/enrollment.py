@@ -17,7 +17,7 @@ from kiosk.paths import write_private_json
 
 if TYPE_CHECKING:  # the wire schema and the network stack load when first needed
     from kiosk.hub_client import HubClient
-    from kiosk.wire import RoomSettings
+    from protocol.wire import RoomSettings
 
 CREDENTIAL_NAME = "credential.json"
 ROOM_NAME = "room.json"
@@ -65,7 +65,7 @@ def load_room(data_dir: Path) -> RoomSettings | None:
         return None
     from pydantic import ValidationError
 
-    from kiosk.wire import RoomSettings
+    from protocol.wire import RoomSettings
 
     try:
         return RoomSettings.model_validate_json(kept)

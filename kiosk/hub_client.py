@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from kiosk.enrollment import Credential
     from kiosk.settings import Settings
 
-from kiosk.wire import (
+from protocol.wire import (
     API_PREFIX,
     AttachmentRef,
     AttachmentStored,

@@ -28,7 +28,7 @@ from typing import Any
 from kiosk.paths import private_dir
 from kiosk.receipts import receipt_number
 from kiosk.storage import Reserve, disk_full, open_database, rollback
-from kiosk.wire import AttachmentKind, AttachmentRef, ComplaintBody
+from protocol.wire import AttachmentKind, AttachmentRef, ComplaintBody
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 import unicodedata
 
-from kiosk.wire import check_digit, is_receipt_number
+from protocol.wire import check_digit, is_receipt_number
 
 __all__ = ["check_digit", "is_receipt_number", "read_receipt_number", "receipt_number"]
 

@@ -8,9 +8,10 @@ from datetime import datetime
 
 from devices.config import FAULTS, DeviceConfig
 from devices.receipt import Receipt
-from devices.state import FAIL, PASS, SKIP, DeviceState, ExtraCheck, Health
+from devices.state import FAIL, PASS, SKIP, ExtraCheck, Health
 from kiosk.i18n import N_, Translator
 from kiosk.settings import Settings, SettingsError
+from protocol.states import DeviceState
 
 
 def device_config(settings: Settings) -> DeviceConfig:

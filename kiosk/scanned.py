@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from kiosk.receipts import is_receipt_number
-from kiosk.wire import CASE_PATTERN, ENROLL_CODE_PATTERN, normalise_enroll_code
+from protocol.wire import CASE_PATTERN, ENROLL_CODE_PATTERN, normalise_enroll_code
 
 
 class ScannedKind(enum.Enum):

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from devices.config import FAULTS, PAPER_WIDTHS_MM, PRINTERS
-from kiosk.pins import is_pin_hash
+from protocol.pins import is_pin_hash
 
 LANGUAGES = ("zh_CN", "en")
 TEXT_SIZES = (1, 2, 3)

@@ -18,10 +18,11 @@ from collections.abc import Iterable
 from concurrent.futures import Future
 
 from devices.audio import Sound, Speaker
-from devices.state import DeviceError, DeviceState, Health
+from devices.state import DeviceError, Health
 from devices.voice import PromptCache
 from kiosk.guidance import Transcript
 from kiosk.i18n import LANGUAGE_NAMES, catalog_texts
+from protocol.states import DeviceState
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from kiosk.enrollment import Credential, load_credential, load_room, save_room
 from kiosk.hub_client import INSECURE, HubClient, HubRefused, HubUnavailable, connect
 from kiosk.outbox import Outbox, PendingComplaint
 from kiosk.sync_status import SyncState, SyncStatus
-from kiosk.wire import DeviceHealth, DeviceReport, Heartbeat, RoomSettings
+from protocol.wire import DeviceHealth, DeviceReport, Heartbeat, RoomSettings
 
 log = logging.getLogger(__name__)
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from kiosk.wire import UpdatePolicy
+from protocol.wire import UpdatePolicy
 
 log = logging.getLogger(__name__)
 

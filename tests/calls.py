@@ -15,7 +15,7 @@ import requests
 
 from kiosk.hub_client import HubClient
 from kiosk.receipts import receipt_number
-from kiosk.wire import ComplaintBody
+from protocol.wire import ComplaintBody
 from tests.hubs import ROOT, HubProcess, complaint_fields, enroll_code
 
 NETNS_FLAG = "KIOSK_CALL_NETNS"

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from kiosk.guidance import Transcript
-from kiosk.pins import hash_pin
 from kiosk.settings import Settings
+from protocol.pins import hash_pin
 from ui.app import use_on_screen_keyboard
 
 # The kiosk's on-screen keyboard, as ui.app.application() sets it up (pytest-qt makes

@@ -20,7 +20,7 @@ from kiosk.enrollment import load_credential
 from kiosk.hub_client import HubClient
 from kiosk.outbox import NewAttachment, Outbox
 from kiosk.sync import SyncState, SyncWorker
-from kiosk.wire import AttachmentKind
+from protocol.wire import AttachmentKind
 from tests.hubs import complaint_fields, jpeg_bytes
 
 

@@ -25,7 +25,8 @@ from devices.audio import (
     scaled,
 )
 from devices.registry import media_dir
-from devices.state import DeviceError, DeviceState
+from devices.state import DeviceError
+from protocol.states import DeviceState
 
 needs_pulse = pytest.mark.skipif(
     not os.environ.get("PULSE_SERVER"),

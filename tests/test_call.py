@@ -129,8 +129,8 @@ def tap(qtbot: Any, widget: Any) -> None:
 def test_the_room_meets_the_mediator_and_the_merchant(
     hub: HubProcess, browser: Any, make_shell: Any, qtbot: Any, data_dir: Path
 ) -> None:
-    from kiosk.call import CallState
     from kiosk.guidance import Transcript
+    from protocol.states import CallState
     from ui.room import RoomLink
 
     allow_loopback_candidates()

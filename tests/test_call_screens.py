@@ -179,8 +179,8 @@ def test_in_the_call_leaving_the_picture_is_said_and_the_attendant_comes(
     qtbot: Any, kiosk: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import ui.screens.in_call
-    from kiosk.call import CallState
     from kiosk.call_journey import OUT_OF_PICTURE
+    from protocol.states import CallState
     from ui.screens.in_call import ATTENDANT_CALLED
 
     shell, speech = kiosk

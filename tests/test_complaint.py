@@ -25,7 +25,7 @@ from kiosk.journeys import Done, JourneyRun, ShowProgress, ShowScreen, StepResul
 from kiosk.outbox import LocalReceipt, NewAttachment, Outbox
 from kiosk.receipts import receipt_number
 from kiosk.visit import Presentation, Visit
-from kiosk.wire import CaseLookup, CaseStatus, MediationHours, RoomSettings
+from protocol.wire import CaseLookup, CaseStatus, MediationHours, RoomSettings
 from tests.hubs import jpeg_bytes
 
 NOW = dt.datetime(2026, 11, 28, 10, 30).astimezone()

@@ -713,7 +713,7 @@ def test_a_new_mediation_time_reads_as_people_say_it() -> None:
 
     from kiosk.call_journey import outcome_lines
     from kiosk.i18n import Translator
-    from kiosk.wire import MediationOutcome, OutcomeResult
+    from protocol.wire import MediationOutcome, OutcomeResult
 
     now = datetime.now().astimezone()
     new_time = now.replace(hour=14, minute=30, second=0, microsecond=0)

@@ -15,10 +15,10 @@ from kiosk.i18n import N_, Translator
 from kiosk.idle import IdleState, IdleWatch
 from kiosk.journeys import Abort, Answer, Done, Journey, JourneyRun, ShowScreen, StepHandler
 from kiosk.journeys import StepResult as Result
-from kiosk.pins import hash_pin, is_pin_hash, pin_matches
 from kiosk.services import SERVICES, AskForHelp, service
 from kiosk.settings import Settings, SettingsError, load
 from kiosk.visit import Presentation, Visit, sweep
+from protocol.pins import hash_pin, is_pin_hash, pin_matches
 
 
 class Clock:

@@ -15,10 +15,11 @@ from devices.config import FAULTS, DeviceConfig
 from devices.presence import FaceFinder, PresenceSensor
 from devices.qr import read_qr
 from devices.registry import REGISTRY, media_dir, open_devices
-from devices.state import DeviceState, Health
+from devices.state import Health
 from kiosk.presence import CloserHint, PresenceEvent, PresenceWatch
 from kiosk.room import device_config, make_receipt, mask_name
 from kiosk.settings import Settings, SettingsError
+from protocol.states import DeviceState
 
 FACE_VIDEO = media_dir() / "demo-face.mp4"
 QR_VIDEO = media_dir() / "demo-qr.mp4"

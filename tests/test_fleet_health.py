@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import requests
 
-from kiosk.pins import pin_matches
+from protocol.pins import pin_matches
 from tests.calls import add_mediator, login_cookie
 from tests.hubs import (
     PG_ENV,

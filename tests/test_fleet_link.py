@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 from kiosk.enrollment import Credential, save_credential
-from kiosk.wire import HelpContact, RoomSettings
+from protocol.wire import HelpContact, RoomSettings
 from tests.hubs import free_port
 
 

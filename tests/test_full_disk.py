@@ -21,7 +21,7 @@ from kiosk.enrollment import enroll
 from kiosk.hub_client import HubClient
 from kiosk.outbox import NewAttachment, Outbox, OutboxError
 from kiosk.storage import RESERVE_NAME
-from kiosk.wire import AttachmentKind
+from protocol.wire import AttachmentKind
 from tests.hubs import HubProcess, complaint_fields, enroll_code, jpeg_bytes, kiosk_cli, running_hub
 
 DISK_SIZE = "4m"

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hub.alerts import Alert
 from hub.store import Attachment, Device, UploadClaim
-from kiosk.wire import Heartbeat
+from protocol.wire import Heartbeat
 from tests.calls import enrolled_kiosk, file_case
 from tests.hubs import (
     HubProcess,

@@ -355,7 +355,7 @@ def test_the_receipts_qr_opens_a_public_page_with_the_status_only(hub: HubProces
 
     from hub import cases
     from hub.store import engine_for
-    from kiosk.wire import CaseStatus
+    from protocol.wire import CaseStatus
 
     engine = engine_for(hub.db)
     with sessionmaker(engine).begin() as session:

@@ -212,7 +212,8 @@ class QueueDesk:
         self.asked: list[tuple[str, str]] = []
 
     def join_queue(self, number: str, mobile_last4: str = "") -> Any:
-        from kiosk.wire import MediationState, MediationTicket
+        from protocol.states import MediationState
+        from protocol.wire import MediationTicket
 
         self.asked.append((number, mobile_last4))
         if self.refusal is not None:

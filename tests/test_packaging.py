@@ -22,7 +22,7 @@ import pytest
 from kiosk.enrollment import save_room
 from kiosk.updates import Releases, apply, in_night_window, may_install
 from kiosk.watchdog import Watchdog
-from kiosk.wire import RoomSettings, UpdatePolicy
+from protocol.wire import RoomSettings, UpdatePolicy
 from tests.conftest import TEST_PIN
 from tests.sd_supervisor import Supervisor, Unit
 

@@ -45,7 +45,7 @@ def console(hub: HubProcess, cookie: str) -> Iterator[ClientConnection]:
     of the `with` block."""
     url = hub.url.replace("http://", "ws://") + "/console/api/presence"
     with connect(url, additional_headers={"Cookie": f"hub_staff={cookie}"}) as socket:
-        assert json.loads(socket.recv(timeout=10))["type"] == "welcome"
+        assert json.loads(socket.recv(timeout=10))["type"] == "online"
         yield socket
 
 

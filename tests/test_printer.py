@@ -16,8 +16,9 @@ import pytest
 from devices.printer import CupsPrinter, EscPosPrinter, PdfPrinter
 from devices.qr import read_qr
 from devices.receipt_layout import receipt_length_mm, render_image, render_pdf
-from devices.state import DeviceError, DeviceState
+from devices.state import DeviceError
 from kiosk.room import make_receipt, receipt_words
+from protocol.states import DeviceState
 
 QUEUE = os.environ.get("KIOSK_TEST_PRINTER", "")
 PRINTED = Path(os.environ.get("KIOSK_TEST_PRINTED", "/nonexistent"))

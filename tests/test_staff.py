@@ -311,7 +311,7 @@ def test_the_self_test_on_screen(qtbot, room_shell: KioskShell) -> None:
 
 
 def test_the_technicians_tools(qtbot, make_shell, tmp_path: Path) -> None:
-    from kiosk.pins import hash_pin
+    from protocol.pins import hash_pin
 
     shell = make_shell()
     shell.staff.technician_lock.use_hash(hash_pin("135790", rounds=1000))
@@ -375,7 +375,7 @@ def test_the_technicians_tools(qtbot, make_shell, tmp_path: Path) -> None:
 def test_each_pin_level_locks_for_five_minutes_after_five_wrong_tries(
     qtbot, make_shell, settings
 ) -> None:
-    from kiosk.pins import hash_pin
+    from protocol.pins import hash_pin
 
     shell = make_shell()
     shell.staff.technician_lock.use_hash(hash_pin("135790", rounds=1000))
@@ -429,7 +429,7 @@ def test_the_audit_log_and_calls_for_help_reach_the_hub(
         qtbot.waitUntil(lambda: hub_rows(hub, helps) == [(1,)], timeout=20_000)
         qtbot.waitUntil(lambda: shell.staff.audit.waiting() == 0, timeout=10_000)
         # The technician sends the log to the hub from the screen.
-        from kiosk.pins import hash_pin
+        from protocol.pins import hash_pin
 
         logs = settings.data_dir / "logs"
         logs.mkdir(exist_ok=True)

@@ -22,7 +22,7 @@ from kiosk.hub_client import HubClient, HubRefused
 from kiosk.outbox import NewAttachment, Outbox
 from kiosk.receipts import check_digit, is_receipt_number, receipt_number
 from kiosk.sync import SyncState, SyncWorker, backoff_delay
-from kiosk.wire import AttachmentKind, RoomSettings
+from protocol.wire import AttachmentKind, RoomSettings
 from tests.hubs import (
     HubProcess,
     complaint_fields,

@@ -45,7 +45,9 @@ print(json.dumps({
     "made": sorted(shell.screens),
     "loaded": sorted(m for m in sys.modules if m.split(".")[0] in {
         "pydantic", "requests", "aiortc", "av", "cv2", "numpy", "sqlalchemy"
-    } or m.startswith(("ui.screens.", "kiosk.call", "kiosk.wire", "kiosk.outbox"))),
+    } or m.startswith(
+        ("ui.screens.", "kiosk.call", "protocol.wire", "protocol.signaling", "kiosk.outbox")
+    )),
 }))
 shell.locked = False
 """

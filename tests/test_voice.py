@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from devices.audio import FileSpeaker, Sound, read_wav
-from devices.state import DeviceState
 from devices.voice import FakeVoice, PromptCache, Pyttsx3Voice
 from kiosk.speech import RoomSpeech
+from protocol.states import DeviceState
 
 
 def test_espeak_ng_speaks_mandarin_and_english_into_wav_files(tmp_path: Path) -> None:

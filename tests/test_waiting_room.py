@@ -146,7 +146,7 @@ def test_outside_the_rooms_hours_the_next_opening_is_said_as_a_time(
 def test_the_words_for_the_next_opening() -> None:
     from kiosk.call_journey import next_opening, opening_words
     from kiosk.i18n import Translator
-    from kiosk.wire import MediationHours, RoomSettings
+    from protocol.wire import MediationHours, RoomSettings
 
     hours = [MediationHours(weekday=d, opens=dt.time(9), closes=dt.time(17, 30)) for d in (1, 2)]
     hours.append(MediationHours(weekday=5, opens=dt.time(14, 30), closes=dt.time(18)))

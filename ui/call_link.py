@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from kiosk.call import CallState, JoinProblem, MediationCall
+from kiosk.call import JoinProblem, MediationCall
 from kiosk.call_journey import video_size
 from kiosk.enrollment import load_credential
 from kiosk.hub_client import connect
-from kiosk.wire import CallbackPromise, MediationOutcome, MediationTicket
+from protocol.states import CallState
+from protocol.wire import CallbackPromise, MediationOutcome, MediationTicket
 
 if TYPE_CHECKING:
     from kiosk.settings import Settings

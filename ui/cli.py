@@ -100,7 +100,8 @@ def _run(args: argparse.Namespace) -> int:
         settings = _crash_screen_settings()  # a bad setting must not keep the screen dark
     _start_logging(settings)
     if settings.demo and not settings.attendant_pin_hash:
-        from kiosk.pins import DEMO_PIN, hash_pin
+        from kiosk.pins import DEMO_PIN
+        from protocol.pins import hash_pin
 
         settings = dataclasses.replace(settings, attendant_pin_hash=hash_pin(DEMO_PIN))
         logging.getLogger(__name__).warning("demo mode: the attendant PIN is %s", DEMO_PIN)

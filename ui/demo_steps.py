@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QImage, QPainter
 
 from kiosk.complaint import QUESTIONS
 from kiosk.journeys import Done
-from kiosk.wire import CaseStatus, RoomSettings
+from protocol.wire import CaseStatus, RoomSettings
 
 if TYPE_CHECKING:
     from ui.shell import KioskShell
@@ -186,7 +186,8 @@ class _RoomWithCamera:
     def __init__(self) -> None:
         from types import SimpleNamespace
 
-        from devices.state import DeviceState, Health
+        from devices.state import Health
+        from protocol.states import DeviceState
 
         self.health = {"camera": Health(DeviceState.READY)}
         self.devices = SimpleNamespace(camera=_StillCamera())

@@ -17,8 +17,8 @@ from kiosk.hub_client import connect
 from kiosk.outbox import Outbox
 from kiosk.settings import Settings
 from kiosk.sync import SyncWorker
-from kiosk.wire import DeviceHealth, RoomSettings
-from kiosk.wire import DeviceState as WireState
+from protocol.states import DeviceState as WireState
+from protocol.wire import DeviceHealth, RoomSettings
 from ui.shell import KioskShell
 
 log = logging.getLogger(__name__)

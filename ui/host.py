@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from kiosk.staff import LastReceipt
     from kiosk.sync_status import SyncStatus
     from kiosk.visit import Visit
-    from kiosk.wire import RoomSettings
+    from protocol.wire import RoomSettings
     from ui.room import RoomLink
     from ui.screens.base import Screen
     from ui.theme import Theme

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject
 
-from kiosk.call import CallState, JoinProblem
+from kiosk.call import JoinProblem
 from kiosk.call_journey import CASE_ELSEWHERE, HUB_AWAY, UNKNOWN_CASE
-from kiosk.wire import MediationOutcome, MediationTicket
+from protocol.states import CallState
+from protocol.wire import MediationOutcome, MediationTicket
 from ui.screens.base import Screen
 from ui.screens.call_outcome import CallOutcomeScreen
 from ui.screens.in_call import InCallScreen

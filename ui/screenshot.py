@@ -8,12 +8,14 @@ from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
-from devices.state import DeviceState, Health
+from devices.state import Health
 from kiosk.i18n import N_
 from kiosk.journeys import ShowProgress, ShowScreen
-from kiosk.pins import DEMO_PIN, hash_pin
+from kiosk.pins import DEMO_PIN
 from kiosk.settings import Settings
-from kiosk.wire import MediationOutcome, MediationState, MediationTicket, OutcomeResult
+from protocol.pins import hash_pin
+from protocol.states import DeviceState, MediationState
+from protocol.wire import MediationOutcome, MediationTicket, OutcomeResult
 from ui.app import application
 from ui.demo_steps import STEP_DEMOS, join_at
 from ui.screens import SCREENS
@@ -161,7 +163,7 @@ DEMO_EVENING = datetime(2026, 11, 24, 19, 40)
 
 
 def _waiting_shell(shell: KioskShell, ticket: MediationTicket) -> None:
-    from kiosk.wire import MediationHours, RoomSettings
+    from protocol.wire import MediationHours, RoomSettings
 
     hours = [
         MediationHours(weekday=day, opens=time(9, 0), closes=time(17, 30)) for day in range(1, 6)
@@ -186,7 +188,7 @@ def _waiting_room_nobody(shell: KioskShell) -> None:
 
 
 def _waiting_room_called_back(shell: KioskShell) -> None:
-    from kiosk.wire import CallbackPromise
+    from protocol.wire import CallbackPromise
 
     promise = CallbackPromise(
         case_number="2026-000123",
@@ -239,7 +241,7 @@ def _picture(width: int, height: int, tint: tuple[int, int, int]) -> Any:
 
 
 def _in_call(shell: KioskShell) -> None:
-    from kiosk.call import CallState
+    from protocol.states import CallState
 
     shell.start_visit()
     screen = shell.screens["in_call"]

@@ -52,7 +52,7 @@ if TYPE_CHECKING:  # the network stack loads with the fleet link, after the firs
     from kiosk.desk import KioskDesk
     from kiosk.outbox import Outbox
     from kiosk.sync import SyncWorker
-    from kiosk.wire import RoomSettings
+    from protocol.wire import RoomSettings
 
 log = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ from kiosk.staff import LastReceipt
 
 if TYPE_CHECKING:
     from kiosk.enrollment import Credential
-    from kiosk.wire import RoomSettings
+    from protocol.wire import RoomSettings
     from ui.shell import KioskShell
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,8 @@ class StaffDesk(QObject):
         self._watch.timeout.connect(self._note_visit)
         self._watch.start()
         if settings.demo:
-            from kiosk.pins import DEMO_TECHNICIAN_PIN, hash_pin
+            from kiosk.pins import DEMO_TECHNICIAN_PIN
+            from protocol.pins import hash_pin
 
             # Few rounds: the demo's PIN is public anyway, and the shell starts at once.
             self.technician_lock.use_hash(hash_pin(DEMO_TECHNICIAN_PIN, rounds=1000))

@@ -92,6 +92,9 @@ class MediationRoom {
       case "mute":
         if (this.events.muted) this.events.muted(message.from, message.role, message.muted);
         break;
+      case "refused": // a bug here: the hub did not take a message this page sent
+        console.warn("the hub refused a message: " + message.detail);
+        break;
       default:
         if (this.events.message) this.events.message(message);
     }

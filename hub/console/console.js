@@ -106,7 +106,7 @@ function stayOnline(tries = 0) {
   socket.onopen = () => { tries = 0; };
   socket.onmessage = (event) => {
     const message = JSON.parse(event.data);
-    if (message.type === "welcome") {
+    if (message.type === "online") {
       $("presence").textContent = "在线：调解室看得到您 Online: the rooms see you";
     } else if (message.type === "queue-changed") {
       refreshAll();

@@ -43,7 +43,7 @@ system_user() {
 source_digest() {
     (
         cd "$1" || exit 1
-        find pyproject.toml kiosk ui devices hub assets packaging/constraints.txt \
+        find pyproject.toml protocol kiosk ui devices hub assets packaging/constraints.txt \
             -type f ! -name '*.pyc' ! -name '*.mo' ! -path '*/__pycache__/*' \
             | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-12
     )

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 from kiosk.attendant import PinOutcome, PinVerdict
 from kiosk.audit import Role
 from kiosk.i18n import N_
-from kiosk.pins import PIN_LENGTH
+from protocol.pins import PIN_LENGTH
 from ui.screens.base import Nav, Screen, text
 from ui.theme import Theme
 from ui.widgets.buttons import IconButton

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QVBoxLayout
 
 from kiosk.call_journey import outcome_lines
 from kiosk.i18n import N_
-from kiosk.wire import MediationOutcome
+from protocol.wire import MediationOutcome
 from ui.screens.base import Nav, Screen, text
 from ui.theme import Theme
 

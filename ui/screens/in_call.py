@@ -10,9 +10,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout
 
-from kiosk.call import CallState
 from kiosk.call_journey import OUT_OF_PICTURE, RECONNECTED, RECONNECTING
 from kiosk.i18n import N_
+from protocol.states import CallState
 from ui.screens.base import Nav, Screen, text
 from ui.theme import Theme
 from ui.widgets.buttons import IconButton

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QStackedWidget
 from kiosk.i18n import N_
 from kiosk.scanned import ScannedKind, understand
 from kiosk.staff import enroll_trouble, hub_address
-from kiosk.wire import normalise_enroll_code
+from protocol.wire import normalise_enroll_code
 from ui.screens.base import Nav, Screen, text
 from ui.theme import Theme
 from ui.widgets.buttons import IconButton

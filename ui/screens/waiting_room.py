@@ -21,7 +21,7 @@ from kiosk.call_journey import (
     waiting_words,
 )
 from kiosk.i18n import N_
-from kiosk.wire import CallbackPromise, MediationTicket
+from protocol.wire import CallbackPromise, MediationTicket
 from ui.screens.base import Nav, Screen, icon, text
 from ui.theme import Theme
 from ui.widgets.buttons import IconButton

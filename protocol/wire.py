@@ -1,7 +1,8 @@
-"""The wire schema between kiosk and hub: every request and response body, in one module.
+"""The HTTP bodies between kiosk and hub: every request and response, in one module.
 
-The hub imports this module and nothing else of the kiosk, so both sides agree by
-construction; the hub's OpenAPI document is generated from these models.
+Both sides import it from `protocol`, which imports neither of them, so they agree by
+construction; the hub's OpenAPI document is generated from these models. The states are in
+`protocol.states`, the call's WebSocket messages in `protocol.signaling`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from pydantic import (
     StringConstraints,
     model_validator,
 )
+
+from protocol.states import DeviceState, MediationState
 
 API_PREFIX = "/v1"
 
@@ -302,7 +305,7 @@ class RoomSettings(Strict):
     help_contact: HelpContact = HelpContact()
     version: int = 1
     updates: UpdatePolicy = UpdatePolicy()
-    #: The room's staff PINs as hashes (`kiosk.pins` form), issued by `mediation-hub
+    #: The room's staff PINs as hashes (`protocol.pins` form), issued by `mediation-hub
     #: room-pins`; the plain PINs never leave the hub's command line.
     attendant_pin_hash: ShortText = ""
     technician_pin_hash: ShortText = ""
@@ -316,15 +319,6 @@ class Enrolled(Strict):
     device_id: str
     credential: str
     room: RoomSettings
-
-
-class DeviceState(enum.StrEnum):
-    """The state of one device of the kiosk, as its heartbeat reports it."""
-
-    READY = "ready"
-    BUSY = "busy"
-    MISSING = "missing"
-    FAILING = "failing"
 
 
 class DeviceHealth(Strict):
@@ -437,15 +431,6 @@ class LogReceived(Strict):
 # -- The mediation call (the queue and the outcome) ---------------------------------------
 
 MEDIATION_ID_PATTERN = r"^[0-9a-f]{32}$"
-
-
-class MediationState(enum.StrEnum):
-    """Where a kiosk's place in the mediation queue stands."""
-
-    WAITING = "waiting"
-    IN_CALL = "in_call"
-    ENDED = "ended"
-    LEFT = "left"
 
 
 class OutcomeResult(enum.StrEnum):
