@@ -17,7 +17,6 @@ from kiosk.hub_client import connect
 from kiosk.outbox import Outbox
 from kiosk.settings import Settings
 from kiosk.sync import SyncWorker
-from protocol.states import DeviceState as WireState
 from protocol.wire import DeviceHealth, RoomSettings
 from ui.shell import KioskShell
 
@@ -33,7 +32,7 @@ def _device_health(shell: KioskShell) -> dict[str, DeviceHealth]:
     if room is None:
         return {}
     return {
-        name: DeviceHealth(state=WireState(health.state.value), detail=health.detail[:200])
+        name: DeviceHealth(state=health.state, detail=health.detail[:200])
         for name, health in dict(room.health).items()
     }
 
