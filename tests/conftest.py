@@ -11,6 +11,7 @@ os.environ.pop("KIOSK_DATA_DIR", None)
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -124,9 +125,89 @@ SHARED_DEVICES = frozenset(
     }
 )
 
+# How long each group took (seconds, both workers busy), for a first run with no record of
+# its own: the long groups go first, so that the two workers end together rather than one
+# finishing a long group alone at the end. Later runs go by what the last one measured.
+GROUP_SECONDS = {
+    "devices": 200,
+    "test_hub": 160,
+    "test_accessibility": 135,
+    "test_signaling": 130,
+    "test_presence": 110,
+    "test_staff": 105,
+    "test_sync": 75,
+    "test_keyboard": 70,
+    "test_staff_logins": 70,
+    "test_walk_on_x": 65,
+    "test_faults": 60,
+    "test_fleet_health": 60,
+    "test_shell": 55,
+    "test_join_with_receipt": 50,
+    "test_packaging": 45,
+    "test_hub_secrets": 40,
+}
+GROUP_CACHE = "kiosk/group-seconds"
+
+
+def group_of_module(module: str) -> str:
+    """The group a test module's tests run in: their own, or the shared devices'."""
+    return "devices" if module in SHARED_DEVICES else module
+
+
+def group_of(nodeid: str) -> str:
+    """The group of a test, by its id (`tests/test_room.py::test_x[a]`)."""
+    path = nodeid.partition("::")[0]
+    return group_of_module(path.rpartition("/")[2].removesuffix(".py"))
+
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Group the tests for the two workers: by module, the shared devices' users together."""
-    for item in items:
-        module = item.path.stem
-        item.add_marker(pytest.mark.xdist_group("devices" if module in SHARED_DEVICES else module))
+    """The longest groups first (stable: each group keeps its tests' order, and xdist
+    keeps the groups' order, as addopts turns its reordering by number of tests off)."""
+    seconds = dict(GROUP_SECONDS)
+    if getattr(config, "cache", None) is not None:
+        seconds.update(config.cache.get(GROUP_CACHE, {}))
+    items.sort(key=lambda item: -seconds.get(group_of(item.nodeid), 0))
+
+
+# Before xdist's own (the first answer counts); optional: without xdist, no such hook.
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`--dist loadgroup` by our groups. Not by xdist_group marks: pytest-xdist 3.8 groups
+    by a suffix it writes into each test's id, which pytest 9.2 ignores (xdist issue
+    #1386), and every test was sent alone to either worker, the sound and printer tests
+    at once on both."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByGroup(LoadScopeScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            return group_of(nodeid)
+
+    return ByGroup(config, log)
+
+
+_group_took: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Add up each group's time (with xdist, the workers' reports reach the session's
+    process too)."""
+    group = group_of(report.nodeid)
+    _group_took[group] = _group_took.get(group, 0.0) + report.duration
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Keep what each group took, for the next run's order: of a run of the whole suite
+    (a group run in part would look shorter than it is)."""
+    config = session.config
+    if hasattr(config, "workerinput") or getattr(config, "cache", None) is None:
+        return  # a worker: the session's own process keeps the record
+    whole = config.args_source is pytest.Config.ArgsSource.TESTPATHS
+    if not whole or config.option.keyword or config.option.markexpr != "not install":
+        return
+    if not _group_took or session.testsfailed:
+        return
+    kept = dict(config.cache.get(GROUP_CACHE, {}))
+    kept.update({group: round(took, 1) for group, took in _group_took.items()})
+    config.cache.set(GROUP_CACHE, kept)
