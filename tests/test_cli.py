@@ -24,7 +24,13 @@ HUB = str(Path(sys.executable).parent / "mediation-hub")
 
 def _env(data_dir: Path, **more: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
-    env.update(KIOSK_DATA_DIR=str(data_dir), QT_QPA_PLATFORM="offscreen", **more)
+    # The demo speaks aloud only where a test listens: the recording tests share the sink.
+    env.update(
+        KIOSK_DATA_DIR=str(data_dir),
+        QT_QPA_PLATFORM="offscreen",
+        KIOSK_DEMO_ALOUD="false",
+        **more,
+    )
     return env
 
 
