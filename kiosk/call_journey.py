@@ -1,10 +1,12 @@
 """Joining my mediation with what the consumer holds: the receipt's QR code held up to the
 camera, the receipt number typed, or the case number with the last four digits of the
 mobile number filed with it; the hub checks it and gives a place in the queue. Then the
-queue, the call and the outcome. The words the consumer sees and hears about the call."""
+mediation itself, a journey of its own: the queue, the call, the outcome and its printout.
+The words the consumer sees and hears about the call."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
 import logging
@@ -15,11 +17,13 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from devices.receipt import OUTCOME_TITLE, OutcomeSlip
+from kiosk.call import JoinProblem
 from kiosk.complaint import Choice
 from kiosk.complaint_journey import mediation_open
 from kiosk.hub_client import HubRefused, HubUnavailable
 from kiosk.i18n import N_, Translator, day_words
 from kiosk.journeys import (
+    Abort,
     Answer,
     Done,
     Journey,
@@ -31,8 +35,10 @@ from kiosk.journeys import (
 from kiosk.receipts import read_receipt_number, status_url
 from kiosk.scanned import ScannedKind, understand
 from kiosk.visit import Visit
+from protocol.states import CallState
 from protocol.wire import (
     CASE_PATTERN,
+    CallbackPromise,
     MediationOutcome,
     MediationTicket,
     OutcomeResult,
@@ -291,19 +297,49 @@ def video_size(setting: str) -> str:
     return "720p" if (os.cpu_count() or 1) >= 4 else "480p"
 
 
+class MediationLine(Protocol):
+    """The call as the mediation journey drives it (the UI runs `kiosk.call` behind it).
+    Each returns at once; what the call says comes back later as answers to the journey."""
+
+    def join(self, ticket: MediationTicket) -> bool:
+        """Take up the ticket's place in the queue; False when this kiosk cannot call."""
+
+    def leave(self) -> None:
+        """Leave the queue or the call."""
+
+    def ask_to_be_called(self) -> None:
+        """Ask the hub to have a mediator telephone the consumer."""
+
+    def rate(self, mediation_id: str, score: int) -> None:
+        """Send the consumer's rating (off the UI thread; a courtesy, never an error)."""
+
+
 class MediationDesk(Protocol):
-    """How the journey asks the hub for a place in the queue (raises the hub client's
-    errors: HubRefused when what the consumer holds does not open the case)."""
+    """How the journeys ask the hub for a place in the queue (raises the hub client's
+    errors: HubRefused when what the consumer holds does not open the case), and what the
+    mediation asks of the kiosk: the call, the clock, the room's name and the case's page."""
 
     def join_queue(self, number: str, mobile_last4: str = "") -> MediationTicket:
         """A place in the queue for the case this receipt number, or this case number with
         these last four digits of the mobile number, opens."""
 
+    def mediation_line(self) -> MediationLine:
+        """The call, for the mediation journey to drive."""
+
+    def now(self) -> datetime:
+        """The local time now."""
+
+    def room_name(self) -> str:
+        """The room's name, as its printouts say it."""
+
+    def status_url(self, receipt_number: str) -> str:
+        """The hub's public page of a case (what a printout's QR code opens)."""
+
 
 class JoinMediation(Journey):
     """Join my mediation: how the consumer finds the case (QR code, receipt number, or case
     number and the mobile's last four digits), each on its own screen; the hub checks it.
-    Done hands the place in the queue to the shell, which shows the waiting room."""
+    Done carries the place in the queue on into the mediation (`Mediation`)."""
 
     name = "join_mediation"
 
@@ -461,8 +497,9 @@ class JoinMediation(Journey):
             )
         outcome = answer.get("outcome")
         if isinstance(outcome, MediationTicket):
-            # The shell takes up the place in the queue and shows the waiting room.
-            return Done("waiting_room", "", {"ticket": outcome})
+            # The place in the queue: the mediation goes on from here, in the waiting room.
+            mediation = Mediation(self.visit, self.desk, outcome)
+            return Done("waiting_room", "", {"ticket": outcome}, then=mediation)
         step, message = self._refusal(answer.get("error"), str(asked.get("from", "")))
         return self._again(step, message)
 
@@ -499,6 +536,183 @@ class JoinMediation(Journey):
         if step == "scan":
             return self._scan_screen(message)
         return self._how_screen(message)
+
+
+PROBLEM_WORDS = {
+    JoinProblem.UNKNOWN_CASE: UNKNOWN_CASE,
+    JoinProblem.ELSEWHERE: CASE_ELSEWHERE,
+    JoinProblem.OFFLINE: HUB_AWAY,
+}
+#: The outcome's printout, as the outcome screen says it.
+SLIP_WORDS = {
+    "printing": N_("Printing the outcome..."),
+    "printed": N_("Please take the printed outcome from the printer."),
+    "not_printed": N_(
+        "The printer cannot print the outcome just now. The attendant can print it for you."
+    ),
+}
+IN_CALL = (CallState.CONNECTING, CallState.IN_CALL, CallState.RECONNECTING)
+
+
+class Mediation(Journey):
+    """The mediation, once the hub gave a place in the queue: waiting in the queue, the
+    call, the outcome, and its printout. The journey alone holds where the call stands.
+
+    Its steps wait on the kiosk: "queue" and "call" are progress steps whose `update` says
+    where the call stands, "slip" prints the outcome, "outcome" shows it. Whatever step
+    shows, every one takes the same answers:
+
+    - from the call: `{"queue": MediationTicket}` (the place moved), `{"call": CallState,
+      "problem": JoinProblem | None}`, `{"parties": {party: role}}`, `{"muted": role,
+      "on": bool}`, `{"callback": CallbackPromise | None}` (None: the hub could not be
+      asked), `{"recorded": MediationOutcome}`;
+    - from the printer: `{"printed": job}` or `{"not_printed": reason}`;
+    - from the consumer: `{"leave": True}`, `{"come_back": True}` (leave, to come back at
+      the room's next hours), `{"ask_callback": True}`, `{"rate": 1..3}`.
+    """
+
+    name = "mediation"
+    first_step = "queue"
+
+    def __init__(self, visit: Visit, desk: MediationDesk, ticket: MediationTicket) -> None:
+        super().__init__(visit)
+        self.desk = desk
+        self.ticket = ticket  # the place in the queue, as the hub last said it
+        self.state = CallState.JOINING
+        self.parties: dict[str, str] = {}
+        self.muted: tuple[str, bool] = ("", False)
+        self.callback: CallbackPromise | None = None
+        self.outcome: MediationOutcome | None = None
+        self.printing = ""  # the outcome's printout: printing, printed, not_printed
+        self.printed: list[str] = []  # the printer's jobs
+        self.coming_back = False
+        self.rated: int | None = None
+        self._line: MediationLine | None = None
+
+    @property
+    def case_number(self) -> str:
+        """The case being mediated."""
+        return self.ticket.case_number
+
+    def steps(self) -> Mapping[str, StepHandler]:
+        """Every step by its id; each takes every answer (the call says what it says
+        whatever shows)."""
+        return {
+            "queue": self._queue,
+            "call": self._heard,
+            "slip": self._slip,
+            "outcome": self._heard,
+        }
+
+    # -- the steps -----------------------------------------------------------------------
+
+    def _queue(self, answer: Answer | None) -> StepResult:
+        if answer is not None:
+            return self._heard(answer)
+        if self._line is None:
+            self._line = self.desk.mediation_line()
+            if not self._line.join(self.ticket):
+                return self._failed(JoinProblem.OFFLINE)
+        return self._now()
+
+    def _slip(self, answer: Answer | None) -> StepResult:
+        if answer is not None:
+            return self._heard(answer)
+        self.printing = "printing"
+        assert self.outcome is not None
+        slip = outcome_slip(
+            self.case_number,
+            self.desk.room_name(),
+            self.desk.now(),
+            self.outcome,
+            self.desk.status_url(self.case_number),
+        )
+        printing = self._now()
+        assert isinstance(printing, ShowProgress)
+        return dataclasses.replace(printing, printout=slip)
+
+    def _heard(self, answer: Answer | None) -> StepResult:  # noqa: PLR0911, PLR0912 - one answer a branch
+        """What the call, the printer or the consumer said; then where the mediation stands."""
+        if answer is None:
+            return self._now()
+        line = self._line
+        news = ""
+        if isinstance(answer.get("queue"), MediationTicket):
+            self.ticket, news = answer["queue"], "queue"
+        elif "callback" in answer:
+            promise = answer["callback"]
+            self.callback = promise if isinstance(promise, CallbackPromise) else None
+            if self.callback is not None:
+                self.ticket = self.ticket.model_copy(update={"callback": self.callback})
+            news = "callback"
+        elif isinstance(answer.get("call"), CallState):
+            self.state, news = answer["call"], "state"
+            problem = answer.get("problem")
+            if self.state is CallState.FAILED:
+                return self._failed(problem if isinstance(problem, JoinProblem) else None)
+            if self.state is CallState.LEFT:
+                if self.coming_back:  # the waiting room says when to come back
+                    return Done("waiting_room", "", {"coming_back": True})
+                return Abort("left the mediation", "")
+            if self.state is CallState.ENDED and self.outcome is None:
+                return Abort("the call ended without an outcome", "")
+        elif "parties" in answer:
+            self.parties, news = dict(answer["parties"]), "parties"
+        elif "muted" in answer:
+            self.muted, news = (str(answer["muted"]), bool(answer.get("on"))), "muted"
+        elif isinstance(answer.get("recorded"), MediationOutcome):
+            self.outcome = answer["recorded"]
+            return self.goto("slip")
+        elif "printed" in answer:
+            self.printed.append(str(answer["printed"]))
+            self.printing = "printed"
+            self.visit.printed = True
+        elif "not_printed" in answer:
+            log.warning("the outcome was not printed: %s", answer["not_printed"])
+            self.printing = "not_printed"
+        elif line is not None and answer.get("leave"):
+            line.leave()
+        elif line is not None and answer.get("come_back"):
+            self.coming_back = True
+            line.leave()
+        elif line is not None and answer.get("ask_callback"):
+            line.ask_to_be_called()
+        elif line is not None and answer.get("rate") in (1, 2, 3) and self.outcome is not None:
+            self.rated = int(answer["rate"])
+            line.rate(self.ticket.mediation_id, self.rated)
+        return self._now(news)
+
+    def _now(self, news: str = "") -> StepResult:
+        """Where the mediation stands: the queue, the call, the outcome being printed, or
+        the outcome."""
+        if self.outcome is not None:
+            fields = {
+                "case_number": self.case_number,
+                "outcome": self.outcome,
+                "printing": self.printing,
+            }
+            if self.printing == "printing":
+                # The call is over: the consumer may go while the printer works.
+                return ShowProgress(
+                    "slip", "", "", screen="call_outcome", update=fields, hold=False
+                )
+            return ShowScreen("outcome", "call_outcome", "", fields)
+        if self.state in IN_CALL:
+            update = {
+                "news": news,
+                "state": self.state,
+                "parties": dict(self.parties),
+                "muted": self.muted,
+            }
+            return ShowProgress("call", "", "", screen="in_call", update=update)
+        update = {"news": news, "ticket": self.ticket, "callback": self.callback}
+        return ShowProgress("queue", "", JOINING, screen="waiting_room", update=update)
+
+    def _failed(self, problem: JoinProblem | None) -> Done:
+        # Back to how to join, saying why not (the hub checked what the consumer holds
+        # before the queue; this is the call failing to start).
+        words = PROBLEM_WORDS[problem or JoinProblem.OFFLINE]
+        return Done("choice", "", {}, then=JoinMediation(self.visit, self.desk, problem=words))
 
 
 def outcome_slip(

@@ -19,6 +19,7 @@ from typing import Any, ClassVar, Protocol
 
 from pydantic import ValidationError
 
+from devices.receipt import Receipt
 from kiosk.complaint import (
     QUESTIONS,
     Choices,
@@ -65,6 +66,10 @@ class ComplaintDesk(Protocol):
     def status_url(self, receipt_number: str) -> str:
         """The address of the case's public status page (the receipt's QR code)."""
 
+    def receipt(self, number: str, filed_at: dt.datetime, name: str) -> Receipt:
+        """The receipt to print for a complaint just filed (the room's name and help phone
+        on it, the name masked)."""
+
 
 #: Where the seller's photo step goes back to (the step after the one that offered it),
 #: and the question it answers instead ("from").
@@ -92,6 +97,8 @@ class FileComplaint(Journey):
     def __init__(self, visit: Visit, desk: ComplaintDesk) -> None:
         super().__init__(visit)
         self.desk = desk
+        self._printout: Receipt | None = None  # the receipt of the complaint just filed
+        self._shown: dict[str, Any] = {}  # what the screen says of it
         self._asked = {question.step: question for question in self.questions}
         self.first_step = self.questions[0].step
         own: dict[str, StepHandler] = {
@@ -109,6 +116,7 @@ class FileComplaint(Journey):
             else partial(self._ask, q)
             for step, q in self._asked.items()
         }
+        self._steps["receipt"] = self._receipt  # after filing: the receipt prints
 
     def steps(self) -> Mapping[str, StepHandler]:
         """Every step by its id."""
@@ -370,24 +378,40 @@ class FileComplaint(Journey):
         kept = {step: self.answers[step] for step in about_you if step in self.answers}
         self.answers.clear()
         self.answers.update(kept)
-        room = self.desk.room()
         self.visit.answers["filed_complaint"] = {
             "receipt_number": outcome.receipt_number,
             "filed_at": outcome.filed_at,
-            "name": tidy(str(kept.get("name", {}).get("text", ""))),
         }
-        return Done(
-            "complaint_filed",
-            N_(
-                "Your complaint is saved. Please take your receipt. "
-                "The mediation centre will look at it and tell you what happens next."
-            ),
-            {
-                "receipt_number": outcome.receipt_number,
-                "filed_at": outcome.filed_at,
-                "status_url": self.desk.status_url(outcome.receipt_number),
-                "mediation_open": mediation_open(room, self.desk.now()),
-            },
+        name = tidy(str(kept.get("name", {}).get("text", "")))
+        self._printout = self.desk.receipt(outcome.receipt_number, outcome.filed_at, name)
+        self._shown = {
+            "receipt_number": outcome.receipt_number,
+            "filed_at": outcome.filed_at,
+            "status_url": self.desk.status_url(outcome.receipt_number),
+            "mediation_open": mediation_open(self.desk.room(), self.desk.now()),
+        }
+        return self.goto("receipt")
+
+    def _receipt(self, answer: Answer | None) -> StepResult:
+        """The receipt prints while the screen says the complaint is saved; the printer's
+        answer says whether to take it or photograph its code instead."""
+        saved = N_(
+            "Your complaint is saved. Please take your receipt. "
+            "The mediation centre will look at it and tell you what happens next."
+        )
+        if answer is not None and {"printed", "not_printed"} & set(answer):
+            printing = "printed" if "printed" in answer else "failed"
+            if printing == "printed":
+                self.visit.printed = True  # the goodbye says to take it
+            return Done("complaint_filed", saved, {**self._shown, "printing": printing})
+        return ShowProgress(
+            "receipt",
+            saved,
+            "",
+            screen="complaint_filed",
+            update={**self._shown, "printing": "printing"},
+            # Printed once, on entering the step; anything else meanwhile is the same wait.
+            printout=self._printout if answer is None else None,
         )
 
 

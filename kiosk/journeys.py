@@ -4,6 +4,13 @@ returning a typed result that the UI renders (or a test reads, headless).
 A step handler is called with `None` to show its screen (with what was answered before)
 and with the consumer's answer to check it and move on. Results carry message ids, not
 translated text, so a language switch re-renders the same result in the new language.
+
+What the kiosk learns while the consumer waits (the hub's news of the queue, the call's
+state, the printer's "printed") is an answer too: the UI gives it to the step that waits on
+it, and shows the result, so every screen draws what a journey returned and nothing else.
+The answers the kiosk gives, by key: `{"outcome": value}` or `{"error": exception}` for a
+progress step's work, `{"printed": job}` or `{"not_printed": reason}` for its printout;
+a journey names the rest (the mediation's are in `kiosk.call_journey.Mediation`).
 """
 
 from __future__ import annotations
@@ -47,21 +54,43 @@ class ShowProgress:
 
     With `work`, the UI runs it off the UI thread and gives the step its outcome as the
     answer: `{"outcome": value}`, or `{"error": exception}` when it raised.
+
+    With `printout` (a `devices.receipt.Receipt`), the UI prints it and answers
+    `{"printed": job}`, or `{"not_printed": reason}` when the printer cannot.
+
+    `screen` shows the wait (the plain "please wait", or the waiting room, the call, the
+    receipt being printed) and `update` is what that screen shows of it now: the place in
+    the queue, the call's state, who is in the call (`update["news"]` names what has just
+    changed, for the screen to say). The step returned again with a new `update` is news:
+    the UI redraws the screen on show in place, and does not start its work again.
+
+    `hold`: no idle countdown while the consumer waits (False: they may walk away
+    meanwhile, nothing is lost).
     """
 
     step: str
     prompt: str
     message: str
     work: Callable[[], Any] | None = field(default=None, compare=False)
+    screen: str = "please_wait"
+    update: Mapping[str, Any] = field(default_factory=dict)
+    printout: Any = field(default=None, compare=False)
+    hold: bool = True
 
 
 @dataclass(frozen=True)
 class Done:
-    """The journey has ended well; show its last screen."""
+    """The journey has ended well; show its last screen.
+
+    With `then`, the journey goes on as another one (joining the mediation becomes the
+    mediation; a call that fails to start goes back to joining): the UI starts `then` in
+    its place and shows its first step, and `screen` names where that leads.
+    """
 
     screen: str
     prompt: str
     fields: Mapping[str, Any] = field(default_factory=dict)
+    then: Journey | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

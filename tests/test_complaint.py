@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from devices.receipt import Receipt
 from kiosk.case_journey import CheckMyCase, as_case_number
 from kiosk.complaint import (
     check_mobile,
@@ -24,6 +25,7 @@ from kiosk.hub_client import HubRefused, HubUnavailable
 from kiosk.journeys import Done, JourneyRun, ShowProgress, ShowScreen, StepResult
 from kiosk.outbox import LocalReceipt, NewAttachment, Outbox
 from kiosk.receipts import receipt_number
+from kiosk.room import make_receipt
 from kiosk.visit import Presentation, Visit
 from protocol.wire import CaseLookup, CaseStatus, MediationHours, RoomSettings
 from tests.hubs import jpeg_bytes
@@ -61,6 +63,9 @@ class Desk:
 
     def status_url(self, receipt_number: str) -> str:
         return f"http://hub.test/status/{receipt_number}"
+
+    def receipt(self, number: str, filed_at: dt.datetime, name: str) -> Receipt:
+        return make_receipt(number, "幸福社区", filed_at, name, self.status_url(number))
 
 
 @pytest.fixture
@@ -144,8 +149,15 @@ def test_the_whole_journey_files_the_complaint_in_the_outbox(visit: Visit, desk:
     # A second tap while the first is being kept: the same wait, never a second file.
     again = run.answer({"submit": True})
     assert isinstance(again, ShowProgress) and again.work is None
-    done = finish(run, progress)
+    # Kept: the receipt prints while the screen says so; the printer's answer ends it.
+    printing = finish(run, progress)
+    assert isinstance(printing, ShowProgress) and printing.screen == "complaint_filed"
+    assert printing.update["printing"] == "printing" and printing.printout is not None
+    assert printing.printout.name == "张*"  # the name, masked, on the receipt
+    assert printing.printout.status_url == printing.update["status_url"]
+    done = run.answer({"printed": "job-1"})
     assert isinstance(done, Done) and done.screen == "complaint_filed"
+    assert done.fields["printing"] == "printed" and visit.printed
     assert len(desk.filed) == 1
     number = done.fields["receipt_number"]
     assert number == receipt_number("R0001K1", NOW.date(), 1)
@@ -343,8 +355,12 @@ def test_a_failing_outbox_keeps_every_answer_and_says_so(visit: Visit, desk: Des
     assert refused.step == "review" and "not set up" in refused.errors["filing"]
     assert visit.answers["file_complaint"]["item"] == {"text": " 瓶装 冰红茶  "}
     desk.fail = None
-    done = finish(run, run.answer({"submit": True}))
-    assert isinstance(done, Done)
+    printing = finish(run, run.answer({"submit": True}))
+    assert isinstance(printing, ShowProgress) and printing.printout is not None
+    # The printer cannot print it: the screen shows the receipt's code instead.
+    done = run.answer({"not_printed": "paper out"})
+    assert isinstance(done, Done) and done.fields["printing"] == "failed"
+    assert not visit.printed
 
 
 def test_mediation_hours_decide_whether_joining_is_offered() -> None:

@@ -122,11 +122,11 @@ def _filed(shell: KioskShell) -> None:
                 "filed_at": DEMO_FILED_AT,
                 "status_url": f"https://hub.example/status/{DEMO_RECEIPT}",
                 "mediation_open": True,
+                # The printer failed: the receipt shows as a code (the fullest it gets).
+                "printing": "failed",
             },
         ),
     )
-    # The printer failed: the receipt shows as a code (the fullest this screen gets).
-    shell.screens["complaint_filed"].show_printing("failed")  # type: ignore[attr-defined]
 
 
 def _case_lookup(shell: KioskShell) -> None:

@@ -181,6 +181,9 @@ class Mediation(Protocol):
     def leave(self) -> None:
         """Leave the queue or the call (confirmed on screen first)."""
 
+    def come_back_later(self) -> None:
+        """Leave the queue, to come back when the room's mediation hours begin again."""
+
     def ask_to_be_called(self) -> None:
         """Be telephoned about the case instead of waiting."""
 

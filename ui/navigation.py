@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 
+from kiosk.journeys import ShowProgress
 from kiosk.visit import Presentation
 
 if TYPE_CHECKING:
@@ -149,14 +150,16 @@ class Navigation:
         if name in RESTING:
             name = self.resting_screen()
         shell.idle.touch()
-        if name == "please_wait" and run is not None and run.result is not None:
-            # The work finished while help was on screen: show where it led.
-            from kiosk.journeys import ShowProgress
-
-            if not isinstance(run.result, ShowProgress):
-                shell.journeys.show_step(run.result)
-                return
-            shell.idle.hold("waiting on the kiosk")
+        left = shell.screens[name].result
+        if isinstance(left, ShowProgress) and run is not None and run.result not in (None, left):
+            # The wait went on while help was on screen (the work finished, the call
+            # began): show where it led, without starting anything again.
+            result = run.result
+            if isinstance(result, ShowProgress):
+                self.show(result.screen, result)
+            elif result is not None:
+                shell.journeys.show_step(result)
+            return
         self.return_to(name)
 
     def warn_idle(self) -> None:

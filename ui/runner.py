@@ -1,5 +1,6 @@
-"""The visit's journeys on screen: start one, give it the consumer's answers, show what each
-step returns, run its progress steps off the UI thread, and keep what is entered.
+"""The visit's journeys on screen: start one, give it the consumer's answers and the kiosk's
+news (the call's, the printer's), show what each step returns, run its progress steps' work
+off the UI thread and print their printouts, and keep what is entered.
 
 Journeys are Qt-free tables of steps (`kiosk.journeys`); this is the one place that turns
 their step results into screens.
@@ -12,16 +13,15 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from kiosk.journeys import Abort, Done, Journey, JourneyRun, ShowProgress, ShowScreen, StepResult
-from kiosk.room import make_receipt
 from kiosk.services import service
 
 if TYPE_CHECKING:
+    from devices.receipt import Receipt
     from ui.shell import KioskShell
 
 log = logging.getLogger(__name__)
 
 WAITING = "waiting on the kiosk"
-PRINTING_HOLD = "printing the receipt"
 
 
 class JourneyRunner:
@@ -30,6 +30,7 @@ class JourneyRunner:
     def __init__(self, shell: KioskShell) -> None:
         self.shell = shell
         self.runs: list[JourneyRun] = []
+        self._holding = False  # the idle countdown held for a wait
 
     @property
     def top(self) -> JourneyRun | None:
@@ -97,34 +98,91 @@ class JourneyRunner:
         return False
 
     def show_step(self, result: StepResult) -> None:
-        """Show what a journey step asks for."""
+        """Show what the journey on top asks for (a step entered anew: its work starts)."""
+        self._show(self.top, result)
+
+    def tell(self, run: JourneyRun, values: Mapping[str, object]) -> None:
+        """What the kiosk learnt for a journey run (the call's news, the printer's answer),
+        given to the step that waits on it. What it leads to is drawn in place when its
+        screen is on show (nothing is said again); under help it waits for "back"; a run
+        the consumer has left takes it without showing it."""
+        if run.step is None:
+            return  # the run has ended
+        before = run.result
+        result = run.answer(values)
+        if run is self.top:
+            self._show(run, result, before, in_place=True)
+        elif self.helping(run):
+            # Under help: its screen stays up to date, to go back to; an end waits for it.
+            if isinstance(result, ShowScreen | ShowProgress):
+                self.shell.screens[result.screen].show_result(result)
+        elif run in self.runs and isinstance(result, Done | Abort):
+            self.runs.remove(run)  # ended under another journey: nothing to show
+        self._hold()
+
+    def run_named(self, name: str) -> JourneyRun | None:
+        """The newest run of a journey begun in this visit, if any."""
+        return next((run for run in reversed(self.runs) if run.journey.name == name), None)
+
+    def _show(
+        self,
+        run: JourneyRun | None,
+        result: StepResult,
+        before: StepResult | None = None,
+        in_place: bool = False,
+    ) -> None:
+        """Draw a step result. A progress step shown again (the same step, with news) is
+        news: redrawn, its work not started again."""
         shell = self.shell
-        # Nothing counts down while the consumer waits on the kiosk.
-        if isinstance(result, ShowProgress):
-            shell.idle.hold(WAITING)
-        else:
-            shell.idle.release(WAITING)
+        entered = not (
+            isinstance(before, ShowProgress)
+            and isinstance(result, ShowProgress)
+            and before.step == result.step
+        )
         match result:
-            case ShowScreen(screen=screen):
-                shell.nav.show(screen, result)
-            case ShowProgress(work=work):
-                shell.nav.show("please_wait", result)
-                if work is not None and self.top is not None:
-                    self._work_for(self.top, work)
-            case Done(screen="waiting_room", fields=fields):
-                # The hub gave a place in the queue: the mediation takes it from here.
-                self.runs.pop()
-                ticket = fields["ticket"]
-                shell.mediation.join(ticket.case_number, ticket)
+            case ShowScreen(screen=screen) | ShowProgress(screen=screen):
+                self._draw(screen, result, in_place)
+            case Done(then=then) if then is not None:
+                self._end(run)
+                self._hold()
+                self.start(then)
+                return
             case Done(screen=screen):
-                self.runs.pop()
-                shell.nav.show(screen, result)
-                if screen == "complaint_filed":
-                    self._print_complaint_receipt(result)
+                self._end(run)
+                self._draw(screen, result, in_place)
             case Abort(reason=reason):
                 log.info("journey ended early: %s", reason)
-                self.runs.pop()
+                self._end(run)
                 shell.nav.home()
+        self._hold()
+        if isinstance(result, ShowProgress) and entered and run is not None:
+            if result.work is not None:
+                self._work_for(run, result.work)
+            if result.printout is not None:
+                self._print_for(run, result.printout)
+
+    def _draw(self, screen: str, result: ShowScreen | ShowProgress | Done, in_place: bool) -> None:
+        """Present a screen with the result; news for the screen on show redraws it there."""
+        shell = self.shell
+        if in_place and shell.current.name == screen:
+            shell.current.show_result(result)
+        else:
+            shell.nav.show(screen, result)
+
+    def _end(self, run: JourneyRun | None) -> None:
+        if run is not None and run in self.runs:
+            self.runs.remove(run)
+
+    def _hold(self) -> None:
+        """Nothing counts down while the consumer waits on the kiosk (in any journey of the
+        visit: the queue under the help screen still holds)."""
+        idle = self.shell.idle
+        waiting = any(isinstance(run.result, ShowProgress) and run.result.hold for run in self.runs)
+        if waiting:
+            idle.hold(WAITING)
+        elif self._holding:
+            idle.release(WAITING)  # the countdown starts again from now
+        self._holding = waiting
 
     def helping(self, run: JourneyRun) -> bool:
         """True when the help screen lies over this journey run, and nothing else."""
@@ -140,6 +198,7 @@ class JourneyRunner:
         """Help is left: its journey ends; returns the run under it, if any."""
         if self.runs and self.runs[-1].journey.name == "ask_for_help":
             self.runs.pop()
+        self._hold()
         return self.top
 
     def _work_for(self, run: JourneyRun, work: object) -> None:
@@ -149,7 +208,7 @@ class JourneyRunner:
 
         def answer(values: dict[str, object]) -> None:
             if self.top is run:
-                self.show_step(run.answer(values))
+                self._show(run, run.answer(values))
             elif self.helping(run):
                 # Help was called meanwhile: the outcome waits for "back" from help.
                 run.answer(values)
@@ -162,45 +221,27 @@ class JourneyRunner:
             lambda error: answer({"error": error}),
         )
 
-    def _print_complaint_receipt(self, result: Done) -> None:
-        """Print the receipt of the complaint just filed; the screen says how it went, and
-        shows the receipt's QR code when the printer cannot print it."""
-        from ui.screens.complaint_filed import ComplaintFiledScreen
-
+    def _print_for(self, run: JourneyRun, printout: Receipt) -> None:
+        """Print a step's printout; the printer's answer goes to the step (never to the
+        next visit's)."""
         shell = self.shell
-        fields = result.fields
-        filed = shell.visit.answers.get("filed_complaint", {})
-        receipt = make_receipt(
-            fields["receipt_number"],
-            shell.settings.room_name,
-            fields["filed_at"],
-            str(filed.get("name", "")),
-            fields["status_url"],
-            help_phone=shell.settings.help_phone,
-        )
-        shell.staff.last_receipt.keep(receipt)  # the attendant may reprint it for 10 minutes
-        screen = shell.screens["complaint_filed"]
-        assert isinstance(screen, ComplaintFiledScreen)
-        visit = shell.visit  # the printer may answer after this visit has ended
+        shell.staff.last_receipt.keep(printout)  # the attendant may reprint it for 10 minutes
+        visit = shell.visit
 
-        def printed(_job: str) -> None:
+        def answer(values: dict[str, object]) -> None:
             if shell.visit is visit:
-                visit.printed = True
-                shell.idle.release(PRINTING_HOLD)
-                screen.show_printing("printed")
-
-        def not_printed(_reason: str = "") -> None:
-            if shell.visit is visit:
-                shell.idle.release(PRINTING_HOLD)
-                screen.show_printing("failed")
+                self.tell(run, values)
 
         if shell.room is None:
-            not_printed()
+            answer({"not_printed": "this kiosk has no printer"})
             return
-        shell.idle.hold(PRINTING_HOLD)
-        screen.show_printing("printing")
-        shell.room.print_receipt(receipt, printed, not_printed)
+        shell.room.print_receipt(
+            printout,
+            lambda job: answer({"printed": job}),
+            lambda reason: answer({"not_printed": reason}),
+        )
 
     def clear(self) -> None:
-        """The visit ended: every journey with it."""
+        """The visit ended, or the consumer went to the menu: every journey with it."""
         self.runs.clear()
+        self._hold()

@@ -79,13 +79,24 @@ class MediationDoor:
         shell = self._shell
         shell.journeys.start(JoinMediation(shell.visit, shell.desk, holding, problem))
 
+    def _answer(self, values: dict[str, object]) -> None:
+        """The consumer's move, as an answer to the mediation journey."""
+        journeys = self._shell.journeys
+        run = journeys.run_named("mediation")
+        if run is not None:
+            journeys.tell(run, values)
+
     def leave(self) -> None:
         """The consumer confirmed leaving the queue or the call."""
-        self._shell.mediation.leave()
+        self._answer({"leave": True})
+
+    def come_back_later(self) -> None:
+        """Leave the queue, to come back when the room's mediation hours begin again."""
+        self._answer({"come_back": True})
 
     def ask_to_be_called(self) -> None:
         """Be telephoned about the case instead of waiting."""
-        self._shell.mediation.ask_to_be_called()
+        self._answer({"ask_callback": True})
 
     def cannot_hear(self) -> None:
         """Tell the mediator the consumer cannot hear."""
@@ -111,7 +122,7 @@ class MediationDoor:
 
     def rate(self, score: int) -> None:
         """The consumer's rating of the mediation."""
-        self._shell.mediation.rate(score)
+        self._answer({"rate": score})
 
 
 class KioskShell(QWidget):
@@ -206,7 +217,8 @@ class KioskShell(QWidget):
                 outbox=lambda: self.outbox,
                 room=lambda: self.room_settings,
                 filed=lambda: self.sync.wake() if self.sync is not None else None,
-                settings=self.settings,
+                settings=lambda: self.settings,
+                line=lambda: self.mediation,
             )
         return self._desk
 

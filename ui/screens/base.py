@@ -62,6 +62,8 @@ class Screen(QWidget):
         """The fields of the step result on show (none without one)."""
         if isinstance(self.result, ShowScreen | Done):
             return self.result.fields
+        if isinstance(self.result, ShowProgress):
+            return self.result.update  # what the wait is at now
         return {}
 
     @property

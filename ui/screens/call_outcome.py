@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QVBoxLayout
 
-from kiosk.call_journey import outcome_lines
+from kiosk.call_journey import SLIP_WORDS, outcome_lines
 from kiosk.i18n import N_
+from kiosk.journeys import Done, ShowProgress, ShowScreen
 from protocol.wire import MediationOutcome
-from ui.screens.base import Nav, Screen, text
+from ui.screens.base import Nav, Screen, Shown, text
 from ui.theme import Theme
 
 if TYPE_CHECKING:
@@ -34,9 +35,11 @@ class CallOutcomeScreen(Screen):
         self.outcome: MediationOutcome | None = None
         self.case_number = ""
         self.rated: int | None = None
+        self.printing = ""  # the outcome's printout: printing, printed, not_printed
         self.heading = text("heading")
         self.case = text("title")
         self.lines = text()
+        self.slip = text(centred=False)
         self.ask = text()
         self.faces: dict[int, QPushButton] = {}
         rating = QVBoxLayout()
@@ -53,6 +56,7 @@ class CallOutcomeScreen(Screen):
         record = QVBoxLayout()
         record.addWidget(self.case)
         record.addWidget(self.lines)
+        record.addWidget(self.slip)
         record.addStretch(1)
         self.lines.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.case.setAlignment(Qt.AlignmentFlag.AlignLeft)
@@ -62,6 +66,24 @@ class CallOutcomeScreen(Screen):
         self.row = row
         self.column.addWidget(self.heading)
         self.column.addLayout(row, 1)
+
+    def show_result(self, result: Shown) -> None:
+        """The mediation's last steps: the outcome, and how its printout went."""
+        fields = {}
+        if isinstance(result, ShowProgress):
+            fields = dict(result.update)
+        elif isinstance(result, ShowScreen | Done):
+            fields = dict(result.fields)
+        self.result = result
+        self.printing = str(fields.get("printing", self.printing if result is None else ""))
+        outcome, case_number = fields.get("outcome"), str(fields.get("case_number", ""))
+        if isinstance(outcome, MediationOutcome) and (outcome, case_number) != (
+            self.outcome,
+            self.case_number,
+        ):
+            self.show_outcome(case_number, outcome)
+        else:
+            self.retranslate()
 
     def show_outcome(self, case_number: str, outcome: MediationOutcome) -> None:
         """The mediator's record of the call."""
@@ -86,6 +108,7 @@ class CallOutcomeScreen(Screen):
         self.outcome = None
         self.case_number = ""
         self.rated = None
+        self.printing = ""
         super().clear()
 
     def retranslate(self) -> None:
@@ -97,6 +120,8 @@ class CallOutcomeScreen(Screen):
         )
         lines = outcome_lines(t, self.outcome) if self.outcome is not None else []
         self.lines.setText("\n".join(f"{label}: {value}" for label, value in lines))
+        self.slip.setText(self.t(SLIP_WORDS[self.printing]) if self.printing else "")
+        self.slip.setVisible(bool(self.printing))
         # After the tap, the thanks take the question's place.
         ask = N_("Are you satisfied?")
         self.ask.setText(self.t(THANKS if self.rated is not None else ask))

@@ -72,16 +72,14 @@ class ComplaintFiledScreen(Screen):
         self._side = 240
 
     def show_result(self, result: Any) -> None:
-        """A new receipt: nothing printed yet."""
-        self.printing = ""
-        super().show_result(result)
-
-    def show_printing(self, state: str) -> None:
-        """The printer's news: printing, printed, or failed (then the QR code shows)."""
-        self.printing = state
+        """The receipt, and the printer's news: printing, printed, or failed (then the QR
+        code shows); the news is said when it comes."""
+        before, self.result = self.printing, result
+        self.printing = str(self.fields.get("printing", ""))
         self.retranslate()
-        if state in ("printed", "failed"):
-            self.host.say(self.t(PRINT_WORDS[state]))
+        news = self.printing != before and self.printing in ("printed", "failed")
+        if news and self.host.showing(self):
+            self.host.say(self.t(PRINT_WORDS[self.printing]))
 
     def _join(self) -> None:
         self.kit.mediation.join(str(self.fields.get("receipt_number", "")))

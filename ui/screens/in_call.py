@@ -12,8 +12,9 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout
 
 from kiosk.call_journey import OUT_OF_PICTURE, RECONNECTED, RECONNECTING
 from kiosk.i18n import N_
+from kiosk.journeys import ShowProgress
 from protocol.states import CallState
-from ui.screens.base import Nav, Screen, text
+from ui.screens.base import Nav, Screen, Shown, text
 from ui.theme import Theme
 from ui.widgets.buttons import IconButton
 from ui.widgets.video_view import VideoView
@@ -109,6 +110,26 @@ class InCallScreen(Screen):
         self.keep.clicked.connect(self.keep_talking)
 
     # -- what the call says ------------------------------------------------------------
+
+    def show_result(self, result: Shown) -> None:
+        """The call's step: who is in it, a microphone turned off, and its state (said
+        when it changes)."""
+        if not isinstance(result, ShowProgress) or result is self.result:
+            super().show_result(result)
+            return
+        self.result = result
+        update = result.update
+        news = update.get("news")
+        if news == "parties":
+            self.show_parties(dict(update.get("parties", {})))
+        elif news == "muted":
+            role, muted = update.get("muted", ("", False))
+            self.show_muted(str(role), bool(muted))
+        state = update.get("state")
+        if isinstance(state, CallState) and state is not self.state:
+            self.show_state(state)
+        else:
+            self.retranslate()
 
     def show_frame(self, party: str, role: str, frame: Any) -> None:
         """A party's picture: the mediator in the large view, the merchant beside."""

@@ -21,8 +21,9 @@ from kiosk.call_journey import (
     waiting_words,
 )
 from kiosk.i18n import N_
+from kiosk.journeys import ShowProgress
 from protocol.wire import CallbackPromise, MediationTicket
-from ui.screens.base import Nav, Screen, icon, text
+from ui.screens.base import Nav, Screen, Shown, icon, text
 from ui.theme import Theme
 from ui.widgets.buttons import IconButton
 
@@ -150,6 +151,24 @@ class WaitingRoomScreen(Screen):
 
     # -- what the hub says -----------------------------------------------------------------
 
+    def show_result(self, result: Shown) -> None:
+        """The mediation's step: a new wait starts afresh; news of the place in the queue
+        or of the call back is shown, and said when it matters."""
+        if result is self.result:
+            self.retranslate()
+            return
+        if isinstance(result, ShowProgress) and not isinstance(self.result, ShowProgress):
+            self.clear()  # a new wait: nothing of an earlier one
+        self.result = result
+        update = result.update if isinstance(result, ShowProgress) else {}
+        ticket = update.get("ticket")
+        if update.get("news") == "callback":
+            self.callback_promised(update.get("callback"))
+        elif isinstance(ticket, MediationTicket) and ticket != self.ticket:
+            self.show_ticket(ticket)
+        else:
+            self.retranslate()
+
     def show_ticket(self, ticket: MediationTicket) -> None:
         """The queue moved, or mediators came or went: show it, and say it when it matters."""
         self.ticket = ticket
@@ -209,7 +228,7 @@ class WaitingRoomScreen(Screen):
         self.coming_back = True
         self.retranslate()
         self.host.say(joined(self.host.translator, self.place.text(), self.calm.text()))
-        self.kit.mediation.leave()
+        self.kit.mediation.come_back_later()
 
     def ask_callback(self) -> None:
         """Ask the hub to have a mediator telephone the consumer."""
