@@ -382,15 +382,19 @@ class FileComplaint(Journey):
             "receipt_number": outcome.receipt_number,
             "filed_at": outcome.filed_at,
         }
-        name = tidy(str(kept.get("name", {}).get("text", "")))
-        self._printout = self.desk.receipt(outcome.receipt_number, outcome.filed_at, name)
+        self.kept(outcome, tidy(str(kept.get("name", {}).get("text", ""))))
+        return self.goto("receipt")
+
+    def kept(self, receipt: LocalReceipt, name: str) -> None:
+        """The complaint is in the outbox: what its receipt prints, and the screen shows."""
+        number = receipt.receipt_number
+        self._printout = self.desk.receipt(number, receipt.filed_at, name)
         self._shown = {
-            "receipt_number": outcome.receipt_number,
-            "filed_at": outcome.filed_at,
-            "status_url": self.desk.status_url(outcome.receipt_number),
+            "receipt_number": number,
+            "filed_at": receipt.filed_at,
+            "status_url": self.desk.status_url(number),
             "mediation_open": mediation_open(self.desk.room(), self.desk.now()),
         }
-        return self.goto("receipt")
 
     def _receipt(self, answer: Answer | None) -> StepResult:
         """The receipt prints while the screen says the complaint is saved; the printer's

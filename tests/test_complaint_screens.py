@@ -10,7 +10,7 @@ import json
 import sqlite3
 import subprocess
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -323,8 +323,22 @@ def test_when_the_printer_cannot_print_the_receipt_shows_as_its_qr_code(
     import cv2
     import numpy as np
 
-    from kiosk.journeys import Done
+    from kiosk.complaint_journey import FileComplaint
+    from kiosk.desk import KioskDesk
+    from kiosk.outbox import LocalReceipt
+    from kiosk.wire import MediationHours, RoomSettings
     from ui.room import RoomLink
+
+    class ClosedDesk(KioskDesk):
+        """The kiosk's desk, its hub at hub.test, in a room with no mediators today."""
+
+        def status_url(self, receipt_number: str) -> str:
+            return f"http://hub.test/status/{receipt_number}"
+
+        def room(self) -> RoomSettings:
+            tomorrow = datetime.now().isoweekday() % 7 + 1
+            hours = MediationHours(weekday=tomorrow, opens=time(9), closes=time(17))
+            return RoomSettings(room_code="R0001", room_name="幸福社区", mediation_hours=[hours])
 
     shell = make_shell()
     room = RoomLink.open(dataclasses.replace(settings, device_faults="printer-offline"))
@@ -332,21 +346,16 @@ def test_when_the_printer_cannot_print_the_receipt_shows_as_its_qr_code(
     shell.attach_room(room)
     try:
         shell.start_visit()
-        shell.open_service("file_complaint")
         number = "R0001K1-261128-001-7"
         url = f"http://hub.test/status/{number}"
-        shell.show_step(
-            Done(
-                "complaint_filed",
-                "",
-                {
-                    "receipt_number": number,
-                    "filed_at": datetime.now().astimezone(),
-                    "status_url": url,
-                    "mediation_open": False,
-                },
-            )
+        # The complaint journey just as its complaint is kept: its receipt's step.
+        journey = FileComplaint(
+            shell.visit,
+            ClosedDesk(settings.data_dir, lambda: None, lambda: None, settings=lambda: settings),
         )
+        journey.kept(LocalReceipt("0" * 32, number, datetime.now().astimezone()), "张秀英")
+        journey.first_step = "receipt"
+        shell.journeys.start(journey)
         screen = shell.current
         qtbot.waitUntil(lambda: screen.printing == "failed", timeout=10_000)
         assert "打印机暂时不能打印" in labels(shell)
