@@ -31,6 +31,7 @@ class JourneyRunner:
         self.shell = shell
         self.runs: list[JourneyRun] = []
         self._holding = False  # the idle countdown held for a wait
+        self._drawn: StepResult | None = None  # the step result last put on show
 
     @property
     def top(self) -> JourneyRun | None:
@@ -153,6 +154,7 @@ class JourneyRunner:
             case Abort(reason=reason):
                 log.info("journey ended early: %s", reason)
                 self._end(run)
+                self._drawn = None
                 shell.nav.home()
         self._hold()
         if isinstance(result, ShowProgress) and entered and run is not None:
@@ -164,6 +166,7 @@ class JourneyRunner:
     def _draw(self, screen: str, result: ShowScreen | ShowProgress | Done, in_place: bool) -> None:
         """Present a screen with the result; news for the screen on show redraws it there."""
         shell = self.shell
+        self._drawn = result
         if in_place and shell.current.name == screen:
             shell.current.show_result(result)
         else:
@@ -177,7 +180,10 @@ class JourneyRunner:
         """Nothing counts down while the consumer waits on the kiosk (in any journey of the
         visit: the queue under the help screen still holds)."""
         idle = self.shell.idle
-        waiting = any(isinstance(run.result, ShowProgress) and run.result.hold for run in self.runs)
+        waiting = any(
+            isinstance(result, ShowProgress) and result.hold
+            for result in (self._drawn, *(run.result for run in self.runs))
+        )
         if waiting:
             idle.hold(WAITING)
         elif self._holding:
@@ -244,4 +250,5 @@ class JourneyRunner:
     def clear(self) -> None:
         """The visit ended, or the consumer went to the menu: every journey with it."""
         self.runs.clear()
+        self._drawn = None
         self._hold()
