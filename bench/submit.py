@@ -110,7 +110,6 @@ def submit_once(
     """One complaint from the review's 'send' to its receipt; (commit_ms, printed_ms)."""
     from kiosk.complaint_journey import FileComplaint
     from kiosk.journeys import Done, JourneyRun, ShowProgress
-    from kiosk.room import make_receipt
     from kiosk.visit import Presentation, Visit
 
     visit = Visit(data / "visits", Presentation("zh_CN", 1, 70))
@@ -127,15 +126,14 @@ def submit_once(
     # The tap, then the work the UI runs off its thread, then the outcome.
     progress = run.answer({"submit": True})
     assert isinstance(progress, ShowProgress) and progress.work is not None
-    done = run.answer({"outcome": progress.work()})
+    printing_step = run.answer({"outcome": progress.work()})
     committed = time.monotonic()
+    # The journey hands over its receipt to print; the printer's answer ends it.
+    assert isinstance(printing_step, ShowProgress), printing_step
+    assert printing_step.printout is not None
+    printing.print(printing_step.printout)
+    done = run.answer({"printed": "bench"})
     assert isinstance(done, Done), done
-    fields = done.fields
-    room = desk.room()
-    receipt = make_receipt(
-        fields["receipt_number"], room.room_name, fields["filed_at"], "张秀英", fields["status_url"]
-    )
-    printing.print(receipt)
     finished = time.monotonic()
     visit.wipe()
     return (committed - started) * 1000, (finished - started) * 1000
@@ -153,6 +151,7 @@ def main() -> int:
     from kiosk.desk import KioskDesk
     from kiosk.enrollment import Credential, save_credential
     from kiosk.outbox import Outbox
+    from kiosk.settings import Settings
     from protocol.wire import RoomSettings
 
     ensure_gui()
@@ -163,7 +162,8 @@ def main() -> int:
         save_credential(data, Credential("http://127.0.0.1:9", "R0001K1", "x", "R0001", ""))
         outbox = Outbox(data)
         room = RoomSettings(room_code="R0001", room_name="幸福社区调解室", address="幸福社区")
-        desk = KioskDesk(data, outbox=lambda: outbox, room=lambda: room)
+        settings = Settings(room_name=room.room_name)
+        desk = KioskDesk(data, outbox=lambda: outbox, room=lambda: room, settings=lambda: settings)
         printing = Printing(options.queue, data / "printed")
         runs = [submit_once(data, desk, media, printing) for _ in range(options.runs)]
         outbox.close()
