@@ -326,7 +326,7 @@ def test_when_the_printer_cannot_print_the_receipt_shows_as_its_qr_code(
     from kiosk.complaint_journey import FileComplaint
     from kiosk.desk import KioskDesk
     from kiosk.outbox import LocalReceipt
-    from kiosk.wire import MediationHours, RoomSettings
+    from protocol.wire import MediationHours, RoomSettings
     from ui.room import RoomLink
 
     class ClosedDesk(KioskDesk):

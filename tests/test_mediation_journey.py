@@ -23,11 +23,10 @@ from kiosk.call_journey import (
 from kiosk.i18n import Translator
 from kiosk.journeys import Abort, Done, JourneyRun, ShowProgress, ShowScreen, StepResult
 from kiosk.visit import Presentation, Visit
-from protocol.states import CallState
+from protocol.states import CallState, MediationState
 from protocol.wire import (
     CallbackPromise,
     MediationOutcome,
-    MediationState,
     MediationTicket,
     OutcomeResult,
 )
