@@ -8,7 +8,6 @@ The pictures alone go straight to the call's screen: thirty a second are not jou
 from __future__ import annotations
 
 import logging
-import threading
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt
@@ -94,13 +93,13 @@ class MediationFlow(QObject):
         if call is None:
             return
 
-        def send() -> None:
-            try:
-                call.hub.rate_mediation(mediation_id, score)
-            except Exception as error:  # the rating is a courtesy; never an error on screen
-                log.warning("rating not sent: %s", error)
+        def not_sent(error: BaseException) -> None:
+            # The rating is a courtesy: never an error on screen.
+            log.warning("rating not sent: %s", error)
 
-        threading.Thread(target=send, name="mediation-rating", daemon=True).start()
+        self.shell.background.run(
+            lambda: call.hub.rate_mediation(mediation_id, score), lambda _sent: None, not_sent
+        )
 
     # -- the screens' moves that are not the journey's -------------------------------------
 
@@ -119,7 +118,7 @@ class MediationFlow(QObject):
         link, self.link = self.link, None
         if link is not None:
             link.leave()
-            threading.Thread(target=link.close, name="mediation-close", daemon=True).start()
+            self.shell.background.run(link.close, lambda _closed: None)
             link.deleteLater()
 
     # -- what the call says, on the UI thread: answers to the journey ----------------------
