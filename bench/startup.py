@@ -145,7 +145,7 @@ def _child(mode: str, switches: int) -> None:
     deadline = time.monotonic() + 10
     while shell.room is None and time.monotonic() < deadline:
         app.processEvents()
-    shell.start_visit()
+    shell.nav.begin()
     until_painted("home")
     card = shell.screens["home"].cards["file_complaint"]
     samples = []

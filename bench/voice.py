@@ -67,7 +67,7 @@ def main() -> int:  # noqa: PLR0915 - one measured scenario, read top to bottom
             if prompt is not None:
                 type(screen_widget).prompt = prompt
             started = time.monotonic()
-            shell.show_screen(screen)
+            shell.nav.show(screen)
             app.processEvents()
             deadline = started + 10
             while speaker.started_at is None and time.monotonic() < deadline:

@@ -87,9 +87,9 @@ def rub_out(shell: Any, times: int) -> None:
 
 def next_step(shell: Any, qtbot: Any) -> None:
     """Tap 'Next' and wait for the next question."""
-    step = shell.current_step()
+    step = shell.journeys.current_step()
     tap(shell, zh("Next"))
-    qtbot.waitUntil(lambda: shell.current_step() != step, timeout=5000)
+    qtbot.waitUntil(lambda: shell.journeys.current_step() != step, timeout=5000)
 
 
 def buttons_now(shell: Any) -> str:
@@ -141,10 +141,10 @@ def walk_to_name(shell: Any, qtbot: Any) -> None:
     qtbot.waitUntil(lambda: QGuiApplication.focusWindow() is shell.windowHandle(), timeout=5000)
     tap(shell, zh("Touch here to start"))
     tap(shell, zh(FILE_COMPLAINT))
-    qtbot.waitUntil(lambda: shell.current_step() == "category", timeout=5000)
+    qtbot.waitUntil(lambda: shell.journeys.current_step() == "category", timeout=5000)
     tap(shell, "食品安全")
     tap(shell, "小程序")
-    qtbot.waitUntil(lambda: shell.current_step() == "item", timeout=5000)
+    qtbot.waitUntil(lambda: shell.journeys.current_step() == "item", timeout=5000)
     type_word(shell, qtbot, "hongcha", "红茶")
     next_step(shell, qtbot)
     type_word(shell, qtbot, "haoyunlai", "好运来")
@@ -152,16 +152,16 @@ def walk_to_name(shell: Any, qtbot: Any) -> None:
     type_word(shell, qtbot, "xingfulu", "幸福路")
     next_step(shell, qtbot)
     tap(shell, "今天")
-    qtbot.waitUntil(lambda: shell.current_step() == "facts", timeout=5000)
+    qtbot.waitUntil(lambda: shell.journeys.current_step() == "facts", timeout=5000)
     tap(shell, zh("Type instead"))
-    qtbot.waitUntil(lambda: shell.current_step() == "facts_text", timeout=5000)
+    qtbot.waitUntil(lambda: shell.journeys.current_step() == "facts_text", timeout=5000)
     type_word(shell, qtbot, "pingzi", "瓶子")
     next_step(shell, qtbot)
-    assert shell.current_step() == "evidence"
+    assert shell.journeys.current_step() == "evidence"
     next_step(shell, qtbot)
     tap(shell, "退款")
     next_step(shell, qtbot)
-    assert shell.current_step() == "name"
+    assert shell.journeys.current_step() == "name"
 
 
 def label_showing(shell: Any, words: str) -> QLabel:

@@ -374,7 +374,7 @@ def test_every_screen_is_readable_and_reachable(
 def test_the_check_sees_a_bad_screen(make_shell, qapp) -> None:
     """The check itself finds small, faint, tiny-target and cut-off text."""
     shell = make_shell(1280, 800)
-    shell.start_visit()
+    shell.nav.begin()
     screen = shell.current
     screen.question.setStyleSheet("font-size: 12px; color: #AAAAAA;")
     screen.question.setText("What would you like to do? " * 30)
@@ -397,7 +397,7 @@ def test_the_offline_notice_fits_every_screen_size(
     from kiosk.sync_status import SyncState, SyncStatus
 
     shell = make_shell(width, height, language=language, text_size=text_size)
-    shell.start_visit()
+    shell.nav.begin()
     shell.show_sync(SyncStatus(SyncState.OFFLINE, pending=1))
     qapp.processEvents()
     notice = shell.bottom.offline

@@ -186,8 +186,8 @@ def test_in_the_call_leaving_the_picture_is_said_and_the_attendant_comes(
     shell, speech = kiosk
     monkeypatch.setattr(ui.screens.in_call, "AWAY_S", 0.5)
     t = shell.translator.gettext
-    shell.start_visit()
-    shell.show_screen("in_call")
+    shell.nav.begin()
+    shell.nav.show("in_call")
     screen = shell.screens["in_call"]
     screen.show_state(CallState.IN_CALL)
     shell.room.presence.present = False  # the consumer stepped out of the camera's view

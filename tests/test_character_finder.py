@@ -111,7 +111,7 @@ def test_the_character_goes_where_the_cursor_was_and_back_loses_nothing(
     qtbot.waitUntil(lambda: shell.current.name == "text_entry", timeout=5000)
     assert typed(shell) == "王𡒄英"
     assert shell.current.field.cursorPosition() == len("王𡒄".encode("utf-16-le")) // 2
-    assert shell.current_step() == "name"
+    assert shell.journeys.current_step() == "name"
 
     # The finder again, and 'back' at once: the name stays as it was.
     tap(shell, zh(CANT_FIND))
@@ -211,7 +211,7 @@ def test_the_text_screen_notes_only_what_cannot_draw(
         for digit in "13912345678":
             tap(shell, digit)
         next_step(shell, qtbot)
-        assert shell.current_step() == "address" and typed(shell) == address
+        assert shell.journeys.current_step() == "address" and typed(shell) == address
         assert (zh(UNSHOWN) in seen_words(shell)) is noted
         assert zh(CANT_FIND) in buttons_now(shell)  # the address offers the finder too
     finally:

@@ -75,7 +75,7 @@ def kiosk(make_shell: Any, settings: Any, hub: Any) -> Iterator[Any]:
 def place(shell: Any) -> str:
     """The step counter in the header, on one line."""
     counter = shell.header.place
-    assert counter.isVisible(), shell.current_step()
+    assert counter.isVisible(), shell.journeys.current_step()
     return str(counter.text()).replace("\n", " ")
 
 
@@ -97,7 +97,7 @@ def test_a_question_added_as_one_row_is_asked_counted_reviewed_and_sent(
     tap(shell, w["next"])
 
     # Asked, on its screen, in its words; counted as the tenth question.
-    assert wait_for(lambda: shell.current_step() == "remedy_detail")
+    assert wait_for(lambda: shell.journeys.current_step() == "remedy_detail")
     assert shell.current.name == "text_entry"
     assert "Anything else you want the seller to do?" in seen_words(shell)
     assert place(shell) == "Step 10 of 16"
@@ -106,7 +106,7 @@ def test_a_question_added_as_one_row_is_asked_counted_reviewed_and_sent(
     tap(shell, w["next"])
     assert "Please type what else you want." in seen_words(shell)
     type_and_go_on(shell, qtbot, "en", "a receipt")
-    assert wait_for(lambda: shell.current_step() == "name")
+    assert wait_for(lambda: shell.journeys.current_step() == "name")
     assert place(shell) == "Step 11 of 16"  # the questions after it move up one
 
     type_and_go_on(shell, qtbot, "en", "li")
@@ -115,33 +115,33 @@ def test_a_question_added_as_one_row_is_asked_counted_reviewed_and_sent(
     type_and_go_on(shell, qtbot, "en", "road")
     tap(shell, w["agree"])
     tap(shell, w["video_yes"])
-    assert wait_for(lambda: shell.current_step() == "review")
+    assert wait_for(lambda: shell.journeys.current_step() == "review")
     assert place(shell) == "Step 16 of 16"
 
     # On the review, after what the consumer wants of the seller.
     page_to(shell, "What else you want: a receipt")
     # Opened from the review and emptied, then left with 'Back': named as missing.
     tap(shell, "What else you want: a receipt")
-    assert wait_for(lambda: shell.current_step() == "remedy_detail")
+    assert wait_for(lambda: shell.journeys.current_step() == "remedy_detail")
     rub_out(shell, len("a receipt"))
     assert wait_for(lambda: shell.current.typed() == "")
     tap(shell, w["next"])
     assert "Please type what else you want." in seen_words(shell)
     tap(shell, "Back")
-    assert wait_for(lambda: shell.current_step() == "review")
+    assert wait_for(lambda: shell.journeys.current_step() == "review")
     assert "Missing: What else you want" in seen_words(shell).split(" | ")
     # Sending is refused while it is missing; touching it asks it again.
     while not shell.current.send.isVisibleTo(shell):
         tap(shell, w["next_page"])
     tap(shell, w["send"])
-    assert shell.current_step() == "review"
+    assert shell.journeys.current_step() == "review"
     assert "Something is still missing. Touch it to add it." in seen_words(shell)
     page_to(shell, "Missing: What else you want")
     tap(shell, "Missing: What else you want")
-    assert wait_for(lambda: shell.current_step() == "remedy_detail")
+    assert wait_for(lambda: shell.journeys.current_step() == "remedy_detail")
     type_keys(shell, "a new cap")
     tap(shell, w["next"])
-    assert wait_for(lambda: shell.current_step() == "review")
+    assert wait_for(lambda: shell.journeys.current_step() == "review")
     assert "Missing: What else you want" not in seen_words(shell).split(" | ")
     page_to(shell, "What else you want: a new cap")
 

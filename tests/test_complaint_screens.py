@@ -142,13 +142,13 @@ def test_a_complaint_tapped_through_reaches_the_hub_and_prints_its_receipt(
     kiosk: Any, qtbot: Any, hub: HubProcess, settings: Any, tmp_path: Path, language: str
 ) -> None:
     shell, w = kiosk, WORDS[language]
-    shell.start_visit()
+    shell.nav.begin()
     shell.set_language(language)
-    shell.open_service("file_complaint")
+    shell.nav.open("file_complaint")
     qtbot.waitUntil(lambda: shell.room_settings is not None, timeout=10_000)
     # The room's community address, as the hub would set it for the room.
     shell.apply_room(shell.room_settings.model_copy(update={"address": "幸福社区 3 号楼"}))
-    shell.open_service("file_complaint")
+    shell.nav.open("file_complaint")
 
     tap(qtbot, shell, w["food"])
     tap(qtbot, shell, w["mini"])
@@ -166,7 +166,7 @@ def test_a_complaint_tapped_through_reaches_the_hub_and_prints_its_receipt(
         pick="好运来" if language == "zh_CN" else "",
     )
     tap(qtbot, shell, w["next"])
-    assert shell.current_step() == "merchant_address"
+    assert shell.journeys.current_step() == "merchant_address"
     tap(qtbot, shell, w["photo"])
     assert shell.current.name == "photos"
     qtbot.waitUntil(lambda: shell.current.view.shown is not None, timeout=10_000)
@@ -174,7 +174,7 @@ def test_a_complaint_tapped_through_reaches_the_hub_and_prints_its_receipt(
     tap(qtbot, shell, w["keep"])
     tap(qtbot, shell, w["next"])
     # The photo answers the question: on to the next one.
-    assert shell.current_step() == "when"
+    assert shell.journeys.current_step() == "when"
     tap(qtbot, shell, "今天" if language == "zh_CN" else "Today")
 
     # What happened, spoken into the room microphone, then heard back.
@@ -196,7 +196,7 @@ def test_a_complaint_tapped_through_reaches_the_hub_and_prints_its_receipt(
     tap(qtbot, shell, w["next"])
 
     # Evidence: two photos of the product.
-    assert shell.current_step() == "evidence"
+    assert shell.journeys.current_step() == "evidence"
     for _ in range(2):
         tap(qtbot, shell, w["photo"])
         tap(qtbot, shell, w["keep"])
@@ -225,7 +225,7 @@ def test_a_complaint_tapped_through_reaches_the_hub_and_prints_its_receipt(
     tap(qtbot, shell, w["next"])
     assert shell.current.name == "privacy"
     tap(qtbot, shell, w["agree"])
-    assert shell.current_step() == "video_consent"
+    assert shell.journeys.current_step() == "video_consent"
     tap(qtbot, shell, w["video"])
     assert shell.current.name == "review"
     assert shell.current.missing == []
@@ -295,8 +295,8 @@ def test_a_complaint_tapped_through_reaches_the_hub_and_prints_its_receipt(
     assert client.case(number).case_number == case_number
 
     # Check my case: the case number typed on the keypad; the hub's status, shown and said.
-    shell.go_home()
-    shell.open_service("check_case")
+    shell.nav.home()
+    shell.nav.open("check_case")
     assert shell.current.name == "case_lookup"
     for digit in case_number.replace("-", ""):
         qtbot.mouseClick(shell.current.keypad.keys[digit], Qt.MouseButton.LeftButton)
@@ -310,10 +310,10 @@ def test_a_complaint_tapped_through_reaches_the_hub_and_prints_its_receipt(
 
     # The visit ends: nothing of it is left for the next person.
     folder = shell.visit.folder
-    shell.finish_visit()
+    shell.nav.finish()
     assert not folder.exists()
-    shell.start_visit()
-    shell.open_service("file_complaint")
+    shell.nav.begin()
+    shell.nav.open("file_complaint")
     assert shell.current.name == "choice" and shell.current.fields["selected"] == []
 
 
@@ -345,7 +345,7 @@ def test_when_the_printer_cannot_print_the_receipt_shows_as_its_qr_code(
     room.setParent(shell)
     shell.attach_room(room)
     try:
-        shell.start_visit()
+        shell.nav.begin()
         number = "R0001K1-261128-001-7"
         url = f"http://hub.test/status/{number}"
         # The complaint journey just as its complaint is kept: its receipt's step.

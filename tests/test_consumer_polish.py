@@ -151,11 +151,17 @@ def walk_to(
     for at, move in moves:
         if at == "date" and not another_day:
             continue
-        assert wait_for(lambda at=at: shell.current_step() == at), (at, shell.current_step())
+        assert wait_for(lambda at=at: shell.journeys.current_step() == at), (
+            at,
+            shell.journeys.current_step(),
+        )
         if at == step:
             return w
         move()
-    assert wait_for(lambda: shell.current_step() == step), (step, shell.current_step())
+    assert wait_for(lambda: shell.journeys.current_step() == step), (
+        step,
+        shell.journeys.current_step(),
+    )
     return w
 
 
@@ -204,7 +210,7 @@ def test_back_to_the_camera_stays_on_the_photo_step(room_shell: Any, qtbot: Any)
     tap_widget(thumb, "the kept photo")
     assert "This photo is kept" in seen_words(shell)
     tap(shell, w["camera"])
-    assert shell.current_step() == "evidence"
+    assert shell.journeys.current_step() == "evidence"
     assert "Hold it up to the camera" in seen_words(shell)
     assert "1 of 8 photos kept" in seen_words(shell)
     assert find_button(shell, w["photo"]).isVisible()  # the live picture, ready for another
@@ -292,7 +298,7 @@ def test_the_mobile_number_warning_goes_with_the_digit_that_makes_it_right(
     assert warning not in seen_words(shell)
     assert keypad_at(shell) == keys
     tap(shell, w["next"])
-    assert shell.current_step() == "address"
+    assert shell.journeys.current_step() == "address"
 
 
 def test_the_case_number_warning_does_not_push_the_keypad_down(
@@ -326,7 +332,7 @@ def test_choose_at_least_one_goes_with_the_first_choice_and_moves_no_card(
     # The same places (the card touched now says it is chosen).
     assert sorted(shown_buttons_at(shell).values()) == sorted(cards.values())
     tap(shell, w["next"])
-    assert shell.current_step() == "name"
+    assert shell.journeys.current_step() == "name"
 
 
 # -- the review ------------------------------------------------------------------------
@@ -370,13 +376,13 @@ def test_a_choice_changed_from_the_review_shows_the_one_chosen_before(
     in words and in its frame."""
     w = walk_to(shell, qtbot, "review", "zh_CN")
     tap(shell, "问题：食品安全")
-    assert shell.current_step() == "category"
+    assert shell.journeys.current_step() == "category"
     card = find_button(shell, w["food"])
     assert "食品安全（已选）" in [label.text() for label in card.findChildren(QLabel)]
     assert card.property("chosen") == "true"  # and a thicker frame
     assert find_button(shell, "商品质量").property("chosen") == "false"
     tap(shell, "商品质量")
-    assert shell.current_step() == "review"
+    assert shell.journeys.current_step() == "review"
     assert "问题：商品质量" in seen_words(shell)
 
 
@@ -462,7 +468,7 @@ def test_every_step_shows_and_says_where_the_consumer_is(
     seen: dict[str, int] = {}
 
     def check() -> None:
-        step = shell.current_step()
+        step = shell.journeys.current_step()
         assert counter.isVisible(), step
         text = counter.text()
         number = int(text.split()[1])
@@ -526,7 +532,7 @@ def test_every_step_shows_and_says_where_the_consumer_is(
     }
     tap(shell, "返回")  # back to a question: its own number again
     check()
-    assert shell.current_step() == "video_consent" and seen["video_consent"] == 14
+    assert shell.journeys.current_step() == "video_consent" and seen["video_consent"] == 14
 
 
 # -- privacy, and no video ----------------------------------------------------------------
@@ -548,7 +554,7 @@ def test_the_privacy_page_says_what_not_agreeing_means_and_offers_that_way(
     assert primary_buttons(shell) == ["结束使用"]
     tap(shell, "再看一遍说明")
     assert "如果不同意：什么都不发送、不保留。" in seen_words(shell)
-    assert shell.current_step() == "privacy"
+    assert shell.journeys.current_step() == "privacy"
     tap(shell, "我不同意")
     folder = shell.visit.folder
     answers = shell.visit.answers

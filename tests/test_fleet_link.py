@@ -19,10 +19,10 @@ def test_offline_shows_a_calm_notice_and_the_kiosk_carries_on(make_shell, qtbot,
     link = FleetLink(dataclasses.replace(settings, devices="real"), shell)
     link.start()
     try:
-        shell.start_visit()
+        shell.nav.begin()
         qtbot.waitUntil(lambda: shell.bottom.offline.isVisibleTo(shell), timeout=10_000)
         assert "离线" in shell.bottom.offline.text()
-        shell.open_service("ask_for_help")  # the kiosk still works
+        shell.nav.open("ask_for_help")  # the kiosk still works
         assert shell.current.name == "help_coming"
     finally:
         link.stop()
@@ -37,8 +37,8 @@ def test_room_settings_from_the_hub_reach_the_help_screen(make_shell, qtbot) -> 
         version=4,
     )
     shell.apply_room(room)
-    shell.start_visit()
-    shell.call_for_help()
+    shell.nav.begin()
+    shell.nav.call_for_help()
     qtbot.waitUntil(lambda: shell.current.name == "help_coming")
     from PySide6.QtWidgets import QLabel
 

@@ -115,8 +115,8 @@ def test_the_kiosk_starts_on_a_full_disk_says_storage_full_and_keeps_syncing(
     words = seen_words(shell)
     assert shell.translator.gettext(STORAGE_FULL) in words
     assert speech.said[-1].text == shell.translator.gettext(STORAGE_FULL_PROMPT)
-    shell.start_visit()  # a consumer's touch: the kiosk stays out of service
-    shell.go_home()
+    shell.nav.begin()  # a consumer's touch: the kiosk stays out of service
+    shell.nav.home()
     assert shell.current.name == "out_of_service"
 
     link = FleetLink(dataclasses.replace(settings, data_dir=data_dir, devices="real"), shell)

@@ -240,7 +240,7 @@ def test_the_warning_takes_the_questions_place_moves_no_key_and_goes_when_typed(
     warning = "请输入您买了什么。"
     qtbot.waitUntil(lambda: warning in taps.seen_words(shell))
     assert "您买了什么？" not in taps.seen_words(shell)  # in the question's place
-    assert shell.current_step() == "item"
+    assert shell.journeys.current_step() == "item"
     assert key_places(shell) == before, "the warning moved the keys"
     assert taps.centre_in_window(screen.line) == box_at, "the warning moved the box"
     taps.type_keys(shell, "cha")
@@ -263,7 +263,7 @@ def test_a_long_story_shows_whole_lines_and_buttons_to_read_it_all(make_shell, q
         taps.tap(shell, "Next")
     taps.tap(shell, "Today")
     taps.tap(shell, "Type instead")
-    assert taps.wait_for(lambda: shell.current_step() == "facts_text")
+    assert taps.wait_for(lambda: shell.journeys.current_step() == "facts_text")
     screen = shell.current
     box = screen.box
     line = QFontMetrics(box.font()).lineSpacing()

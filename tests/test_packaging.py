@@ -405,10 +405,10 @@ def test_an_update_waits_for_the_visit_to_end_and_the_night(make_shell, data_dir
     assert may_install(data_dir, night)[0]
     assert not may_install(data_dir, noon)[0]  # the default policy: at night only
     shell = make_shell()
-    shell.start_visit()  # a visitor taps the welcome screen
+    shell.nav.begin()  # a visitor taps the welcome screen
     allowed, why = may_install(data_dir, night)
     assert not allowed and why == "a visit is in progress"
-    shell.finish_visit()
+    shell.nav.finish()
     assert may_install(data_dir, night)[0]
     room = RoomSettings(room_code="R0001", room_name="幸福社区调解室")
     save_room(data_dir, room.model_copy(update={"updates": UpdatePolicy(when="between_visits")}))
@@ -465,10 +465,10 @@ def test_an_update_goes_in_between_visits_and_a_bad_one_is_rolled_back(
         new = release(root, "0.1.1-bbbb", works=True)
         releases.point("pending", new)
         shell = make_shell()
-        shell.start_visit()
+        shell.nav.begin()
         assert apply(releases, data_dir, kiosk, night, 0.5) == "waiting"
         assert releases.target("current") == old.resolve() and kiosk.ran == ["0.1.0-aaaa"]
-        shell.finish_visit()
+        shell.nav.finish()
         assert apply(releases, data_dir, kiosk, night, 0.5) == "installed"
         assert releases.target("current") == new.resolve()
         assert releases.target("previous") == old.resolve()

@@ -74,7 +74,7 @@ def test_a_rare_name_is_entered_by_taps_and_reaches_the_hub_exactly(
     walk_to_name(shell, qtbot)
 
     # The name: 王 from the keyboard's Pinyin; 𡒄 is not among its candidates.
-    assert shell.current_step() == "name"
+    assert shell.journeys.current_step() == "name"
     type_word(shell, qtbot, "wang", "王")
     type_keys(shell, "lan")
     settled_candidates(shell, "览")
@@ -84,7 +84,7 @@ def test_a_rare_name_is_entered_by_taps_and_reaches_the_hub_exactly(
     # So the consumer asks for the finder, and types the reading there.
     tap(shell, zh(CANT_FIND))
     assert shell.current.name == "character_finder"
-    assert shell.current_step() == "name"  # the step counter stays on the name
+    assert shell.journeys.current_step() == "name"  # the step counter stays on the name
     type_keys(shell, "lan")
     qtbot.waitUntil(lambda: shell.current.reading.text() == "lan", timeout=5000)
     tap(shell, zh("Show the characters"))
@@ -111,12 +111,12 @@ def test_a_rare_name_is_entered_by_taps_and_reaches_the_hub_exactly(
     for digit in "13912345678":
         tap(shell, digit)
     next_step(shell, qtbot)
-    assert shell.current_step() == "address"
+    assert shell.journeys.current_step() == "address"
     if not typed(shell):
         type_word(shell, qtbot, "xingfu", "幸福")
     next_step(shell, qtbot)
     tap(shell, zh("I agree"))
-    qtbot.waitUntil(lambda: shell.current_step() == "video_consent", timeout=5000)
+    qtbot.waitUntil(lambda: shell.journeys.current_step() == "video_consent", timeout=5000)
     tap(shell, "同意视频调解")
     qtbot.waitUntil(lambda: shell.current.name == "review", timeout=5000)
 

@@ -61,7 +61,7 @@ def test_every_screen_speaks_through_the_room_and_a_new_screen_cuts_the_old_prom
     qtbot.mouseClick(shell.header.language, Qt.MouseButton.LeftButton)
     assert speech.transcript.said[-1].language == "en"
     assert speech.transcript.said[-1].volume == 80
-    shell.finish_visit()
+    shell.nav.finish()
     assert shell.visit.presentation.volume == 70  # back to the room's default
 
 
@@ -70,7 +70,7 @@ def test_with_no_sound_the_kiosk_shows_a_calm_notice_and_carries_on(qtbot, open_
     shell.room.refresh()
     qtbot.waitUntil(lambda: bool(shell.room.health), timeout=5000)
     assert shell.notice.isVisible()  # on the welcome screen too
-    shell.start_visit()
+    shell.nav.begin()
     assert shell.notice.isVisible()
     words = shell.notice.words.text()
     assert "声音暂时不能播放。请看屏幕上的文字。" in words
@@ -78,8 +78,8 @@ def test_with_no_sound_the_kiosk_shows_a_calm_notice_and_carries_on(qtbot, open_
     shell.set_language("en")
     assert "Please read the words on the screen." in shell.notice.words.text()
     assert shell.room.speech.transcript.said[-1].text.startswith("What would you like")
-    shell.open_attendant()
-    shell.show_screen("attendant_panel")
+    shell.nav.open_attendant()
+    shell.nav.show("attendant_panel")
     states = shell.screens["attendant_panel"].device_states.text()
     assert "Speaker: not connected" in states and "Printer: out of paper" in states
     assert "Camera: not connected" in states  # this shell never started its camera
@@ -102,7 +102,7 @@ def test_someone_walking_up_is_greeted_once_until_they_leave(qtbot, open_shell) 
     shell.room.presence.present = True
     shell._tick()
     assert len(said) == count + 1 and said[-1].text == greeting
-    shell.start_visit()
+    shell.nav.begin()
     shell.room.presence.present = False
     shell._tick()
     shell.room.presence.present = True
@@ -195,11 +195,11 @@ def test_a_receipt_answered_after_the_visit_ended_is_not_shown_to_the_next_perso
         return refuse(*args)  # type: ignore[no-any-return]
 
     printer.print_receipt = slow
-    shell.start_visit()
+    shell.nav.begin()
     shell.offer_receipt(receipt)
     assert shell.idle.held  # no idle countdown while the consumer waits on the printer
     shell.wipe_visit()  # the attendant resets before the printer answers
-    shell.start_visit()  # and the next person starts
+    shell.nav.begin()  # and the next person starts
     qtbot.wait(1500)  # the printer's refusal arrives meanwhile
     assert shell.current.name == "home"
     assert "KS-20261128-0043" not in shell.screens["receipt_code"].number.text()

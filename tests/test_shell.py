@@ -407,13 +407,13 @@ def test_no_idle_reset_while_a_progress_step_is_on_screen(qtbot, shell) -> None:
 
     clock = _idle_shell(shell)
     tap(qtbot, shell.screens["attract"].start)
-    shell.open_service("file_complaint")
-    shell.show_step(ShowProgress("sending", "", "Please wait"))
+    shell.nav.open("file_complaint")
+    shell.journeys.show_step(ShowProgress("sending", "", "Please wait"))
     assert shell.current.name == "please_wait"
     clock.now += 1000
     qtbot.wait(1200)
     assert shell.current.name == "please_wait"
-    shell.show_step(ShowScreen("category", "choice", ""))
+    shell.journeys.show_step(ShowScreen("category", "choice", ""))
     clock.now += 91
     qtbot.waitUntil(lambda: shell.current.name == "idle_warning", timeout=2000)
 
@@ -423,9 +423,9 @@ def test_nothing_said_to_one_visitor_is_kept_for_the_next(make_shell) -> None:
 
     speech = Transcript()
     shell = make_shell(speech=speech)
-    shell.start_visit()
+    shell.nav.begin()
     shell.say("您的手机号是 1 3 9 1 2 3 4 5 6 7 8")  # read back, digit by digit
     assert any("1 3 9" in u.text for u in speech.said)
-    shell.finish_visit()
+    shell.nav.finish()
     assert not any("1 3 9" in u.text for u in speech.said)
     assert shell.guide.current != "您的手机号是 1 3 9 1 2 3 4 5 6 7 8"

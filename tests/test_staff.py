@@ -226,7 +226,7 @@ def test_every_attendant_action_on_the_panel(qtbot, room_shell: KioskShell) -> N
     shell = room_shell
     printed = shell.settings.data_dir / "printed"
     qtbot.waitUntil(lambda: bool(shell.room and shell.room.health), timeout=10_000)
-    shell.start_visit()
+    shell.nav.begin()
     shell.offer_receipt(self_test_receipt("x"))
     qtbot.waitUntil(lambda: len(list(printed.glob("*.pdf"))) == 1, timeout=15_000)
     panel = shell.screens["attendant_panel"]
@@ -254,8 +254,8 @@ def test_every_attendant_action_on_the_panel(qtbot, room_shell: KioskShell) -> N
     tap(qtbot, panel.service)
     assert shell.in_service
     # Reset: the visit is wiped at once, back to the welcome screen.
-    shell.start_visit()
-    shell.call_for_help()
+    shell.nav.begin()
+    shell.nav.call_for_help()
     open_panel(qtbot, shell)
     assert any("help" in t or "求助" in t or "帮助" in t for t in on_screen(shell))
     visit = shell.visit
@@ -417,8 +417,8 @@ def test_the_audit_log_and_calls_for_help_reach_the_hub(
         tap(qtbot, shell.screens["attendant_panel"].service)
         tap(qtbot, shell.screens["attendant_panel"].service)
         tap(qtbot, shell.screens["attendant_panel"].close_panel)
-        shell.start_visit()
-        shell.call_for_help()
+        shell.nav.begin()
+        shell.nav.call_for_help()
         link.worker.wake()
         query = f"SELECT action FROM audit_entries WHERE device_id = '{device}' ORDER BY at"
         qtbot.waitUntil(lambda: len(hub_rows(hub, query)) == 3, timeout=20_000)

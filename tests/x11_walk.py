@@ -119,7 +119,7 @@ def test_the_whole_path_by_taps_on_a_real_screen_at_the_largest_text(
     t = Translator(language).gettext
 
     def step_is(step: str) -> bool:
-        return taps.wait_for(lambda: shell.current_step() == step, 10.0)
+        return taps.wait_for(lambda: shell.journeys.current_step() == step, 10.0)
 
     # The welcome screen; the visit's language; the largest text, by the header's button.
     taps.tap_widget(shell.screens["attract"], "the welcome screen")
@@ -135,7 +135,7 @@ def test_the_whole_path_by_taps_on_a_real_screen_at_the_largest_text(
     assert step_is("channel")
     taps.tap(shell, t("Mini-program or app"))
     for step in ("item", "merchant_name", "merchant_address"):
-        assert step_is(step), shell.current_step()
+        assert step_is(step), shell.journeys.current_step()
         answer_by_typing(shell, qtbot, language, step)
         taps.tap(shell, t("Next"))
     assert step_is("when")

@@ -189,7 +189,7 @@ def _crashed(shell: KioskShell) -> None:
     from kiosk.service_switch import CrashedSwitch
 
     shell.service = CrashedSwitch(shell.settings.data_dir / "service.json")
-    shell.show_screen("out_of_service")
+    shell.nav.show("out_of_service")
     log.error("the kiosk failed to start again and again: showing the out-of-service screen")
 
 

@@ -87,12 +87,12 @@ def complaint_at(step: str) -> Callable[[KioskShell], None]:
 
     def demo(shell: KioskShell) -> None:
         shell.apply_room(DEMO_ROOM)
-        shell.start_visit()
-        shell.open_service("file_complaint")
-        while (at := shell.current_step()) != step:
+        shell.nav.begin()
+        shell.nav.open("file_complaint")
+        while (at := shell.journeys.current_step()) != step:
             assert at in DEMO_ANSWERS, f"the demo consumer has no answer at {at}"
             shell.answer(_answer(shell, at))
-            assert shell.current_step() != at, f"the demo's answer at {at} was refused"
+            assert shell.journeys.current_step() != at, f"the demo's answer at {at} was refused"
 
     def filled(shell: KioskShell) -> None:
         demo(shell)
@@ -111,8 +111,8 @@ def complaint_at(step: str) -> Callable[[KioskShell], None]:
 
 def _filed(shell: KioskShell) -> None:
     shell.apply_room(DEMO_ROOM)
-    shell.start_visit()
-    shell.show_screen(
+    shell.nav.begin()
+    shell.nav.show(
         "complaint_filed",
         Done(
             "complaint_filed",
@@ -130,8 +130,8 @@ def _filed(shell: KioskShell) -> None:
 
 
 def _case_lookup(shell: KioskShell) -> None:
-    shell.start_visit()
-    shell.open_service("check_case")
+    shell.nav.begin()
+    shell.nav.open("check_case")
     screen = shell.screens["case_lookup"]
     for digit in "2026000123":
         screen.add_digit(digit)  # type: ignore[attr-defined]
@@ -140,8 +140,8 @@ def _case_lookup(shell: KioskShell) -> None:
 def _case_status(shell: KioskShell) -> None:
     from kiosk.case_journey import NEXT_STEP_WORDS, STATUS_WORDS
 
-    shell.start_visit()
-    shell.show_screen(
+    shell.nav.begin()
+    shell.nav.show(
         "case_status",
         Done(
             "case_status",
@@ -203,7 +203,7 @@ def _wrong_digits(shell: KioskShell) -> None:
 
     join_at("mobile", "5678")(shell)
     fields = {"kind": "mobile", "digits": "5678", "case_number": "2026-000123"}
-    shell.show_screen(
+    shell.nav.show(
         "case_entry",
         ShowScreen("mobile_digits", "case_entry", WRONG_DIGITS, fields, {"digits": WRONG_DIGITS}),
     )
@@ -215,7 +215,7 @@ def _code_refused(shell: KioskShell) -> None:
     from kiosk.journeys import ShowScreen
 
     join_at("scan")(shell)
-    shell.show_screen(
+    shell.nav.show(
         "receipt_scan",
         ShowScreen("scan", "receipt_scan", NOT_OUR_CODE, {"refused": "x"}, {"code": NOT_OUR_CODE}),
     )
@@ -225,10 +225,10 @@ def join_at(way: str, digits: str = "") -> Callable[[KioskShell], None]:
     """A demo of the join journey: how to join, then the way chosen (with digits typed)."""
 
     def demo(shell: KioskShell) -> None:
-        shell.start_visit()
+        shell.nav.begin()
         if way == "scan":
             shell.room = _RoomWithCamera()  # type: ignore[assignment]
-        shell.open_service("join_mediation")
+        shell.nav.open("join_mediation")
         if not way:
             return
         shell.answer({"choice": "case" if way == "mobile" else way})

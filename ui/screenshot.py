@@ -26,30 +26,30 @@ DEMO_HELP_TIME = datetime(2026, 11, 28, 10, 32)
 
 
 def _attract(shell: KioskShell) -> None:
-    shell.show_screen("attract")
+    shell.nav.show("attract")
 
 
 def _home(shell: KioskShell) -> None:
-    shell.start_visit()
+    shell.nav.begin()
 
 
 def _help_coming(shell: KioskShell) -> None:
-    shell.start_visit()
+    shell.nav.begin()
     shell.visit.clock = lambda: DEMO_HELP_TIME
-    shell.call_for_help()
+    shell.nav.call_for_help()
 
 
 def _please_wait(shell: KioskShell) -> None:
-    shell.start_visit()
-    shell.show_screen(
+    shell.nav.begin()
+    shell.nav.show(
         "please_wait",
         ShowProgress("demo", "", N_("Saving your answers. This takes a few seconds.")),
     )
 
 
 def _receipt_code(shell: KioskShell) -> None:
-    shell.start_visit()
-    shell.show_screen(
+    shell.nav.begin()
+    shell.nav.show(
         "receipt_code",
         ShowScreen(
             "receipt",
@@ -61,13 +61,13 @@ def _receipt_code(shell: KioskShell) -> None:
 
 
 def _goodbye(shell: KioskShell) -> None:
-    shell.start_visit()
+    shell.nav.begin()
     shell.visit.printed = True  # the fullest goodbye: take your receipt
-    shell.finish_visit()
+    shell.nav.finish()
 
 
 def _idle_warning(shell: KioskShell) -> None:
-    shell.start_visit()
+    shell.nav.begin()
     # Quiet for as long as the idle time: the warning counts down (and stays up).
     shell.idle.idle_for(shell.settings.idle_seconds)
     shell.nav.warn_idle()
@@ -79,7 +79,7 @@ def _out_of_service(shell: KioskShell) -> None:
 
 
 def _attendant_unlock(shell: KioskShell) -> None:
-    shell.open_attendant()
+    shell.nav.open_attendant()
     screen = shell.screens["attendant_unlock"]
     assert isinstance(screen, AttendantUnlockScreen)
     for digit in "12":
@@ -104,15 +104,15 @@ class _RoomAsShown:
 
 
 def _attendant_panel(shell: KioskShell) -> None:
-    shell.start_visit()
+    shell.nav.begin()
     shell.visit.help_requested_at = DEMO_HELP_TIME
     shell.room = _RoomAsShown()  # type: ignore[assignment]
     from devices.receipt import self_test_receipt
 
     shell.staff.last_receipt.keep(self_test_receipt())  # a receipt printed a moment ago
-    shell.open_attendant()
+    shell.nav.open_attendant()
     # The picture of the panel, whatever PIN this kiosk has.
-    shell.show_screen("attendant_panel")
+    shell.nav.show("attendant_panel")
 
 
 DEMOS: dict[str, Callable[[KioskShell], None]] = {
@@ -130,8 +130,8 @@ DEMOS: dict[str, Callable[[KioskShell], None]] = {
 
 
 def _case_entry(shell: KioskShell) -> None:
-    shell.start_visit()
-    shell.open_service("join_mediation")
+    shell.nav.begin()
+    shell.nav.open("join_mediation")
     shell.answer({"choice": "case"})
     screen = shell.screens["case_entry"]
     for digit in "2026000":
@@ -151,8 +151,8 @@ def _demo_ticket(online: int = 2, **changes: Any) -> MediationTicket:
 
 
 def _waiting_room(shell: KioskShell) -> None:
-    shell.start_visit()
-    shell.show_screen("waiting_room")
+    shell.nav.begin()
+    shell.nav.show("waiting_room")
     shell.screens["waiting_room"].show_ticket(_demo_ticket())  # type: ignore[attr-defined]
 
 
@@ -171,9 +171,9 @@ def _waiting_shell(shell: KioskShell, ticket: MediationTicket) -> None:
     shell.room_settings = RoomSettings(
         room_code="R0001", room_name=shell.settings.room_name, mediation_hours=hours
     )
-    shell.start_visit()
+    shell.nav.begin()
     shell.visit.clock = lambda: DEMO_EVENING
-    shell.show_screen("waiting_room")
+    shell.nav.show("waiting_room")
     shell.screens["waiting_room"].show_ticket(ticket)  # type: ignore[attr-defined]
 
 
@@ -199,11 +199,11 @@ def _waiting_room_called_back(shell: KioskShell) -> None:
 
 
 def _help_coming_again(shell: KioskShell) -> None:
-    shell.start_visit()
+    shell.nav.begin()
     shell.visit.clock = lambda: DEMO_HELP_TIME
-    shell.call_for_help()
+    shell.nav.call_for_help()
     shell.visit.clock = lambda: DEMO_HELP_TIME.replace(second=30)  # pressed again soon
-    shell.call_for_help()
+    shell.nav.call_for_help()
 
 
 #: More states of the waiting room and the help screen: demo name -> (screen, what, demo).
@@ -243,25 +243,25 @@ def _picture(width: int, height: int, tint: tuple[int, int, int]) -> Any:
 def _in_call(shell: KioskShell) -> None:
     from protocol.states import CallState
 
-    shell.start_visit()
+    shell.nav.begin()
     screen = shell.screens["in_call"]
     screen.show_parties({"mediator-1": "mediator", "merchant-1": "merchant"})  # type: ignore[attr-defined]
     screen.show_state(CallState.IN_CALL)  # type: ignore[attr-defined]
     screen.show_frame("mediator-1", "mediator", _picture(1280, 720, (120, 90, 60)))  # type: ignore[attr-defined]
     screen.show_frame("merchant-1", "merchant", _picture(640, 480, (60, 100, 80)))  # type: ignore[attr-defined]
     screen.show_own(_picture(640, 480, (90, 90, 90)))  # type: ignore[attr-defined]
-    shell.show_screen("in_call")
+    shell.nav.show("in_call")
 
 
 def _call_outcome(shell: KioskShell) -> None:
-    shell.start_visit()
+    shell.nav.begin()
     outcome = MediationOutcome(
         result=OutcomeResult.SETTLED,
         terms="商家退款 35 元并书面道歉。",
         next_step="商家 3 个工作日内退款。",
     )
     shell.screens["call_outcome"].show_outcome("2026-000123", outcome)  # type: ignore[attr-defined]
-    shell.show_screen("call_outcome")
+    shell.nav.show("call_outcome")
 
 
 DEMOS.update(
@@ -332,7 +332,7 @@ def screenshot(
 def _setup(shell: KioskShell) -> None:
     from ui.screens.setup import SetupScreen
 
-    shell.show_screen("setup")
+    shell.nav.show("setup")
     screen = shell.screens["setup"]
     assert isinstance(screen, SetupScreen)
     screen.keyboard.type_text("hub.example.org")
@@ -342,14 +342,14 @@ def _setup(shell: KioskShell) -> None:
 
 def _technician_panel(shell: KioskShell) -> None:
     shell.room = _RoomAsShown()  # type: ignore[assignment]
-    shell.open_attendant()
+    shell.nav.open_attendant()
     shell.staff.switch_level()
-    shell.show_screen("technician_panel")
+    shell.nav.show("technician_panel")
 
 
 def _staff_selftest(shell: KioskShell) -> None:
-    shell.open_attendant()
-    shell.show_screen("staff_selftest")
+    shell.nav.open_attendant()
+    shell.nav.show("staff_selftest")
 
 
 def _kiosk_log(shell: KioskShell) -> None:
@@ -360,21 +360,21 @@ def _kiosk_log(shell: KioskShell) -> None:
         "2026-11-28 10:31:04 WARNING ui.room: printer failing: paper out\n"
         "2026-11-28 10:32:40 INFO kiosk.sync: room settings now at version 3\n"
     )
-    shell.open_attendant()
+    shell.nav.open_attendant()
     shell.staff.switch_level()
-    shell.show_screen("kiosk_log")
+    shell.nav.show("kiosk_log")
 
 
 def _device_choice(shell: KioskShell) -> None:
-    shell.open_attendant()
+    shell.nav.open_attendant()
     shell.staff.switch_level()
-    shell.show_screen("device_choice")
+    shell.nav.show("device_choice")
 
 
 def _kiosk_settings(shell: KioskShell) -> None:
-    shell.open_attendant()
+    shell.nav.open_attendant()
     shell.staff.switch_level()
-    shell.show_screen("kiosk_settings")
+    shell.nav.show("kiosk_settings")
 
 
 DEMOS.update(

@@ -17,11 +17,11 @@ from PySide6.QtCore import QEvent, QObject, QPoint, QTimer
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import QApplication, QLayout, QVBoxLayout, QWidget
 
-from kiosk.attendant import CornerKnock, PinLock, PinOutcome
+from kiosk.attendant import CornerKnock, PinLock
 from kiosk.guidance import Guide, Speech, Transcript
 from kiosk.i18n import LANGUAGE_NAMES, Translator
 from kiosk.idle import IdleState, IdleWatch
-from kiosk.journeys import ShowScreen, StepPlace, StepResult
+from kiosk.journeys import ShowScreen, StepPlace
 from kiosk.presence import PresenceEvent
 from kiosk.room import GREETING, PRINTING, consumer_notices
 from kiosk.service_switch import ServiceSwitch
@@ -32,6 +32,7 @@ from kiosk.sync_status import SyncState, SyncStatus
 from kiosk.visit import Presentation, Visit, sweep
 from ui.background import Background
 from ui.host import ScreenKit
+from ui.mediation_door import MediationDoor
 from ui.navigation import RESTING, Navigation
 from ui.runner import JourneyRunner
 from ui.screen_stack import Screens, ScreenStack
@@ -44,7 +45,6 @@ from ui.widgets.device_notice import DeviceNotice
 
 if TYPE_CHECKING:
     from devices.receipt import Receipt
-    from ui.host import Shown
     from ui.mediation_flow import MediationFlow
     from ui.room import RoomLink
 
@@ -60,69 +60,6 @@ IDLE_TICK_MS = 500
 PRINTING_HOLD = "printing the receipt"
 #: How often a kiosk looks whether its disk is full, or has room again.
 STORAGE_CHECK_MS = 5000
-
-
-class MediationDoor:
-    """What the screens may do about the mediation (`ui.host.Mediation`); the call stack
-    loads the first time the consumer joins."""
-
-    def __init__(self, shell: KioskShell) -> None:
-        self._shell = shell
-
-    def join(self, holding: str = "", problem: str = "") -> None:
-        """Join the mediation with what the kiosk holds for the consumer: a receipt number
-        (just filed, or looked up by it) joins at once; a case number asks for the last four
-        digits of the mobile number first; nothing asks how. `problem` (a message id) says
-        why an earlier try did not join."""
-        from kiosk.call_journey import JoinMediation
-
-        shell = self._shell
-        shell.journeys.start(JoinMediation(shell.visit, shell.desk, holding, problem))
-
-    def _answer(self, values: dict[str, object]) -> None:
-        """The consumer's move, as an answer to the mediation journey."""
-        journeys = self._shell.journeys
-        run = journeys.run_named("mediation")
-        if run is not None:
-            journeys.tell(run, values)
-
-    def leave(self) -> None:
-        """The consumer confirmed leaving the queue or the call."""
-        self._answer({"leave": True})
-
-    def come_back_later(self) -> None:
-        """Leave the queue, to come back when the room's mediation hours begin again."""
-        self._answer({"come_back": True})
-
-    def ask_to_be_called(self) -> None:
-        """Be telephoned about the case instead of waiting."""
-        self._answer({"ask_callback": True})
-
-    def cannot_hear(self) -> None:
-        """Tell the mediator the consumer cannot hear."""
-        self._shell.mediation.cannot_hear()
-
-    def change_volume(self, step: int) -> None:
-        """Louder or softer in the call: the others' voices and the guide's, for this visit."""
-        shell = self._shell
-        shell.change_volume(step)
-        shell.mediation.set_volume(shell.visit.presentation.volume)
-
-    def ask_attendant(self) -> bool:
-        """Ask for the attendant without leaving the call; True when the staff were alerted
-        (again), False within a minute of the last alert."""
-        from kiosk.services import press_for_help
-
-        visit = self._shell.visit
-        if not press_for_help(visit) or visit.help_requested_at is None:
-            return False
-        # As the red button does: the attendant's panel shows it, and the hub is told.
-        self._shell.staff.help_called(visit.help_requested_at)
-        return True
-
-    def rate(self, score: int) -> None:
-        """The consumer's rating of the mediation."""
-        self._answer({"rate": score})
 
 
 class KioskShell(QWidget):
@@ -422,52 +359,6 @@ class KioskShell(QWidget):
         """Where the step on screen stands in its journey (from the step result)."""
         result = self.current.result
         return result.place if isinstance(result, ShowScreen) else None
-
-    # -- the verbs the room's scripts, screenshots and tests use ------------------------
-
-    def show_screen(self, name: str, result: Shown = None) -> None:
-        """Show a screen (with a step result to render)."""
-        self.nav.show(name, result)
-
-    def show_step(self, result: StepResult) -> None:
-        """Show what a journey step asks for."""
-        self.journeys.show_step(result)
-
-    def current_step(self) -> str | None:
-        """The journey step the screen on show renders, if any."""
-        return self.journeys.current_step()
-
-    def start_visit(self) -> None:
-        """The consumer touched the welcome screen."""
-        self.nav.begin()
-
-    def open_service(self, name: str) -> None:
-        """Start the journey behind a home-menu entry (or the help button)."""
-        self.nav.open(name)
-
-    def go_home(self) -> None:
-        """The home menu."""
-        self.nav.home()
-
-    def go_back(self) -> None:
-        """One step back."""
-        self.nav.back()
-
-    def finish_visit(self) -> None:
-        """The consumer is done."""
-        self.nav.finish()
-
-    def call_for_help(self) -> None:
-        """The red button."""
-        self.nav.call_for_help()
-
-    def open_attendant(self) -> None:
-        """Five taps in the corner."""
-        self.nav.open_attendant()
-
-    def try_pin(self, pin: str) -> PinOutcome:
-        """Check a PIN of the level the keypad asks for; the right one opens its panel."""
-        return self.staff.try_pin(pin)
 
     # -- the attendant's moves ---------------------------------------------------------
 
