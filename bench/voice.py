@@ -4,7 +4,7 @@
 
 first_audio_cached_ms: the prompt was synthesized before (the start-up warm-up does that);
 first_audio_uncached_ms: a prompt never heard before, synthesized on the spot. Both are the
-median over --runs screens, measured from `show_screen()` to the first sample handed to the
+median over --runs screens, measured from `nav.show()` to the first sample handed to the
 output stream, plus that stream's own latency. Real drivers: espeak-ng and PortAudio (through
 PulseAudio when PULSE_SERVER is set; without a sound device, the demo speaker). Target:
 cached <= 150 ms.

@@ -156,7 +156,7 @@ def test_when_the_printer_cannot_print_the_receipt_is_offered_as_a_code(qtbot, o
         "KS-20261128-0042", "幸福社区", datetime(2026, 11, 28, 10, 32), "张三", "https://x/s/42"
     )
     working = open_shell()
-    working.start_visit()
+    working.nav.begin()
     working.offer_receipt(receipt)
     qtbot.waitUntil(lambda: bool(working.room.devices.printer.printed), timeout=10000)
     qtbot.waitUntil(
@@ -164,7 +164,7 @@ def test_when_the_printer_cannot_print_the_receipt_is_offered_as_a_code(qtbot, o
         timeout=5000,
     )
     broken = open_shell(frozenset({"paper-out"}))
-    broken.start_visit()
+    broken.nav.begin()
     broken.offer_receipt(receipt)
     qtbot.waitUntil(lambda: broken.current.name == "receipt_code", timeout=10000)
     screen = broken.screens["receipt_code"]
