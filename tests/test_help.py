@@ -199,6 +199,19 @@ def silent_hub() -> Iterator[tuple[str, threading.Event]]:
         thread.join(5)
 
 
+def look_up_by_taps(shell: Any, number: str = "2026000123") -> Any:
+    """From the welcome screen, tap 'check my case', the case number and 'look up': the
+    kiosk waits on the hub. Returns the lookup screen."""
+    tap_widget(shell.screens["attract"].start, "the welcome screen")
+    tap(shell, "查询办理进度")
+    lookup = shell.screens["case_lookup"]
+    for digit in number:
+        tap_widget(lookup.keypad.keys[digit], f"the key {digit}")
+    tap(shell, "查询")
+    assert shell.current.name == "please_wait"
+    return lookup
+
+
 def test_help_while_the_kiosk_works_keeps_where_the_work_leads(
     make_shell: Any, hub: HubProcess, data_dir: Path
 ) -> None:
@@ -210,13 +223,7 @@ def test_help_while_the_kiosk_works_keeps_where_the_work_leads(
     with silent_hub() as (address, gave_up):
         stored = json.loads((data_dir / CREDENTIAL_NAME).read_text())
         (data_dir / CREDENTIAL_NAME).write_text(json.dumps(stored | {"hub_url": address}))
-        tap_widget(shell.screens["attract"].start, "the welcome screen")
-        tap(shell, "查询办理进度")
-        lookup = shell.screens["case_lookup"]
-        for digit in "2026000123":
-            tap_widget(lookup.keypad.keys[digit], f"the key {digit}")
-        tap(shell, "查询")
-        assert shell.current.name == "please_wait"
+        lookup = look_up_by_taps(shell)
         tap(shell, HELP)  # while the kiosk waits on the hub
         assert shell.current.name == "help_coming"
         assert wait_for(gave_up.is_set, 20)

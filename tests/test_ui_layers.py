@@ -13,8 +13,8 @@ from typing import Any
 
 from kiosk.guidance import Transcript
 from tests.conftest import TEST_PIN
-from tests.taps import seen_words, tap, tap_widget, wait_for
-from tests.test_help import silent_hub
+from tests.taps import seen_words, tap_widget, wait_for
+from tests.test_help import look_up_by_taps, silent_hub
 from tests.test_shell import corner_taps
 from tests.test_staff import type_pin
 
@@ -95,13 +95,7 @@ def test_a_lookup_that_ends_after_its_visit_reaches_nobody(
     shell = make_shell(speech=Transcript())
     with silent_hub() as (address, gave_up):
         write_credential(data_dir, address)
-        tap_widget(shell.screens["attract"].start, "the welcome screen")
-        tap(shell, "查询办理进度")
-        lookup = shell.screens["case_lookup"]
-        for digit in "2026000123":
-            tap_widget(lookup.keypad.keys[digit], f"the key {digit}")
-        tap(shell, "查询")
-        assert shell.current.name == "please_wait"
+        look_up_by_taps(shell)
         corner_taps(qtbot, shell)
         type_pin(qtbot, shell, TEST_PIN)
         tap_widget(shell.screens["attendant_panel"].reset, "Reset this visit")
