@@ -108,7 +108,7 @@ class Fleet:
         self.failures = 0
         self.measuring = False
         self.enrolling = False
-        self.sequence = 0
+        self.receipts: dict[str, int] = {}
         self.last_error = ""
 
     async def request(self, method: str, path: str, **kwargs: object) -> httpx.Response | None:
@@ -126,6 +126,8 @@ class Fleet:
                 self.by_kind[kind].append(elapsed)
             if answer is None or answer.status_code >= 400:
                 self.failures += 1
+                why = self.last_error if answer is None else f"{answer.status_code} {answer.text}"
+                print(f"failed: {method} {path}: {why[:300]}", file=sys.stderr)
         return answer
 
     async def enroll(self, code: str) -> None:
@@ -165,7 +167,9 @@ class Fleet:
 
     async def file_one(self) -> None:
         device_id, headers = random.choice(self.kiosks)
-        self.sequence += 1
+        # Each kiosk numbers its own receipts, taken before the first await: read after it,
+        # another complaint filed meanwhile would share the number (a 422, counted failed).
+        sequence = self.receipts[device_id] = self.receipts.get(device_id, 0) + 1
         photo = b"\xff\xd8\xff\xe0" + os.urandom(20_000)
         complaint = str(uuid.uuid4())
         sha = hashlib.sha256(photo).hexdigest()
@@ -178,7 +182,7 @@ class Fleet:
         await self.request(
             "PUT",
             f"/v1/complaints/{complaint}",
-            json=_complaint(device_id, self.sequence % 1000 + 1, photo),
+            json=_complaint(device_id, sequence, photo),
             headers=headers,
         )
 
