@@ -26,8 +26,11 @@ from starlette.concurrency import run_in_threadpool
 from hub.problems import ProblemError
 from hub.store import Base, UtcDateTime, utcnow
 
-ROLES = ("mediator", "supervisor")
-Role = Literal["mediator", "supervisor"]
+#: A mediator handles cases; a bureau head (supervisor) does too, assigns them and reads the
+#: bureau's figures; an administrator runs the studio (bureaus, rooms, staff, the fleet) and
+#: sees cases without the consumers' personal data.
+ROLES = ("mediator", "supervisor", "administrator")
+Role = Literal["mediator", "supervisor", "administrator"]
 COOKIE = "hub_staff"
 SESSION_HOURS = 12
 # scrypt's cost: about 50 ms a login on this class of machine, 16 MB of memory.
@@ -59,6 +62,8 @@ class Staff(Base):
     password_hash: Mapped[str] = mapped_column(String(300))
     role: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    #: The bureau the login works for: it sees that bureau's cases and those below.
+    bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureaus.id"), nullable=True)
 
 
 class StaffSession(Base):
@@ -87,6 +92,7 @@ class StaffMember:
 
     username: str
     role: str
+    bureau_id: int | None = None
 
 
 def hash_password(password: str) -> str:
@@ -112,8 +118,14 @@ def password_matches(password: str, stored: str) -> bool:
     return hmac.compare_digest(made.hex(), digest)
 
 
-def add_staff(session: Session, username: str, password: str, role: str) -> None:
-    """Add a staff member, or set a new password and role for an existing one."""
+def add_staff(
+    session: Session, username: str, password: str, role: str, bureau: str | None = None
+) -> None:
+    """Add a staff member, or set a new password, role and bureau for an existing one. With
+    no bureau named, a new login works for the hub's one top bureau, and an existing one
+    stays in its own."""
+    from hub.bureaus import by_name, home_bureau
+
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     if not username or len(username) > 64 or not 8 <= len(password) <= PASSWORD_MAX:
@@ -121,11 +133,22 @@ def add_staff(session: Session, username: str, password: str, role: str) -> None
             f"give a username (at most 64 characters) and a password of 8 to {PASSWORD_MAX}"
         )
     found = session.get(Staff, username)
+    works_for = by_name(session, bureau) if bureau else None
     if found is None:
-        session.add(Staff(username=username, password_hash=hash_password(password), role=role))
+        works_for = works_for or home_bureau(session)
+        session.add(
+            Staff(
+                username=username,
+                password_hash=hash_password(password),
+                role=role,
+                bureau_id=works_for.id,
+            )
+        )
     else:
         found.password_hash = hash_password(password)
         found.role = role
+        if works_for is not None:
+            found.bureau_id = works_for.id
         # A new password ends every console logged in with the old one.
         session.execute(delete(StaffSession).where(StaffSession.username == username))
     session.flush()
@@ -191,14 +214,21 @@ def staff_for_token(session: Session, token: str | None) -> StaffMember | None:
     if opened is None or opened.expires_at <= utcnow():
         return None
     member = session.get_one(Staff, opened.username)
-    return StaffMember(member.username, member.role)
+    return StaffMember(member.username, member.role, member.bureau_id)
+
+
+#: Who passes each role's door: a bureau head does all a mediator does, and an
+#: administrator what a bureau head does on the fleet and the figures.
+MAY_ACT_AS: dict[str, frozenset[str]] = {
+    "mediator": frozenset({"mediator", "supervisor"}),
+    "supervisor": frozenset({"supervisor", "administrator"}),
+    "administrator": frozenset({"administrator"}),
+}
 
 
 def current_staff(required_role: Role | None = None) -> Callable[[Request], StaffMember]:
-    """A FastAPI dependency: the logged-in staff member (401), with this role if given (403).
-
-    A supervisor may do everything a mediator may.
-    """
+    """A FastAPI dependency: the logged-in staff member (401), allowed in by this role's
+    door if one is given (403; `MAY_ACT_AS`)."""
 
     def dependency(connection: Request) -> StaffMember:
         sessions: sessionmaker[Session] = connection.app.state.sessions
@@ -206,8 +236,10 @@ def current_staff(required_role: Role | None = None) -> Callable[[Request], Staf
             member = staff_for_token(db, connection.cookies.get(COOKIE))
         if member is None:
             raise ProblemError(401, "login-needed", "Please log in", "Log in at /console/login.")
-        if required_role == "supervisor" and member.role != "supervisor":
-            raise ProblemError(403, "role-needed", "Not allowed", "A supervisor's login is needed.")
+        if required_role is not None and member.role not in MAY_ACT_AS[required_role]:
+            raise ProblemError(
+                403, "role-needed", "Not allowed", f"This needs a {required_role}'s login."
+            )
         return member
 
     return dependency

@@ -23,8 +23,10 @@ from hub.log_privacy import hide_secrets_in_server_logs
 from hub.mediation_console import install_mediation
 from hub.migrate import upgrade
 from hub.problems import ProblemError, documented
+from hub.statistics import statistics_router
 from hub.status_page import public_pages
 from hub.store import Device, Room, engine_for
+from hub.studio_pages import studio_router
 from protocol.wire import (
     API_PREFIX,
     ATTACHMENT_TYPES,
@@ -241,4 +243,6 @@ def _install_pages_and_consoles(
     signaling, mediator console)."""
     app.include_router(public_pages(sessions))
     app.include_router(staff_routes(sessions))
+    app.include_router(studio_router(sessions))
+    app.include_router(statistics_router(sessions))
     install_mediation(app, engine, sessions)

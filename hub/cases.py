@@ -13,6 +13,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from hub import case_flow
 from hub.problems import ProblemError
 from hub.store import Attachment, Complaint, Device, UploadClaim, utcnow
 from protocol.wire import (
@@ -24,6 +25,7 @@ from protocol.wire import (
     CaseStatus,
     ComplaintBody,
     ComplaintFiled,
+    RefusalReason,
     is_receipt_number,
 )
 
@@ -263,6 +265,7 @@ def file_complaint(
         session.execute(delete(UploadClaim).where(UploadClaim.complaint_uuid == uuid))
         complaint.received_at = now
         complaint.updated_at = now
+        case_flow.on_filed(session, complaint)
         # Files uploaded for this complaint but not listed in it are not evidence: drop them.
         session.execute(
             delete(Attachment).where(
@@ -342,7 +345,7 @@ def look_up_case(session: Session, number: str) -> CaseLookup:
     The receipt number is told only to whoever gave it: it opens the case's mediation,
     and case numbers are counted up one by one, so anyone can guess them."""
     by_receipt = not re.fullmatch(CASE_PATTERN, number)
-    return _lookup(_filed_case(session, number), by_receipt=by_receipt)
+    return _lookup(session, _filed_case(session, number), by_receipt=by_receipt)
 
 
 def _filed_case(session: Session, number: str) -> Complaint:
@@ -357,15 +360,20 @@ def _filed_case(session: Session, number: str) -> Complaint:
     return complaint
 
 
-def _lookup(complaint: Complaint, by_receipt: bool) -> CaseLookup:
+def _lookup(session: Session, complaint: Complaint, by_receipt: bool) -> CaseLookup:
     assert complaint.case_number is not None
     status = CaseStatus(complaint.status)
+    appointed = status in (CaseStatus.SCHEDULED, CaseStatus.ADJOURNED)
     return CaseLookup(
         case_number=complaint.case_number,
         receipt_number=complaint.receipt_number if by_receipt else "",
         status=status,
         next_step=NEXT_STEPS[status],
         updated_at=complaint.updated_at,
+        appointment_at=complaint.appointment_at if appointed else None,
+        appointment_place=case_flow.appointment_place(session, complaint) if appointed else "",
+        remote=appointed and complaint.appointment_remote,
+        refusal=RefusalReason(complaint.refusal) if complaint.refusal else None,
     )
 
 
@@ -375,7 +383,7 @@ def case_to_join(session: Session, number: str, mobile_last4: str) -> CaseLookup
     mobile number filed with it. A case number alone never opens a mediation."""
     number = number.strip().upper()
     if is_receipt_number(number):
-        return _lookup(_filed_case(session, number), by_receipt=True)
+        return _lookup(session, _filed_case(session, number), by_receipt=True)
     if not re.fullmatch(CASE_PATTERN, number):
         raise ProblemError(
             422,
@@ -400,17 +408,7 @@ def case_to_join(session: Session, number: str, mobile_last4: str) -> CaseLookup
             "The mobile number's digits do not match",
             "The last four digits differ from the mobile number filed with this case.",
         )
-    return _lookup(complaint, by_receipt=False)
-
-
-def set_status(session: Session, case_number: str, status: CaseStatus) -> bool:
-    """Move a case on (the mediators' side does this); False when there is no such case."""
-    changed = session.execute(
-        update(Complaint)
-        .where(Complaint.case_number == case_number)
-        .values(status=status.value, updated_at=utcnow())
-    )
-    return bool(changed.rowcount)  # type: ignore[attr-defined]
+    return _lookup(session, complaint, by_receipt=False)
 
 
 def _filed(complaint: Complaint) -> ComplaintFiled:

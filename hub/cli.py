@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Callable
 from dataclasses import asdict
+from typing import Any
 
 from sqlalchemy.orm import sessionmaker
 
@@ -76,12 +77,38 @@ def parser() -> argparse.ArgumentParser:
         "add-staff", help="add a console login (the password is read from standard input)"
     )
     staff.add_argument("username")
-    staff.add_argument("--role", required=True, choices=("mediator", "supervisor"))
+    staff.add_argument("--role", required=True, choices=("mediator", "supervisor", "administrator"))
+    staff.add_argument(
+        "--bureau", help="the bureau the login works for (default: the hub's one top bureau)"
+    )
     staff.add_argument("--db", help=db_help)
+    _studio_commands(commands, db_help)
     gone = commands.add_parser("remove-staff", help="remove a console login and end its sessions")
     gone.add_argument("username")
     gone.add_argument("--db", help=db_help)
     return top
+
+
+def _studio_commands(commands: Any, db_help: str) -> None:
+    """The bureaus' commands and the demo city's."""
+    bureaus = commands.add_parser("bureaus", help="list the bureaus as a tree, with their rooms")
+    bureaus.add_argument("--json", action="store_true")
+    bureaus.add_argument("--db", help=db_help)
+    bureau = commands.add_parser("add-bureau", help="add a bureau below another")
+    bureau.add_argument("name")
+    bureau.add_argument("--level", required=True, choices=("province", "city", "county", "branch"))
+    bureau.add_argument("--parent", help="the bureau it reports to (none for a top bureau)")
+    bureau.add_argument("--db", help=db_help)
+    move = commands.add_parser("move-room", help="put a room in a bureau's area")
+    move.add_argument("room", help="the room's name")
+    move.add_argument("--bureau", required=True)
+    move.add_argument("--db", help=db_help)
+    demo = commands.add_parser(
+        "demo-data", help="fill the database with a realistic city: bureaus, rooms, staff, cases"
+    )
+    demo.add_argument("--cases", type=int, default=2500, help="how many cases (default: 2500)")
+    demo.add_argument("--seed", type=int, default=17, help="the same seed makes the same city")
+    demo.add_argument("--db", help=db_help)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,7 +123,11 @@ def main(argv: list[str] | None = None) -> int:
         "devices": lambda: _devices(url, args.json),
         "room-settings": lambda: _room_command(url, args),
         "room-pins": lambda: _room_command(url, args),
-        "add-staff": lambda: _add_staff(url, args.username, args.role),
+        "add-staff": lambda: _add_staff(url, args.username, args.role, args.bureau),
+        "bureaus": lambda: _bureaus(url, args.json),
+        "add-bureau": lambda: _add_bureau(url, args.name, args.level, args.parent),
+        "move-room": lambda: _move_room(url, args.room, args.bureau),
+        "demo-data": lambda: _demo_data(url, args.cases, args.seed),
         "remove-staff": lambda: _remove_staff(url, args.username),
         "revoke": lambda: _revoke(url, args.device),
     }
@@ -263,18 +294,94 @@ def _revoke(url: str, device: str) -> int:
     return 0
 
 
-def _add_staff(url: str, username: str, role: str) -> int:
-    from hub.accounts import add_staff
+def _add_staff(url: str, username: str, role: str, bureau: str | None) -> int:
+    from hub.accounts import Staff, add_staff
+    from hub.store import Bureau
 
     # One line from standard input: never a command-line argument, which `ps` shows.
     password = sys.stdin.readline().rstrip("\r\n")
     try:
         with _sessions(url).begin() as session:
-            add_staff(session, username.strip(), password, role)
+            add_staff(session, username.strip(), password, role, bureau)
+            works_for = session.get_one(Bureau, session.get_one(Staff, username.strip()).bureau_id)
+            bureau_name = works_for.name
     except ValueError as error:
         print(f"add-staff: {error}.", file=sys.stderr)
         return 2
     print(f"Staff {username.strip()} can log in to the console as {role}.")
+    print(f"They work for {bureau_name}: they see its cases and those of the bureaus below it.")
+    return 0
+
+
+def _bureaus(url: str, as_json: bool) -> int:
+    from sqlalchemy import select
+
+    from hub.bureaus import LEVEL_WORDS, tree
+    from hub.store import Room
+
+    with _sessions(url).begin() as session:
+        nodes = tree(session).walk()
+        rooms: dict[int | None, list[str]] = {}
+        for name, bureau_id in session.execute(select(Room.name, Room.bureau_id)):
+            rooms.setdefault(bureau_id, []).append(name)
+    if as_json:
+        shown = [
+            {
+                "name": node.name,
+                "level": node.level.value,
+                "parent": next((n.name for n in nodes if n.id == node.parent_id), None),
+                "rooms": sorted(rooms.get(node.id, [])),
+            }
+            for node in nodes
+        ]
+        print(json.dumps(shown, ensure_ascii=False, indent=2))
+        return 0
+    for node in nodes:
+        level = LEVEL_WORDS[node.level][1].lower()
+        print(f"{'  ' * node.depth}{node.name} ({level})")
+        for room in sorted(rooms.get(node.id, [])):
+            print(f"{'  ' * (node.depth + 1)}- room {room}")
+    return 0
+
+
+def _add_bureau(url: str, name: str, level: str, parent: str | None) -> int:
+    from hub.bureaus import add_bureau
+
+    try:
+        with _sessions(url).begin() as session:
+            add_bureau(session, name, level, parent)
+    except ValueError as error:
+        print(f"add-bureau: {error}.", file=sys.stderr)
+        return 2
+    print(f"Bureau {name.strip()} ({level}) added" + (f" under {parent}." if parent else "."))
+    return 0
+
+
+def _move_room(url: str, room: str, bureau: str) -> int:
+    from hub.bureaus import move_room
+
+    try:
+        with _sessions(url).begin() as session:
+            move_room(session, room, bureau)
+    except ValueError as error:
+        print(f"move-room: {error}.", file=sys.stderr)
+        return 2
+    print(f"Room {room.strip()} is in the area of {bureau.strip()}: its new complaints go there.")
+    return 0
+
+
+def _demo_data(url: str, cases: int, seed: int) -> int:
+    from hub.demo_data import fill
+
+    if not 0 <= cases <= 1_000_000:
+        print("demo-data: --cases goes from 0 to 1,000,000.", file=sys.stderr)
+        return 2
+    try:
+        made = fill(_sessions(url), cases=cases, seed=seed)
+    except ValueError as error:
+        print(f"demo-data: {error}.", file=sys.stderr)
+        return 2
+    print(made)
     return 0
 
 

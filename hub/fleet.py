@@ -13,6 +13,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from hub import alerts
+from hub.bureaus import home_bureau
 from hub.problems import ProblemError
 from hub.store import Device, EnrollmentCode, Room, utcnow
 from protocol.wire import (
@@ -38,7 +39,12 @@ def room_named(session: Session, name: str) -> Room:
     room = session.scalar(select(Room).where(Room.name == name))
     if room is None:
         room = Room(
-            name=name, settings={}, settings_version=1, devices_enrolled=0, created_at=utcnow()
+            name=name,
+            settings={},
+            settings_version=1,
+            devices_enrolled=0,
+            created_at=utcnow(),
+            bureau_id=home_bureau(session).id,
         )
         session.add(room)
         session.flush()

@@ -1,5 +1,6 @@
-"""The hub's fleet-wide work, outside every request: silent kiosks' alerts, and the files of
-complaints never filed.
+"""The hub's fleet-wide work, outside every request: silent kiosks' alerts, the files of
+complaints never filed, the mediations past their 45 working days (terminated, both parties
+told), and the notices handed to the SMS gateway.
 
 Each hub process runs a round every `HUB_SWEEP_S` seconds (10 by default; 0 turns it off);
 on PostgreSQL only one process at a time does the work (a transaction-scoped advisory
@@ -22,7 +23,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from hub import alerts
+from hub import alerts, case_flow, notices
 from hub.cases import sweep_orphan_files
 from hub.store import utcnow
 
@@ -43,6 +44,8 @@ class Round:
     began: dt.datetime | None = None
     kiosks_fell_silent: int = 0
     orphan_files: int = 0
+    terminated: int = 0
+    notices_sent: int = 0
 
 
 def sweep_every_s() -> float:
@@ -60,16 +63,30 @@ def _locked(session: Session) -> bool:
     return bool(session.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": LOCK_KEY}))
 
 
-def one_round(sessions: sessionmaker[Session], since: dt.datetime | None = None) -> Round:
+def one_round(
+    sessions: sessionmaker[Session],
+    since: dt.datetime | None = None,
+    gateway: notices.Gateway | None = None,
+) -> Round:
     """Sweep once, in one transaction, if no other process is sweeping now; `since` is when
-    this process's last round began (None: look at every kiosk)."""
+    this process's last round began (None: look at every kiosk). Notices go out through
+    `gateway` (the reference file gateway by default)."""
     began = utcnow()
     with sessions.begin() as session:
         if not _locked(session):
             return Round(ran=False)
         silent = alerts.sweep(session, since)
         orphans = sweep_orphan_files(session)
-        return Round(ran=True, began=began, kiosks_fell_silent=silent, orphan_files=orphans)
+        ended = case_flow.terminate_overdue(session)
+        sent = notices.send_pending(session, gateway or notices.FileGateway())
+        return Round(
+            ran=True,
+            began=began,
+            kiosks_fell_silent=silent,
+            orphan_files=orphans,
+            terminated=ended,
+            notices_sent=sent,
+        )
 
 
 async def keep_house(sessions: sessionmaker[Session], every_s: float) -> None:

@@ -26,11 +26,11 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
-from sqlalchemy import JSON, ForeignKey, Integer, String, func, select
+from sqlalchemy import JSON, ForeignKey, Integer, Select, String, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from hub import fleet
+from hub import case_flow, fleet
 from hub.accounts import StaffMember, current_staff
 from hub.call_authority import (
     REASON_MAX,
@@ -40,13 +40,13 @@ from hub.call_authority import (
     record_outcome,
     require_holder,
 )
-from hub.cases import case_to_join, set_status
+from hub.cases import case_to_join
 from hub.presence import online_mediators
 from hub.problems import ProblemError, documented
 from hub.signaling import QUEUE_CHANNEL, Broker
-from hub.store import Attachment, Base, Complaint, Device, UtcDateTime, utcnow
+from hub.store import Attachment, Base, Complaint, Device, Room, UtcDateTime, utcnow
 from protocol.signaling import Called, LeftQueue, OutcomeRecorded, QueueChanged
-from protocol.states import MEDIATION_OPEN, IllegalMove, MediationState, advance
+from protocol.states import CASE_FINISHED, MEDIATION_OPEN, IllegalMove, MediationState, advance
 from protocol.wire import (
     API_PREFIX,
     MEDIATION_ID_PATTERN,
@@ -68,12 +68,6 @@ _bearer = HTTPBearer(auto_error=False, description="The kiosk's credential from 
 #: How long a mediation takes, for the expected wait, until the hub has measured some.
 DEFAULT_MEDIATION_S = 10 * 60
 INVITE_HOURS = 2
-
-OUTCOME_STATUS = {
-    OutcomeResult.SETTLED: CaseStatus.SETTLED,
-    OutcomeResult.NOT_SETTLED: CaseStatus.CLOSED,
-    OutcomeResult.ADJOURNED: CaseStatus.IN_MEDIATION,
-}
 
 
 class Mediation(Base):
@@ -374,13 +368,13 @@ def join(session: Session, device: Device, number: str, mobile_last4: str = "") 
     """Place the kiosk in the queue for the case (the same place again if it is there), when
     the consumer shows what only they hold (`hub.cases.case_to_join`)."""
     case = case_to_join(session, number, mobile_last4)
-    if case.status in (CaseStatus.SETTLED, CaseStatus.CLOSED):
+    if case.status in CASE_FINISHED:
         raise ProblemError(
             409,
             "case-finished",
             "The case is finished",
-            "This case is settled or closed: it is not mediated again. A new problem is a "
-            "new complaint.",
+            "This case's mediation is over (settled, not settled, ended, refused or closed): "
+            "it is not mediated again. A new problem is a new complaint.",
         )
     open_one = session.scalar(
         select(Mediation).where(
@@ -443,16 +437,22 @@ def complaint_view(session: Session, case_number: str) -> dict[str, Any]:
     }
 
 
-def _entry(session: Session, mediation: Mediation) -> dict[str, Any]:
+def _entry(session: Session, mediation: Mediation, member: StaffMember) -> dict[str, Any]:
+    device = session.get(Device, mediation.device_id)
+    room = session.get(Room, device.room_id) if device is not None else None
+    complaint = complaint_view(session, mediation.case_number)
+    if not case_flow.sees_personal_data(member):
+        complaint = {key: value for key, value in complaint.items() if key != "body"}
     return {
         "mediation_id": mediation.id,
         "case_number": mediation.case_number,
         "device_id": mediation.device_id,
+        "room": room.name if room is not None else "",
         "state": mediation.state,
         "position": position_of(session, mediation),
         "joined_at": mediation.joined_at.isoformat(),
         "taken_by": mediation.taken_by,
-        "complaint": complaint_view(session, mediation.case_number),
+        "complaint": complaint,
     }
 
 
@@ -526,6 +526,11 @@ def kiosk_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter:
         with sessions.begin() as db:
             mediation = own_mediation(db, device, mediation_id)
             mediation.rating = rating.score
+            case = db.scalar(
+                select(Complaint).where(Complaint.case_number == mediation.case_number)
+            )
+            if case is not None:  # the bureau's figures count the consumers' ratings
+                case.rating = rating.score
             return ticket(db, mediation)
 
     return router
@@ -536,36 +541,32 @@ def console_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter
     router = APIRouter(prefix="/console/api", include_in_schema=False)
 
     @router.get("/queue")
-    def queue(_member: Staff) -> list[dict[str, Any]]:
+    def queue(member: Staff) -> list[dict[str, Any]]:
         with sessions.begin() as db:
-            rows = db.scalars(
-                select(Mediation)
-                .where(Mediation.state.in_(sorted(MEDIATION_OPEN)))
-                .order_by(Mediation.joined_at)
-            ).all()
-            return [_entry(db, row) for row in rows]
+            return [_entry(db, row, member) for row in queued(db, member)]
 
     @router.post("/take-next")
     async def take_next(member: Staff) -> dict[str, Any]:
+        return await _take(member, None)
+
+    @router.post("/mediations/{mediation_id}/take")
+    async def take_this(mediation_id: MediationId, member: Staff) -> dict[str, Any]:
+        """Take this waiting consumer (from the queue or the case page)."""
+        return await _take(member, mediation_id)
+
+    async def _take(member: StaffMember, mediation_id: str | None) -> dict[str, Any]:
         def work() -> dict[str, Any] | None:
             with sessions.begin() as db:
-                query = (
-                    select(Mediation)
-                    .where(Mediation.state == MediationState.WAITING)
-                    .order_by(Mediation.joined_at)
-                    .limit(1)
-                )
-                if db.bind is not None and db.bind.dialect.name == "postgresql":
-                    query = query.with_for_update(skip_locked=True)
-                mediation = db.scalar(query)
+                mediation = _next_waiting(db, member, mediation_id)
                 if mediation is None:
                     return None
+                case = case_flow.case_for(db, member, mediation.case_number)
                 mediation.move(MediationState.IN_CALL)
                 mediation.taken_by = member.username
                 mediation.taken_at = utcnow()
-                set_status(db, mediation.case_number, CaseStatus.IN_MEDIATION)
+                case_flow.begin_mediation(db, case, member)
                 db.flush()
-                return _entry(db, mediation)
+                return _entry(db, mediation, member)
 
         taken = await run_in_threadpool(work)
         if taken is None:
@@ -575,16 +576,16 @@ def console_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter
         return taken
 
     @router.get("/mediations/{mediation_id}")
-    def detail(mediation_id: MediationId, _member: Staff) -> dict[str, Any]:
+    def detail(mediation_id: MediationId, member: Staff) -> dict[str, Any]:
         with sessions.begin() as db:
-            entry = _entry(db, _mediation(db, mediation_id))
+            entry = _entry(db, _mediation(db, mediation_id, member), member)
             return entry | {"outcomes": history(db, mediation_id)}
 
     @router.post("/mediations/{mediation_id}/invite")
     def invite(mediation_id: MediationId, request: Request, member: Staff) -> dict[str, str]:
         token = secrets.token_urlsafe(24)
         with sessions.begin() as db:
-            mediation = _mediation(db, mediation_id)
+            mediation = _mediation(db, mediation_id, member)
             require_holder(mediation, member)  # the link lets its bearer into the call
             mediation.invite_hash = fleet.sha256(token)
             mediation.invite_expires_at = utcnow() + dt.timedelta(hours=INVITE_HOURS)
@@ -602,13 +603,21 @@ def console_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter
 
         def work() -> None:
             with sessions.begin() as db:
-                mediation = _mediation(db, mediation_id)
+                mediation = _mediation(db, mediation_id, member)
                 record_outcome(db, mediation, member, kept, recorded.reason)
                 mediation.outcome = kept.model_dump(mode="json")
                 if mediation.now is not MediationState.LEFT:  # the room left: it stays so
                     mediation.move(MediationState.ENDED)
                 mediation.ended_at = mediation.ended_at or utcnow()
-                set_status(db, mediation.case_number, OUTCOME_STATUS[recorded.result])
+                case_flow.record_result(
+                    db,
+                    case_flow.case_for(db, member, mediation.case_number),
+                    member,
+                    kept.result,
+                    kept.amount_fen,
+                    kept.new_time,
+                    recorded.reason,
+                )
 
         await run_in_threadpool(work)
         await broker.publish(mediation_id, OutcomeRecorded(outcome=kept))
@@ -618,7 +627,7 @@ def console_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter
     @router.post("/mediations/{mediation_id}/colleagues", status_code=201)
     def ask_colleague(mediation_id: MediationId, asked: Colleague, member: Staff) -> dict[str, str]:
         with sessions.begin() as db:
-            invite_colleague(db, _mediation(db, mediation_id), member, asked.username)
+            invite_colleague(db, _mediation(db, mediation_id, member), member, asked.username)
         log.info("mediation %s: %s asked %s in", mediation_id, member.username, asked.username)
         return {"invited": asked.username}
 
@@ -659,8 +668,50 @@ def console_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter
     return router
 
 
-def _mediation(session: Session, mediation_id: str) -> Mediation:
+def _mediation(session: Session, mediation_id: str, member: StaffMember) -> Mediation:
+    """The mediation, when its case lies in a bureau this login sees (404 otherwise)."""
     mediation = session.get(Mediation, mediation_id)
     if mediation is None:
         raise ProblemError(404, "mediation-unknown", "No such mediation", "No such mediation.")
+    try:
+        case_flow.case_for(session, member, mediation.case_number)
+    except ProblemError:
+        raise ProblemError(
+            404, "mediation-unknown", "No such mediation", "No such mediation."
+        ) from None
     return mediation
+
+
+def _with_appointment_first(session: Session, member: StaffMember) -> Select[Mediation]:
+    """The open mediations whose cases this login sees: consumers with an appointment
+    first, then by when they joined."""
+    seen = case_flow.visible_bureaus(session, member)
+    appointed = Complaint.status.in_([CaseStatus.SCHEDULED.value, CaseStatus.ADJOURNED.value])
+    return (
+        select(Mediation)
+        .join(Complaint, Complaint.case_number == Mediation.case_number)
+        .where(Complaint.bureau_id.in_(sorted(seen)))
+        .order_by(appointed.desc(), Mediation.joined_at)
+    )
+
+
+def queued(session: Session, member: StaffMember) -> list[Mediation]:
+    """Who waits or is in a call now, as this login may see them, appointments first."""
+    query = _with_appointment_first(session, member).where(
+        Mediation.state.in_(sorted(MEDIATION_OPEN))
+    )
+    return list(session.scalars(query))
+
+
+def _next_waiting(
+    session: Session, member: StaffMember, mediation_id: str | None
+) -> Mediation | None:
+    query = _with_appointment_first(session, member).where(
+        Mediation.state == MediationState.WAITING
+    )
+    if mediation_id is not None:
+        query = query.where(Mediation.id == mediation_id)
+    query = query.limit(1)
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        query = query.with_for_update(of=Mediation, skip_locked=True)
+    return session.scalar(query)

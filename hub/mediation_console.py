@@ -25,6 +25,7 @@ PAGES = {
     "merchant.js": "merchant.js",
     "login.js": "login.js",
     "console.css": "console.css",
+    "studio.css": "studio.css",
 }
 TYPES = {"html": "text/html; charset=utf-8", "js": "text/javascript", "css": "text/css"}
 

@@ -11,31 +11,16 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session, sessionmaker
 
 from hub import cases
+from hub.case_flow import (
+    NEXT_STEP_WORDS,
+    REFUSAL_WORDS,
+    STATUS_WORDS,
+    place_words,
+    when_words,
+)
 from hub.problems import ProblemError, documented
-from protocol.wire import CaseLookup, CaseStatus
-
-STATUS_WORDS: dict[CaseStatus, tuple[str, str]] = {
-    CaseStatus.RECEIVED: ("已收到，等待受理", "Received, waiting to be accepted"),
-    CaseStatus.ACCEPTED: ("已受理，等待调解", "Accepted, waiting for mediation"),
-    CaseStatus.IN_MEDIATION: ("正在调解", "In mediation"),
-    CaseStatus.SETTLED: ("已调解成功", "Settled"),
-    CaseStatus.CLOSED: ("已结案", "Closed"),
-}
-NEXT_STEP_WORDS: dict[str, tuple[str, str]] = {
-    "wait_for_acceptance": (
-        "工作人员会在几个工作日内受理，并电话联系您。",
-        "Staff will accept it within a few working days and call you.",
-    ),
-    "join_mediation": (
-        "请到调解室的自助机上点“参加视频调解”。",
-        "Go to the kiosk in the mediation room and tap “Join my mediation”.",
-    ),
-    "follow_agreement": (
-        "请按调解协议办理；如对方不履行，可拨打 12315。",
-        "Follow the agreement; if the other side does not, call 12315.",
-    ),
-    "nothing": ("无需再做什么。", "There is nothing more to do."),
-}
+from hub.working_days import local_zone
+from protocol.wire import CaseLookup
 
 _PAGE = """<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8">
@@ -65,10 +50,25 @@ def case_page(case: CaseLookup) -> str:
             "<p>回执号 Receipt number: "
             f"<span class=number>{html.escape(case.receipt_number)}</span></p>"
         )
+    rows.append(f"<p>状态：{status_zh}<br><span class=en>Status: {status_en}</span></p>")
+    if case.refusal is not None:
+        why_zh, why_en = REFUSAL_WORDS[case.refusal]
+        rows.append(
+            f"<p>原因：{html.escape(why_zh)}<br>"
+            f"<span class=en>Why: {html.escape(why_en)}</span></p>"
+        )
+    if case.appointment_at is not None:
+        rows.append(
+            f"<p class=appointment>调解时间：{html.escape(when_words(case.appointment_at, False))}"
+            f"<br>地点：{html.escape(place_words(case.appointment_place, case.remote, False))}"
+            f"<br><span class=en>When: {html.escape(when_words(case.appointment_at, True))}"
+            f"<br>Where: {html.escape(place_words(case.appointment_place, case.remote, True))}"
+            "</span></p>"
+        )
+    updated = case.updated_at.astimezone(local_zone())
     rows += [
-        f"<p>状态：{status_zh}<br><span class=en>Status: {status_en}</span></p>",
         f"<p>下一步：{next_zh}<br><span class=en>Next: {next_en}</span></p>",
-        f"<p class=en>{case.updated_at:%Y-%m-%d %H:%M} UTC</p>",
+        f"<p class=en>更新于 Updated {updated:%Y-%m-%d %H:%M}</p>",
     ]
     return _PAGE.format(title="投诉办理进度 Case status", body="\n".join(rows))
 

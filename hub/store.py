@@ -13,9 +13,12 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -54,8 +57,19 @@ class Base(DeclarativeBase):
     """The hub's tables."""
 
 
+class Bureau(Base):
+    """A market supervision bureau: its level and the bureau it reports to (`hub.bureaus`)."""
+
+    __tablename__ = "bureaus"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    level: Mapped[str] = mapped_column(String(10))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("bureaus.id"), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
 class Room(Base):
-    """A mediation room; its kiosks share its settings."""
+    """A mediation room; its kiosks share its settings. It lies in one bureau's area."""
 
     __tablename__ = "rooms"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -67,6 +81,7 @@ class Room(Base):
     # enrolling at once get different numbers).
     devices_enrolled: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureaus.id"), nullable=True)
 
 
 class EnrollmentCode(Base):
@@ -105,13 +120,25 @@ class Device(Base):
 
 
 class Complaint(Base):
-    """A filed complaint. Its UUID is the idempotency key, unique for ever.
+    """A filed complaint, and the case it becomes. Its UUID is the idempotency key, unique
+    for ever.
 
     `state` is "filing" while one request files it (so a concurrent duplicate is told
-    409) and "filed" once it has its case number.
+    409) and "filed" once it has its case number. `status` is the case's way through its
+    bureau (`protocol.states.CaseStatus`, moved only by `hub.case_flow`, each move a
+    `CaseEvent`). The columns from `bureau_id` on (migration 0010) are what the studio
+    filters, searches and sorts by; the body stays as the kiosk filed it.
     """
 
     __tablename__ = "complaints"
+    __table_args__ = (
+        Index("ix_complaints_bureau_due", "bureau_id", "due_on"),
+        Index("ix_complaints_bureau_received", "bureau_id", "received_at"),
+        Index("ix_complaints_status", "status"),
+        Index("ix_complaints_complainant_mobile", "complainant_mobile"),
+        Index("ix_complaints_complainant_name", "complainant_name"),
+        Index("ix_complaints_merchant_name", "merchant_name"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True)
     device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"), index=True)
@@ -124,6 +151,26 @@ class Complaint(Base):
     status: Mapped[str] = mapped_column(String(20), default="received")
     received_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True)
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureaus.id"), nullable=True)
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id"), nullable=True)
+    category: Mapped[str] = mapped_column(String(40), default="")
+    merchant_name: Mapped[str] = mapped_column(String(200), default="")
+    complainant_name: Mapped[str] = mapped_column(String(100), default="")
+    complainant_mobile: Mapped[str] = mapped_column(String(20), default="")
+    #: The day the current step must be done by (acceptance, then the mediation's end), in
+    #: working days; `due_estimated` when a year the official calendar does not know counted.
+    due_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    due_estimated: Mapped[bool] = mapped_column(Boolean, default=False)
+    accepted_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    refusal: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    assigned_to: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    appointment_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    appointment_room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id"), nullable=True)
+    appointment_remote: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: What the merchant agreed to give back, in fen (a settled outcome's amount).
+    recovered_fen: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    rating: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class Attachment(Base):

@@ -23,6 +23,61 @@ class DeviceState(enum.StrEnum):
     FAILING = "failing"  # there, but not working: paper out, offline, errors
 
 
+class CaseStatus(enum.StrEnum):
+    """Where a case stands on the hub: its way through a bureau, by the regulation."""
+
+    RECEIVED = "received"  # filed; the bureau decides on acceptance in 7 working days
+    ACCEPTED = "accepted"
+    REFUSED = "refused"  # not accepted, with one of the regulation's reasons
+    SCHEDULED = "scheduled"  # a mediation has a time and a place
+    IN_MEDIATION = "in_mediation"
+    ADJOURNED = "adjourned"  # the mediation goes on at a new time
+    SETTLED = "settled"
+    NOT_SETTLED = "not_settled"
+    TERMINATED = "terminated"  # 45 working days passed without an end (or it was ended)
+    CLOSED = "closed"
+
+
+#: From where a mediation may end: it ends as settled, not settled, or adjourned.
+_MEDIATING = frozenset({CaseStatus.SETTLED, CaseStatus.NOT_SETTLED, CaseStatus.ADJOURNED})
+
+CASE_MOVES: Mapping[CaseStatus, frozenset[CaseStatus]] = {
+    # A consumer taken at once (on-the-spot mediation) is accepted first: two moves.
+    CaseStatus.RECEIVED: frozenset({CaseStatus.ACCEPTED, CaseStatus.REFUSED}),
+    CaseStatus.ACCEPTED: frozenset(
+        {CaseStatus.SCHEDULED, CaseStatus.IN_MEDIATION, CaseStatus.TERMINATED}
+    ),
+    CaseStatus.SCHEDULED: frozenset({CaseStatus.IN_MEDIATION, CaseStatus.TERMINATED}),
+    CaseStatus.IN_MEDIATION: _MEDIATING | {CaseStatus.TERMINATED},
+    # Settled between two sessions (by telephone), or the adjournment corrected.
+    CaseStatus.ADJOURNED: frozenset(
+        {CaseStatus.SCHEDULED, CaseStatus.IN_MEDIATION, CaseStatus.TERMINATED}
+    )
+    | _MEDIATING,
+    # An outcome recorded by mistake is corrected (with the reason why) until the case closes.
+    CaseStatus.SETTLED: frozenset({CaseStatus.CLOSED}) | _MEDIATING,
+    CaseStatus.NOT_SETTLED: frozenset({CaseStatus.CLOSED}) | _MEDIATING,
+    CaseStatus.TERMINATED: frozenset({CaseStatus.CLOSED}),
+    CaseStatus.REFUSED: frozenset({CaseStatus.CLOSED}),
+    CaseStatus.CLOSED: frozenset(),
+}
+
+#: Cases whose mediation is over: never queued again.
+CASE_FINISHED = frozenset(
+    {
+        CaseStatus.REFUSED,
+        CaseStatus.SETTLED,
+        CaseStatus.NOT_SETTLED,
+        CaseStatus.TERMINATED,
+        CaseStatus.CLOSED,
+    }
+)
+#: Cases whose mediation runs against the 45 working days after acceptance.
+CASE_MEDIATING = frozenset(
+    {CaseStatus.ACCEPTED, CaseStatus.SCHEDULED, CaseStatus.IN_MEDIATION, CaseStatus.ADJOURNED}
+)
+
+
 class MediationState(enum.StrEnum):
     """Where a kiosk's place in the mediation queue stands, on the hub."""
 
@@ -91,11 +146,12 @@ class IllegalMove(ValueError):
 
 
 _MOVES: dict[type[enum.Enum], Mapping[enum.Enum, frozenset[enum.Enum]]] = {
+    CaseStatus: CASE_MOVES,  # type: ignore[dict-item]
     MediationState: MEDIATION_MOVES,  # type: ignore[dict-item]
     CallState: CALL_MOVES,  # type: ignore[dict-item]
 }
 
-S = TypeVar("S", MediationState, CallState)
+S = TypeVar("S", CaseStatus, MediationState, CallState)
 
 
 def may_move(current: S, new: S) -> bool:

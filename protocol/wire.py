@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from protocol.states import CaseStatus as CaseStatus  # noqa: PLC0414 - the wire re-exports it
 from protocol.states import DeviceState, MediationState
 
 API_PREFIX = "/v1"
@@ -95,24 +96,31 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class CaseStatus(enum.StrEnum):
-    """Where a case stands on the hub."""
-
-    RECEIVED = "received"
-    ACCEPTED = "accepted"
-    IN_MEDIATION = "in_mediation"
-    SETTLED = "settled"
-    CLOSED = "closed"
-
-
 #: What the consumer does next, for each status (a code the kiosk translates).
 NEXT_STEPS: dict[CaseStatus, str] = {
     CaseStatus.RECEIVED: "wait_for_acceptance",
-    CaseStatus.ACCEPTED: "join_mediation",
+    CaseStatus.ACCEPTED: "wait_for_appointment",
+    CaseStatus.REFUSED: "read_refusal",
+    CaseStatus.SCHEDULED: "come_to_appointment",
     CaseStatus.IN_MEDIATION: "join_mediation",
+    CaseStatus.ADJOURNED: "come_to_appointment",
     CaseStatus.SETTLED: "follow_agreement",
+    CaseStatus.NOT_SETTLED: "other_ways",
+    CaseStatus.TERMINATED: "other_ways",
     CaseStatus.CLOSED: "nothing",
 }
+
+
+class RefusalReason(enum.StrEnum):
+    """Why a bureau does not accept a complaint: the regulation's grounds (市场监督管理投诉
+    举报处理暂行办法, article 16), each told to the consumer in plain words."""
+
+    NOT_CONSUMER_DISPUTE = "not_consumer_dispute"  # not a consumer's dispute with a merchant
+    COURT_OR_ARBITRATION = "court_or_arbitration"  # before a court, arbitration or another body
+    ALREADY_HANDLED = "already_handled"  # mediated or decided before, nothing new
+    TOO_LATE = "too_late"  # over three years since the consumer knew
+    NO_MERCHANT = "no_merchant"  # the merchant cannot be named or found
+    NOT_COMPETENT = "not_competent"  # no bureau of this studio is competent
 
 
 class PurchaseChannel(enum.StrEnum):
@@ -237,13 +245,20 @@ class AttachmentStored(Strict):
 
 
 class CaseLookup(Strict):
-    """What a consumer may see of a case: its status and the next step, no personal data."""
+    """What a consumer may see of a case: its status and the next step, no personal data;
+    the appointment (when and where) once a mediation is scheduled, and the reason in plain
+    words' code when the complaint was not accepted."""
 
     case_number: str
     receipt_number: str
     status: CaseStatus
     next_step: str
     updated_at: Moment
+    appointment_at: Moment | None = None
+    #: The room's name, or "" with `remote` for a mediation by video from wherever one is.
+    appointment_place: ShortText = ""
+    remote: bool = False
+    refusal: RefusalReason | None = None
 
 
 class Enrollment(Strict):
@@ -465,6 +480,8 @@ class MediationOutcome(Strict):
     terms: Text = ""
     next_step: Text = ""
     new_time: Moment | None = None
+    #: What the merchant gives back to the consumer when settled, in fen (yuan x 100).
+    amount_fen: int | None = Field(default=None, ge=0, le=10**12)
 
 
 class CallbackPromise(Strict):

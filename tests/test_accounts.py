@@ -40,7 +40,9 @@ def test_add_staff_reads_the_password_from_stdin_and_roles_guard_routes(tmp_path
     db = f"sqlite:///{tmp_path / 'hub.sqlite3'}"
     made = add_staff(db, "wang", "mediator", "mediator-pass")
     assert made.returncode == 0, made.stderr
-    assert made.stdout.strip() == "Staff wang can log in to the console as mediator."
+    first, second = made.stdout.strip().splitlines()
+    assert first == "Staff wang can log in to the console as mediator."
+    assert second.startswith("They work for 市场监督管理局")  # the hub's one top bureau
     assert add_staff(db, "li", "supervisor", "supervisor-pass").returncode == 0
     short = add_staff(db, "zhao", "mediator", "short")
     assert short.returncode == 2 and "8 to 200" in short.stderr

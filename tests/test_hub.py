@@ -353,14 +353,16 @@ def test_the_receipts_qr_opens_a_public_page_with_the_status_only(hub: HubProces
     # The mediators move the case on; the page and the kiosk's lookup follow.
     from sqlalchemy.orm import sessionmaker
 
-    from hub import cases
+    from hub import case_flow
+    from hub.accounts import StaffMember
+    from hub.bureaus import home_bureau
     from hub.store import engine_for
-    from protocol.wire import CaseStatus
 
     engine = engine_for(hub.db)
     with sessionmaker(engine).begin() as session:
-        assert cases.set_status(session, filed["case_number"], CaseStatus.IN_MEDIATION)
-        assert not cases.set_status(session, "2026-999999", CaseStatus.SETTLED)
+        mediator = StaffMember("wang", "mediator", home_bureau(session).id)
+        case = case_flow.case_for(session, mediator, filed["case_number"])
+        case_flow.begin_mediation(session, case, mediator)
     engine.dispose()
     moved = requests.get(status_url(hub.url, body["receipt_number"]), timeout=10)
     assert "正在调解" in moved.text and "In mediation" in moved.text
