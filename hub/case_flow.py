@@ -29,7 +29,7 @@ from hub.working_days import (
     local_day,
     local_zone,
 )
-from protocol.states import CASE_FINISHED, CASE_MEDIATING, CaseStatus, IllegalMove, advance
+from protocol.states import CASE_FINISHED, CASE_MEDIATING, CASE_MOVES, CaseStatus, IllegalMove
 from protocol.wire import OutcomeResult, RefusalReason
 
 WHY_MAX = 500
@@ -434,15 +434,15 @@ def _move(
     **details: Any,
 ) -> None:
     before = CaseStatus(case.status)
-    try:
-        advance(before, new)
-    except IllegalMove as error:
+    # The table is the whole truth here: staying put (accepting twice) is refused unless
+    # the table lists it (a new appointment, a corrected outcome).
+    if new not in CASE_MOVES[before]:
         raise ProblemError(
             409,
             "case-moved-on",
             "Not possible at this stage",
-            f"The case is {STATUS_WORDS[before][1].lower()}: {error}.",
-        ) from None
+            f"The case is {STATUS_WORDS[before][1].lower()}: {IllegalMove(before, new)}.",
+        )
     _event(session, case, by, what, before, new, why, **details)
     case.status = new.value
     case.updated_at = utcnow()

@@ -47,7 +47,10 @@ CASE_MOVES: Mapping[CaseStatus, frozenset[CaseStatus]] = {
     CaseStatus.ACCEPTED: frozenset(
         {CaseStatus.SCHEDULED, CaseStatus.IN_MEDIATION, CaseStatus.TERMINATED}
     ),
-    CaseStatus.SCHEDULED: frozenset({CaseStatus.IN_MEDIATION, CaseStatus.TERMINATED}),
+    # Staying is a move only where the table lists it: a new time, a corrected outcome.
+    CaseStatus.SCHEDULED: frozenset(
+        {CaseStatus.SCHEDULED, CaseStatus.IN_MEDIATION, CaseStatus.TERMINATED}
+    ),
     CaseStatus.IN_MEDIATION: _MEDIATING | {CaseStatus.TERMINATED},
     # Settled between two sessions (by telephone), or the adjournment corrected.
     CaseStatus.ADJOURNED: frozenset(
