@@ -212,7 +212,7 @@ def refuse(
     _may_handle(member)
     _move(session, case, member.username, CaseStatus.REFUSED, "refused", why, reason=reason.value)
     case.refusal = reason.value
-    _finish(case)
+    _finish(case, CaseStatus.REFUSED)
     _tell(session, case, "refused")
 
 
@@ -300,12 +300,12 @@ def record_result(
     case.recovered_fen = amount_fen if new is CaseStatus.SETTLED else None
     if new is CaseStatus.ADJOURNED:
         case.appointment_at = new_time
-        case.finished_at = None
+        case.finished_at = case.ended_as = None
         if case.accepted_at is not None:
             _due(case, case.accepted_at, MEDIATE_DAYS)
         _tell(session, case, "adjourned", merchant=True)
     else:
-        _finish(case)
+        _finish(case, new)
         _tell(session, case, new.value)
 
 
@@ -392,7 +392,7 @@ def terminate_overdue(session: Session, today: dt.date | None = None, limit: int
             "terminated",
             "超过 45 个工作日 past 45 working days",
         )
-        _finish(case)
+        _finish(case, CaseStatus.TERMINATED)
         _tell(session, case, "terminated", merchant=True)
     return len(overdue)
 
@@ -514,10 +514,11 @@ def _due(case: Complaint, since: dt.datetime, days: int) -> None:
     case.due_on, case.due_estimated = counted.day, counted.estimated
 
 
-def _finish(case: Complaint) -> None:
+def _finish(case: Complaint, ended_as: CaseStatus) -> None:
     case.due_on = None
     case.due_estimated = False
     case.finished_at = utcnow()
+    case.ended_as = ended_as.value
 
 
 # --- what the parties are told ---------------------------------------------------------------

@@ -163,6 +163,8 @@ class Complaint(Base):
     due_estimated: Mapped[bool] = mapped_column(Boolean, default=False)
     accepted_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    #: How the case ended (refused, settled, not_settled, terminated), kept once it is closed.
+    ended_as: Mapped[str | None] = mapped_column(String(20), nullable=True)
     refusal: Mapped[str | None] = mapped_column(String(40), nullable=True)
     assigned_to: Mapped[str | None] = mapped_column(String(64), nullable=True)
     appointment_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True)

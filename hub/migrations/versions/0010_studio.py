@@ -40,6 +40,7 @@ _COMPLAINT_COLUMNS = (
     sa.Column("due_estimated", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("accepted_at", UtcDateTime, nullable=True),
     sa.Column("finished_at", UtcDateTime, nullable=True),
+    sa.Column("ended_as", sa.String(20), nullable=True),
     sa.Column("refusal", sa.String(40), nullable=True),
     sa.Column("assigned_to", sa.String(64), nullable=True),
     sa.Column("appointment_at", UtcDateTime, nullable=True),
