@@ -73,15 +73,18 @@ OUTCOME_TITLE = N_("Mediation outcome")
 RESULT = N_("Result")
 TERMS = N_("Agreed terms")
 NEW_TIME = N_("New time")
+AMOUNT = N_("The merchant gives back")
 SCAN_CASE = N_("Scan this code to see your case")
 
 
 @dataclass(frozen=True)
 class OutcomeSlip(Receipt):
-    """The printout after a mediation: the case, the result, the agreed terms, the next step
-    and a QR code to the case. `number` is the case number; `result` a message id."""
+    """The printout after a mediation: the case, the result, the agreed terms, what the
+    merchant gives back, the next step and a QR code to the case. `number` is the case
+    number; `result` a message id; `amount` as printed (¥1,280.00), or "" when none."""
 
     result: str = ""
     terms: str = ""
     next_step: str = ""
     new_time: str = ""
+    amount: str = ""

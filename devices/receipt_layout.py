@@ -20,6 +20,7 @@ from PySide6.QtGui import (
 
 from devices.fonts import FONT_FAMILIES
 from devices.receipt import (
+    AMOUNT,
     CASE,
     HELP,
     KEEP,
@@ -289,6 +290,7 @@ def _lay_out_outcome(
         (WHEN, slip.when.strftime("%Y-%m-%d %H:%M"), small + 0.6),
         (RESULT, f"{zh_result}\n{en_result}", small + 0.6),
         (TERMS, slip.terms, small + 0.6),
+        (AMOUNT, slip.amount, big),
         (NEW_TIME, slip.new_time, small + 0.6),
         (NEXT_STEP, slip.next_step, small + 0.6),
     ):
@@ -297,7 +299,7 @@ def _lay_out_outcome(
         zh, en = words(label)
         layout.text(f"{zh} {en}", small, gap_mm=0.2)
         for line in value.split("\n"):
-            layout.text(line, size, bold=size == big, gap_mm=0.4, fit=label == CASE)
+            layout.text(line, size, bold=size == big, gap_mm=0.4, fit=label in (CASE, AMOUNT))
         layout.y += UNITS_PER_MM
     layout.rule()
     layout.qr(slip.status_url, 36.0 if paper_mm == 58 else 44.0)

@@ -29,7 +29,8 @@ _PAGE = """<!doctype html>
 <style>
 body {{ font-family: "Noto Sans CJK SC", sans-serif; font-size: 24px; line-height: 1.5;
        margin: 1em; color: #1a1a1a; background: #fffdf7; }}
-h1 {{ font-size: 32px; }} .en {{ color: #333; }} .number {{ font-weight: bold; }}
+h1 {{ font-size: 32px; }} .en {{ color: #333; }}
+.number {{ font-weight: bold; white-space: nowrap; }}
 </style></head><body>
 {body}
 </body></html>
@@ -42,7 +43,7 @@ def case_page(case: CaseLookup) -> str:
     next_zh, next_en = NEXT_STEP_WORDS.get(case.next_step, ("", ""))
     # The names the receipt prints (案件号, 回执号); the receipt number only for its holder.
     rows = [
-        "<h1>投诉办理进度 <span class=en>Case status</span></h1>",
+        "<h1>投诉办理进度 <span class=en lang=en>Case status</span></h1>",
         f"<p>案件号 Case number: <span class=number>{html.escape(case.case_number)}</span></p>",
     ]
     if case.receipt_number:
@@ -50,24 +51,24 @@ def case_page(case: CaseLookup) -> str:
             "<p>回执号 Receipt number: "
             f"<span class=number>{html.escape(case.receipt_number)}</span></p>"
         )
-    rows.append(f"<p>状态：{status_zh}<br><span class=en>Status: {status_en}</span></p>")
+    rows.append(f"<p>状态：{status_zh}<br><span class=en lang=en>Status: {status_en}</span></p>")
     if case.refusal is not None:
         why_zh, why_en = REFUSAL_WORDS[case.refusal]
         rows.append(
             f"<p>原因：{html.escape(why_zh)}<br>"
-            f"<span class=en>Why: {html.escape(why_en)}</span></p>"
+            f"<span class=en lang=en>Why: {html.escape(why_en)}</span></p>"
         )
     if case.appointment_at is not None:
         rows.append(
             f"<p class=appointment>调解时间：{html.escape(when_words(case.appointment_at, False))}"
             f"<br>地点：{html.escape(place_words(case.appointment_place, case.remote, False))}"
-            f"<br><span class=en>When: {html.escape(when_words(case.appointment_at, True))}"
+            f"<br><span class=en lang=en>When: {html.escape(when_words(case.appointment_at, True))}"
             f"<br>Where: {html.escape(place_words(case.appointment_place, case.remote, True))}"
             "</span></p>"
         )
     updated = case.updated_at.astimezone(local_zone())
     rows += [
-        f"<p>下一步：{next_zh}<br><span class=en>Next: {next_en}</span></p>",
+        f"<p>下一步：{next_zh}<br><span class=en lang=en>Next: {next_en}</span></p>",
         f"<p class=en>更新于 Updated {updated:%Y-%m-%d %H:%M}</p>",
     ]
     return _PAGE.format(title="投诉办理进度 Case status", body="\n".join(rows))
@@ -76,10 +77,10 @@ def case_page(case: CaseLookup) -> str:
 def unknown_page(number: str) -> str:
     """The page for a number the hub does not know (yet)."""
     body = (
-        "<h1>暂时查不到 <span class=en>Not found yet</span></h1>"
+        "<h1>暂时查不到 <span class=en lang=en>Not found yet</span></h1>"
         f"<p>{html.escape(number)}</p>"
         "<p>投诉可能还在从调解室上传，请稍后再试。<br>"
-        "<span class=en>The complaint may still be on its way from the room; "
+        "<span class=en lang=en>The complaint may still be on its way from the room; "
         "please try again later.</span></p>"
     )
     return _PAGE.format(title="暂时查不到 Not found yet", body=body)

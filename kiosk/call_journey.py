@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
-from devices.receipt import OUTCOME_TITLE, OutcomeSlip
+from devices.receipt import AMOUNT, OUTCOME_TITLE, OutcomeSlip
 from kiosk.call import JoinProblem
 from kiosk.complaint import Choice
 from kiosk.complaint_journey import mediation_open
@@ -275,11 +275,18 @@ def sentence(t: Translator, words: str) -> str:
     return words if not words or words.endswith((".", "。", "?", "？")) else words + stop
 
 
+def yuan(fen: int) -> str:
+    """An amount as the slip prints it: ¥1,280.00 (counted in whole fen, never rounded)."""
+    return f"¥{fen // 100:,}.{fen % 100:02d}"
+
+
 def outcome_lines(t: Translator, outcome: MediationOutcome) -> list[tuple[str, str]]:
     """The outcome as (label, text) lines, in the visit's language."""
     lines = [(t.gettext(N_("Result")), t.gettext(RESULT_WORDS[outcome.result]))]
     if outcome.terms:
         lines.append((t.gettext(N_("Agreed terms")), outcome.terms))
+    if outcome.amount_fen:  # nothing given back (an apology, say): no line, as in the hub's text
+        lines.append((t.gettext(AMOUNT), yuan(outcome.amount_fen)))
     if outcome.new_time is not None:
         # Said as people say it: 11月20日 14:30, not 2026-11-20 14:30.
         new_time = outcome.new_time.astimezone()
@@ -718,7 +725,8 @@ class Mediation(Journey):
 def outcome_slip(
     case_number: str, room: str, when: datetime, outcome: MediationOutcome, hub_url: str
 ) -> OutcomeSlip:
-    """The printout of the outcome: case, result, terms, next step, and a QR code to the case."""
+    """The printout of the outcome: case, result, terms, what the merchant gives back, next
+    step, and a QR code to the case."""
     new_time = outcome.new_time.astimezone().strftime("%Y-%m-%d %H:%M") if outcome.new_time else ""
     return OutcomeSlip(
         number=case_number,
@@ -731,4 +739,5 @@ def outcome_slip(
         terms=outcome.terms,
         next_step=outcome.next_step,
         new_time=new_time,
+        amount=yuan(outcome.amount_fen) if outcome.amount_fen else "",
     )

@@ -54,13 +54,13 @@ def mask_name(name: str) -> str:
 #: What a receipt (printed, reprinted, or shown as a code) says to do next: the home menu's
 #: own words for the way back in, and what to bring.
 RECEIPT_NEXT = N_(
-    "The centre will text you within 7 days. To join the video mediation or check your "
-    "case, bring this receipt (or a photo of its code) to the kiosk, touch '{join}' or "
-    "'{check}', and hold the code up to the camera."
+    "A text tells you within 7 working days if your complaint is accepted. To join "
+    "the video mediation or check your case, bring this receipt (or a photo of its code) to "
+    "the kiosk, touch '{join}' or '{check}', and hold the code up to the camera."
 )
 #: The same, shorter, for the screen that shows the receipt's code: the receipt says more.
 SCREEN_NEXT = N_(
-    "The centre will text you within 7 days. Then come back and touch '{join}' or '{check}'."
+    "A text tells you within 7 working days if it is accepted. Then touch '{join}' or '{check}'."
 )
 HELP_LINE = N_("Help phone: {phone}")
 ASK_ATTENDANT = N_("For help, please ask the attendant in the room.")

@@ -304,7 +304,7 @@ def test_a_complaint_tapped_through_reaches_the_hub_and_prints_its_receipt(
     qtbot.waitUntil(lambda: shell.current.name == "case_status", timeout=10_000)
     shown = labels(shell)
     assert case_number in shown
-    received = "调解中心正在处理" if language == "zh_CN" else "The centre is looking at it"
+    received = "正在等待受理" if language == "zh_CN" else "waiting to be accepted"
     assert received in shown
     assert received in shell.room.speech.transcript.said[-1].text
 

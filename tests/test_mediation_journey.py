@@ -178,7 +178,7 @@ def whole_mediation(folder: Path) -> None:
     assert run.journey.state is CallState.IN_CALL  # type: ignore[attr-defined]
 
     # The mediator records the outcome: it shows while its printout prints.
-    outcome = MediationOutcome(result=OutcomeResult.SETTLED, terms=TERMS)
+    outcome = MediationOutcome(result=OutcomeResult.SETTLED, terms=TERMS, amount_fen=128_050)
     printing = run.answer({"recorded": outcome})
     shown = update(printing, "slip", "call_outcome")
     assert shown["printing"] == "printing" and shown["case_number"] == CASE
@@ -187,6 +187,9 @@ def whole_mediation(folder: Path) -> None:
     slip = printing.printout
     assert slip is not None and (slip.number, slip.terms) == (CASE, TERMS)
     assert slip.room == "幸福社区调解室" and slip.status_url.endswith(f"/status/{CASE}")
+    # What the merchant gives back, in yuan with its fen: on the screen and the slip.
+    assert ("商家退赔", "¥1,280.50") in outcome_lines(ZH, shown["outcome"])
+    assert slip.amount == "¥1,280.50"
     # The call's end comes after the outcome: the same wait, not a second printout.
     again = run.answer({"call": CallState.ENDED})
     assert isinstance(again, ShowProgress) and again.printout is None

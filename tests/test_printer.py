@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import time
+import unicodedata
 from datetime import datetime
 from pathlib import Path
 
@@ -116,6 +117,36 @@ def test_one_layout_in_mandarin_and_english_on_58_and_80_mm(tmp_path: Path) -> N
         assert read_qr(image) == STATUS_URL
     bitmap = render_image(receipt(), receipt_words, 58)
     assert bitmap.width() == 384  # a 58 mm printer's 48 mm head at 203 dpi
+
+
+def test_the_outcome_slip_prints_what_the_merchant_gives_back(tmp_path: Path) -> None:
+    from kiosk.call_journey import outcome_slip
+    from protocol.wire import MediationOutcome, OutcomeResult
+
+    def printed(outcome: MediationOutcome, paper: int) -> str:
+        slip = outcome_slip(
+            "2026-000123", "幸福社区调解室", datetime(2026, 12, 5, 15, 10), outcome, ""
+        )
+        pdf = tmp_path / f"slip-{paper}.pdf"
+        render_pdf(slip, receipt_words, paper, pdf)
+        text = subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        # pdftotext reads some CJK glyphs as their Kangxi radical look-alikes; the lines
+        # wrap where the paper ends.
+        return "".join(unicodedata.normalize("NFKC", text).split())
+
+    settled = MediationOutcome(
+        result=OutcomeResult.SETTLED, terms="退货退款", amount_fen=1_234_567_805
+    )
+    for paper in (58, 80):
+        text = printed(settled, paper)
+        assert "商家退赔" in text and "Themerchantgivesback" in text
+        assert "¥12,345,678.05" in text, text  # one line, fitted to the paper
+    # No amount, or nothing given back (an apology): no such line.
+    for amount in (None, 0):
+        plain = MediationOutcome(result=OutcomeResult.SETTLED, terms="道歉", amount_fen=amount)
+        assert "商家退赔" not in printed(plain, 80)
 
 
 def test_the_demo_printer_writes_the_pdf_and_can_run_out_of_paper(tmp_path: Path) -> None:

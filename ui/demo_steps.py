@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QImage, QPainter
 
 from kiosk.complaint import QUESTIONS
 from kiosk.journeys import Done
-from protocol.wire import CaseStatus, RoomSettings
+from protocol.wire import CaseStatus, RefusalReason, RoomSettings
 
 if TYPE_CHECKING:
     from ui.shell import KioskShell
@@ -137,24 +137,29 @@ def _case_lookup(shell: KioskShell) -> None:
         screen.add_digit(digit)  # type: ignore[attr-defined]
 
 
-def _case_status(shell: KioskShell) -> None:
-    from kiosk.case_journey import NEXT_STEP_WORDS, STATUS_WORDS
+#: The demo's appointment: a Saturday afternoon in Beijing time (06:30 UTC).
+DEMO_APPOINTMENT = dt.datetime(2026, 12, 5, 6, 30, tzinfo=dt.UTC)
 
-    shell.nav.begin()
-    shell.nav.show(
-        "case_status",
-        Done(
-            "case_status",
-            "",
-            {
-                "case_number": "2026-000123",
-                "receipt_number": DEMO_RECEIPT,
-                "status": STATUS_WORDS[CaseStatus.ACCEPTED],
-                "next_step": NEXT_STEP_WORDS["join_mediation"],
-                "can_join": True,
-            },
-        ),
-    )
+
+def case_status_at(status: CaseStatus, **case: Any) -> Callable[[KioskShell], None]:
+    """The case status screen for a case as the hub tells it, through the journey's words."""
+
+    def show(shell: KioskShell) -> None:
+        from kiosk.case_journey import case_status
+        from protocol.wire import NEXT_STEPS, CaseLookup
+
+        lookup = CaseLookup(
+            case_number="2026-000123",
+            receipt_number=DEMO_RECEIPT,
+            status=status,
+            next_step=NEXT_STEPS[status],
+            updated_at=DEMO_APPOINTMENT - dt.timedelta(days=3),
+            **case,
+        )
+        shell.nav.begin()
+        shell.nav.show("case_status", case_status(lookup))
+
+    return show
 
 
 class _StillCamera:
@@ -276,7 +281,29 @@ STEP_DEMOS: dict[str, tuple[str, str, Callable[[KioskShell], None]]] = {
     ),
     "complaint_filed": ("complaint_filed", "The complaint is saved; receipt as a code", _filed),
     "case_lookup": ("case_lookup", "Check my case: QR code or case number", _case_lookup),
-    "case_status": ("case_status", "Check my case: status and next step", _case_status),
+    "case_status": (
+        "case_status",
+        "Check my case: a mediation arranged, its time and room, and the next step",
+        case_status_at(
+            CaseStatus.SCHEDULED,
+            appointment_at=DEMO_APPOINTMENT,
+            appointment_place="幸福社区调解室",
+        ),
+    ),
+    "case_status_by_video": (
+        "case_status",
+        "Check my case: the mediation goes on by video at a new time (the longest words)",
+        case_status_at(
+            CaseStatus.ADJOURNED,
+            appointment_at=DEMO_APPOINTMENT.replace(year=2027, month=1, day=9),
+            remote=True,
+        ),
+    ),
+    "case_status_refused": (
+        "case_status",
+        "Check my case: not accepted, and why",
+        case_status_at(CaseStatus.REFUSED, refusal=RefusalReason.NOT_CONSUMER_DISPUTE),
+    ),
     "join_how": ("choice", "Join my mediation: QR code, receipt or case number", join_at("")),
     "join_receipt_number": (
         "text_entry",

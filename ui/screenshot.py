@@ -259,6 +259,7 @@ def _call_outcome(shell: KioskShell) -> None:
         result=OutcomeResult.SETTLED,
         terms="商家退款 35 元并书面道歉。",
         next_step="商家 3 个工作日内退款。",
+        amount_fen=3500,  # the fullest outcome: what the merchant gives back too
     )
     shell.screens["call_outcome"].show_outcome("2026-000123", outcome)  # type: ignore[attr-defined]
     shell.nav.show("call_outcome")
