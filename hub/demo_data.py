@@ -11,9 +11,14 @@ makes the same city.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 import random
+import secrets
+import sys
 import uuid
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, insert, select, text
@@ -398,3 +403,56 @@ def _events(
         )
         before = what
     return events
+
+
+#: The demo's own logins in its branch (`make run` prints them with their passwords).
+DEMO_LOGINS = (("demo-mediator", "mediator"), ("demo-head", "supervisor"))
+
+
+def prepare_demo(url: str, room: str, logins_file: Path, cases: int = 2500) -> list[str]:
+    """The demo hub's city, once: the cases, the demo kiosk's room in a branch, and the two
+    demo logins, whose passwords are made once and kept in `logins_file` (0600). Returns the
+    lines to print."""
+    from hub.accounts import add_staff
+    from hub.bureaus import move_room
+    from hub.fleet import room_named
+    from hub.migrate import upgrade
+    from hub.store import Bureau, engine_for
+
+    engine = engine_for(url, pool_size=1)
+    upgrade(engine)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    with sessions.begin() as session:
+        seeded = session.scalar(select(func.count()).select_from(Bureau))
+    if not seeded:
+        fill(sessions, cases=cases)
+        with sessions.begin() as session:
+            room_named(session, room)
+            move_room(session, room, DEMO_BRANCH)
+    if not logins_file.exists():
+        made = {name: secrets.token_urlsafe(9) for name, _role in DEMO_LOGINS}
+        descriptor = os.open(logins_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+            json.dump(made, out)
+        with sessions.begin() as session:
+            for name, role in DEMO_LOGINS:
+                add_staff(session, name, made[name], role, DEMO_BRANCH)
+    engine.dispose()
+    kept = json.loads(logins_file.read_text(encoding="utf-8"))
+    return [
+        f"调解员 Mediator: {DEMO_LOGINS[0][0]} / {kept[DEMO_LOGINS[0][0]]}",
+        f"局长 Bureau head: {DEMO_LOGINS[1][0]} / {kept[DEMO_LOGINS[1][0]]}",
+    ]
+
+
+def main() -> int:
+    """`python -m hub.demo_data DB ROOM LOGINS_FILE`: the demo hub's city, before it serves."""
+    url, room, logins = sys.argv[1:4]
+    cases = int(os.environ.get("KIOSK_DEMO_CASES", "2500"))
+    for line in prepare_demo(url, room, Path(logins), cases):
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -46,6 +46,7 @@ class DemoHub:
         self.db = f"sqlite:///{self.folder / 'hub.sqlite3'}"
         self.room = room
         self.url = ""
+        self.said = self.folder / "console-logins.txt"
         self._process: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 30.0) -> str:
@@ -57,9 +58,15 @@ class DemoHub:
         """Start the hub process (call on a thread that lives as long as the kiosk: the hub
         is told to stop when the thread that started it ends)."""
         port = _free_port()
+        logins = self.folder / "console-logins.json"
+        # The demo city is made once, before the hub serves (`hub.demo_data`): its lines
+        # (the two console logins) go to the kiosk's terminal when the hub answers.
+        prepare = [sys.executable, "-m", "hub.demo_data", self.db, self.room, str(logins)]
+        serve = [sys.executable, "-m", "hub.cli", "serve", "--db", self.db, "--port", str(port)]
+        script = '"$1" -m hub.demo_data "$2" "$3" "$4" > "$5" && shift 5 && exec "$@"'
         with (self.folder / "hub.log").open("ab") as out:
             self._process = subprocess.Popen(
-                [sys.executable, "-m", "hub.cli", "serve", "--db", self.db, "--port", str(port)],
+                ["sh", "-c", script, "sh", *prepare[:1], *prepare[3:], str(self.said), *serve],
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
@@ -78,10 +85,16 @@ class DemoHub:
             with contextlib.suppress(HubError):
                 client.health()
                 log.info("demo hub at %s", self.url)
+                self.tell_console()
                 return self.url
             time.sleep(0.1)
         self.stop()
         raise RuntimeError(f"the demo hub did not answer in {timeout:.0f} s")
+
+    def tell_console(self) -> None:
+        """Print where the studio's console is and the demo's two logins (`make run`)."""
+        lines = self.said.read_text(encoding="utf-8").splitlines() if self.said.exists() else []
+        print(f"云调解室 Mediation studio: {self.url}/console/", *lines, sep="\n", flush=True)
 
     def enroll_kiosk(self) -> Credential:
         """Enroll the kiosk with the demo hub, or point its enrollment at the new port."""

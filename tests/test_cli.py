@@ -29,6 +29,7 @@ def _env(data_dir: Path, **more: str) -> dict[str, str]:
         KIOSK_DATA_DIR=str(data_dir),
         QT_QPA_PLATFORM="offscreen",
         KIOSK_DEMO_ALOUD="false",
+        KIOSK_DEMO_CASES="100",
         **more,
     )
     return env

@@ -38,7 +38,12 @@ def x_display() -> Iterator[str]:
 def test_the_kiosk_fills_a_bare_x11_screen(tmp_path: Path, x_display: str) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KIOSK_", "QT_QPA"))}
     # The demo speaks aloud only where a test listens: the recording tests share the sink.
-    env.update(DISPLAY=x_display, KIOSK_DATA_DIR=str(tmp_path / "data"), KIOSK_DEMO_ALOUD="false")
+    env.update(
+        DISPLAY=x_display,
+        KIOSK_DATA_DIR=str(tmp_path / "data"),
+        KIOSK_DEMO_ALOUD="false",
+        KIOSK_DEMO_CASES="100",
+    )
     kiosk = subprocess.Popen(
         [KIOSK, "run", "--demo"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
