@@ -128,36 +128,67 @@ def _bucket_of(bureaus: Tree, chosen: int) -> dict[int, int]:
     return rows
 
 
-def figures(session: Session, bureaus: Tree, chosen: int, period: Period) -> list[Figures]:
-    """The chosen bureau's figures first (all below it included), then one per child."""
+def _month(session: Session, column: Any) -> Any:
+    """The column's month in the studio's zone, as 2026-12, in the database's own words."""
+    zone = local_zone()
+    if session.get_bind().dialect.name == "postgresql":
+        return func.to_char(func.timezone(zone.key, column), "YYYY-MM")
+    offset = dt.datetime.now(zone).utcoffset() or dt.timedelta()
+    return func.strftime("%Y-%m", column, f"{int(offset.total_seconds() // 60):+d} minutes")
+
+
+def _bucket(rows: dict[int, int]) -> Any:
+    """The row a case counts in, computed in the query (bureau -> the chosen or its child)."""
+    return case(rows, value=Complaint.bureau_id, else_=-1)
+
+
+def figures(
+    session: Session, bureaus: Tree, chosen: int, period: Period
+) -> tuple[list[Figures], list[tuple[str, int, int, int]]]:
+    """The chosen bureau's figures first (all below it included), then one per child; and
+    (month, received, settled, recovered yuan) for each month of the period."""
     rows = _bucket_of(bureaus, chosen)
     names = [chosen, *bureaus.children.get(chosen, [])]
     found = {bureau: Figures(bureaus.name(bureau)) for bureau in names}
     start, end = period.bounds()
     ids = sorted(rows)
-    came = session.execute(
+    months: dict[str, list[int]] = {}
+    day = period.first.replace(day=1)
+    while day <= period.last:
+        months[f"{day:%Y-%m}"] = [0, 0, 0]
+        day = (day + dt.timedelta(days=32)).replace(day=1)
+    bucket = _bucket(rows)
+
+    def count_in(key: int) -> list[Figures]:
+        return [found[chosen]] if key == chosen else [found[key], found[chosen]]
+
+    arrived = _month(session, Complaint.received_at)
+    for key, month, received, accepted, refused in session.execute(
         select(
-            Complaint.bureau_id,
+            bucket,
+            arrived,
             func.count(),
             func.sum(case((Complaint.status.in_(_AFTER_ACCEPTANCE), 1), else_=0)),
             func.sum(case((Complaint.status == CaseStatus.REFUSED.value, 1), else_=0)),
         )
         .where(
-            Complaint.state == "filed",
             Complaint.bureau_id.in_(ids),
             Complaint.received_at >= start,
             Complaint.received_at < end,
         )
-        .group_by(Complaint.bureau_id)
-    ).all()
-    for bureau, received, accepted, refused in came:
-        for key in {rows[bureau], chosen}:
-            found[key].received += int(received)
-            found[key].accepted += int(accepted or 0)
-            found[key].refused += int(refused or 0)
-    ended = session.execute(
+        .group_by(bucket, arrived)
+    ):
+        if month in months:
+            months[month][0] += int(received)
+        for target in count_in(key):
+            target.received += int(received)
+            target.accepted += int(accepted or 0)
+            target.refused += int(refused or 0)
+    ended_in = _month(session, Complaint.finished_at)
+    for key, month, ended_as, count, fen, ratings, rating_sum, happy in session.execute(
         select(
-            Complaint.bureau_id,
+            bucket,
+            ended_in,
             Complaint.ended_as,
             func.count(),
             func.coalesce(func.sum(Complaint.recovered_fen), 0),
@@ -171,81 +202,80 @@ def figures(session: Session, bureaus: Tree, chosen: int, period: Period) -> lis
             Complaint.finished_at < end,
             Complaint.ended_as.in_([s.value for s in ENDINGS]),
         )
-        .group_by(Complaint.bureau_id, Complaint.ended_as)
-    ).all()
-    for bureau, status, count, fen, ratings, rating_sum, happy in ended:
-        for key in {rows[bureau], chosen}:
-            target = found[key]
-            setattr(target, status, getattr(target, status) + int(count))
+        .group_by(bucket, ended_in, Complaint.ended_as)
+    ):
+        if ended_as == CaseStatus.SETTLED.value and month in months:
+            months[month][1] += int(count)
+            months[month][2] += int(fen or 0)
+        for target in count_in(key):
+            setattr(target, ended_as, getattr(target, ended_as) + int(count))
             target.recovered_fen += int(fen or 0)
             target.ratings += int(ratings)
             target.rating_sum += int(rating_sum)
             target.happy += int(happy or 0)
     today = local_day(dt.datetime.now(dt.UTC))
-    late = session.execute(
-        select(Complaint.bureau_id, func.count())
+    for key, count in session.execute(
+        select(bucket, func.count())
         .where(
-            Complaint.bureau_id.in_(ids),
             Complaint.due_on < today,
+            Complaint.bureau_id.in_(ids),
             Complaint.status.not_in([s.value for s in CASE_FINISHED]),
         )
-        .group_by(Complaint.bureau_id)
-    ).all()
-    for bureau, count in late:
-        for key in {rows[bureau or chosen], chosen}:
-            found[key].overdue += int(count)
-    # The medians: only the day counts of the period's cases, two numbers a case.
-    spans = session.execute(
+        .group_by(bucket)
+    ):
+        for target in count_in(key):
+            target.overdue += int(count)
+    _medians(session, found, chosen, rows, start, end)
+    monthly = [(month, a, b, round(c / 100)) for month, (a, b, c) in months.items()]
+    return [found[bureau] for bureau in names], monthly
+
+
+def _medians(
+    session: Session,
+    found: dict[int, Figures],
+    chosen: int,
+    rows: dict[int, int],
+    start: dt.datetime,
+    end: dt.datetime,
+) -> None:
+    """Median days to acceptance and to settlement, per row: in the database on PostgreSQL
+    (percentile_cont); SQLite (the embedded hub's small databases) reads the spans."""
+    in_period = (
+        Complaint.bureau_id.in_(sorted(rows)),
+        Complaint.received_at >= start,
+        Complaint.received_at < end,
+        Complaint.accepted_at.is_not(None),
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        days_accept = func.extract("epoch", Complaint.accepted_at - Complaint.received_at) / 86400
+        days_settle = func.extract("epoch", Complaint.finished_at - Complaint.received_at) / 86400
+        settled = Complaint.ended_as == CaseStatus.SETTLED.value
+        for key, target in found.items():
+            members = [b for b, row in rows.items() if key in (row, chosen)]
+            accept, settle = session.execute(
+                select(
+                    func.percentile_cont(0.5).within_group(days_accept),
+                    func.percentile_cont(0.5).within_group(days_settle).filter(settled),
+                ).where(*in_period, Complaint.bureau_id.in_(members))
+            ).one()
+            target.days_to_accept = [float(accept)] if accept is not None else []
+            target.days_to_settle = [float(settle)] if settle is not None else []
+        return
+    for bureau, received, accepted, finished, ended_as in session.execute(
         select(
             Complaint.bureau_id,
             Complaint.received_at,
             Complaint.accepted_at,
             Complaint.finished_at,
             Complaint.ended_as,
-        ).where(
-            Complaint.bureau_id.in_(ids),
-            Complaint.received_at >= start,
-            Complaint.received_at < end,
-            Complaint.accepted_at.is_not(None),
-        )
-    ).all()
-    for bureau, received, accepted, finished, status in spans:
-        if received is None or accepted is None:
+        ).where(*in_period)
+    ):
+        if received is None or accepted is None or bureau is None:
             continue
-        for key in {rows[bureau or chosen], chosen}:
+        for key in {rows[bureau], chosen}:
             found[key].days_to_accept.append((accepted - received).total_seconds() / 86400)
-            if finished is not None and status == CaseStatus.SETTLED.value:
+            if finished is not None and ended_as == CaseStatus.SETTLED.value:
                 found[key].days_to_settle.append((finished - received).total_seconds() / 86400)
-    return [found[bureau] for bureau in names]
-
-
-def by_month(
-    session: Session, bureau_ids: list[int], period: Period
-) -> list[tuple[str, int, int, int]]:
-    """(month, received, settled, recovered yuan) for each month of the period."""
-    start, end = period.bounds()
-    months: dict[str, list[int]] = {}
-    day = period.first.replace(day=1)
-    while day <= period.last:
-        months[f"{day:%Y-%m}"] = [0, 0, 0]
-        day = (day + dt.timedelta(days=32)).replace(day=1)
-    zone = local_zone()
-    for column, slot in ((Complaint.received_at, 0), (Complaint.finished_at, 1)):
-        rows = session.execute(
-            select(column, Complaint.ended_as, Complaint.recovered_fen).where(
-                Complaint.bureau_id.in_(bureau_ids), column >= start, column < end
-            )
-        ).all()
-        for moment, status, fen in rows:
-            month = f"{moment.astimezone(zone):%Y-%m}" if moment is not None else ""
-            if month not in months:
-                continue
-            if slot == 0:
-                months[month][0] += 1
-            elif status == CaseStatus.SETTLED.value:
-                months[month][1] += 1
-                months[month][2] += int(fen or 0)
-    return [(month, a, b, round(c / 100)) for month, (a, b, c) in months.items()]
 
 
 def _charts(
@@ -346,8 +376,7 @@ def statistics_router(sessions: sessionmaker[Session]) -> APIRouter:
         period = period_from(params, local_day(dt.datetime.now(dt.UTC)))
         with sessions.begin() as db:
             bureaus, chosen = _chosen(db, member, params)
-            rows = figures(db, bureaus, chosen, period)
-            monthly = by_month(db, sorted(bureaus.below(chosen)), period)
+            rows, monthly = figures(db, bureaus, chosen, period)
             choices = [
                 (n.id, "　" * n.depth + n.name)
                 for n in bureaus.walk()
@@ -373,7 +402,7 @@ def statistics_router(sessions: sessionmaker[Session]) -> APIRouter:
         period = period_from(params, local_day(dt.datetime.now(dt.UTC)))
         with sessions.begin() as db:
             bureaus, chosen = _chosen(db, member, params)
-            rows = figures(db, bureaus, chosen, period)
+            rows, _monthly = figures(db, bureaus, chosen, period)
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow([f"{zh} {en}" for zh, en in HEADINGS])

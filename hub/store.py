@@ -133,6 +133,8 @@ class Complaint(Base):
     __tablename__ = "complaints"
     __table_args__ = (
         Index("ix_complaints_bureau_due", "bureau_id", "due_on"),
+        # The list's order (what is due first), walked in order for its first pages.
+        Index("ix_complaints_due", "due_on", "received_at"),
         Index("ix_complaints_bureau_received", "bureau_id", "received_at"),
         Index("ix_complaints_status", "status"),
         Index("ix_complaints_complainant_mobile", "complainant_mobile"),

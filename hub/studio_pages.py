@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlencode
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from hub import case_flow, notices
@@ -110,7 +110,8 @@ def _filtered(
     member: StaffMember, seen: set[int], params: dict[str, str], today: dt.date
 ) -> tuple[Any, ...]:
     """The conditions of the list's filters and search."""
-    conditions: list[Any] = [Complaint.state == "filed", Complaint.bureau_id.in_(sorted(seen))]
+    # A case has its bureau once filed (`case_flow.on_filed`): the bureau says "filed" too.
+    conditions: list[Any] = [Complaint.bureau_id.in_(sorted(seen))]
     status = params.get("status", "")
     if status in {s.value for s in CaseStatus}:
         conditions.append(Complaint.status == status)
@@ -135,15 +136,21 @@ def _filtered(
         found = [
             Complaint.case_number == q,
             Complaint.receipt_number == q.upper(),
-            Complaint.merchant_name.startswith(q, autoescape=True),
+            _starts(Complaint.merchant_name, q),
         ]
         if case_flow.sees_personal_data(member):
-            found += [
-                Complaint.complainant_mobile == q,
-                Complaint.complainant_name.startswith(q, autoescape=True),
-            ]
+            found += [Complaint.complainant_mobile == q, _starts(Complaint.complainant_name, q)]
         conditions.append(or_(*found))
     return tuple(conditions)
+
+
+def _starts(column: Any, prefix: str) -> Any:
+    """Starts with `prefix`: as a range of the column's index too (names are ordered by
+    code point in the studio's databases, SQLite's and PostgreSQL's C.UTF-8), which a
+    LIKE alone would not use."""
+    return and_(
+        column >= prefix, column < prefix + "\U0010ffff", column.startswith(prefix, autoescape=True)
+    )
 
 
 def _row(case: Complaint, bureaus: Tree, member: StaffMember, english: bool) -> dict[str, Any]:
@@ -178,7 +185,7 @@ def studio_router(sessions: sessionmaker[Session]) -> APIRouter:
             rows = db.scalars(
                 select(Complaint)
                 .where(*conditions)
-                .order_by(Complaint.due_on.is_(None), Complaint.due_on, Complaint.received_at)
+                .order_by(Complaint.due_on.asc().nulls_last(), Complaint.received_at)
                 .limit(PAGE_SIZE)
                 .offset((page - 1) * PAGE_SIZE)
             ).all()

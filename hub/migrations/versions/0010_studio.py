@@ -57,6 +57,7 @@ _COMPLAINT_COLUMNS = (
 #: The indexes the studio's list, search and figures read by (also in hub.store).
 COMPLAINT_INDEXES = {
     "ix_complaints_bureau_due": ["bureau_id", "due_on"],
+    "ix_complaints_due": ["due_on", "received_at"],
     "ix_complaints_bureau_received": ["bureau_id", "received_at"],
     "ix_complaints_status": ["status"],
     "ix_complaints_complainant_mobile": ["complainant_mobile"],
