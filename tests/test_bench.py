@@ -88,6 +88,21 @@ def test_fleet_benchmark_prints_its_figures() -> None:
     assert figures["requests_per_s"] > 0 and 0 < figures["p50_ms"] <= figures["p99_ms"]
 
 
+@pytest.mark.skipif(not os.environ.get("HUB_TEST_PG"), reason="needs HUB_TEST_PG (make test)")
+def test_studio_benchmark_prints_its_figures() -> None:
+    figures = _figures(
+        [sys.executable, str(BENCH / "studio.py"), "--cases", "2000", "--requests", "5"]
+    )
+    assert set(figures) == {
+        "case_list_p95_ms",
+        "search_p95_ms",
+        "statistics_p95_ms",
+        "fill_s",
+        "case_list_median_ms",
+    }
+    assert all(value > 0 for value in figures.values())
+
+
 @pytest.mark.skipif(
     shutil.which("chromium") is None or os.geteuid() != 0,
     reason="needs Debian's chromium, and root for a network namespace (unshare -n)",
