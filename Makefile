@@ -69,6 +69,7 @@ bench: $(VENV)/.stamp-installed services
 	set -a && . ./$(SERVICE_ENV) && set +a && $(BIN)/python bench/fleet.py --db "$$HUB_TEST_PG"
 	set -a && . ./$(SERVICE_ENV) && set +a && $(BIN)/python bench/submit.py
 	set -a && . ./$(SERVICE_ENV) && set +a && $(BIN)/python bench/call.py
+	set -a && . ./$(SERVICE_ENV) && set +a && $(BIN)/python bench/studio.py
 
 # Re-extract the texts from the code and merge them into each language's catalog.
 catalogs: $(VENV)/.stamp-installed
