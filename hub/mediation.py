@@ -625,10 +625,16 @@ def console_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter
         return {"state": MediationState.ENDED.value}
 
     @router.post("/mediations/{mediation_id}/colleagues", status_code=201)
-    def ask_colleague(mediation_id: MediationId, asked: Colleague, member: Staff) -> dict[str, str]:
-        with sessions.begin() as db:
-            invite_colleague(db, _mediation(db, mediation_id, member), member, asked.username)
+    async def ask_colleague(
+        mediation_id: MediationId, asked: Colleague, member: Staff
+    ) -> dict[str, str]:
+        def work() -> None:
+            with sessions.begin() as db:
+                invite_colleague(db, _mediation(db, mediation_id, member), member, asked.username)
+
+        await run_in_threadpool(work)
         log.info("mediation %s: %s asked %s in", mediation_id, member.username, asked.username)
+        await broker.publish(QUEUE_CHANNEL, QueueChanged())  # the colleague's console lists it
         return {"invited": asked.username}
 
     @router.get("/invitations")

@@ -14,8 +14,20 @@ async function api(method, path, body) {
     body: body ? JSON.stringify(body) : undefined,
   });
   if (response.status === 401) { location.href = "/console/login"; throw new Error("login"); }
-  if (!response.ok) throw new Error((await response.json()).detail || response.statusText);
+  if (!response.ok) {
+    let said = response.statusText;
+    try { const problem = await response.json(); said = problem.detail || problem.title || said; } catch (_) { /* not JSON */ }
+    showError(said);
+    throw new Error(said);
+  }
+  $("error").hidden = true;
   return response.json();
+}
+
+// What went wrong, on the page in words (never only in the browser's console).
+function showError(said) {
+  $("error").textContent = "⚠ 没有办成 Not done: " + said;
+  $("error").hidden = false;
 }
 
 function minutesSince(iso) {
@@ -34,13 +46,14 @@ async function refreshQueue() {
     tr.dataset.mediation = row.mediation_id;
     const told = (row.complaint || {}).body || {};
     const summary = [told.category, (told.facts || "").slice(0, 40)].filter(Boolean).join(": ");
-    for (const cell of [row.position || "-", row.case_number, summary, row.device_id,
+    for (const cell of [row.position || "-", row.case_number, summary, row.room || row.device_id,
       row.state === "waiting" ? "等候 waiting" : "通话中 in call (" + row.taken_by + ")",
       minutesSince(row.joined_at)]) {
       const td = document.createElement("td");
       td.textContent = cell;
       tr.append(td);
     }
+    tr.lastChild.dataset.since = row.joined_at;
     body.append(tr);
   }
 }
@@ -103,7 +116,7 @@ function refreshAll() {
 function stayOnline(tries = 0) {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
   const socket = new WebSocket(`${scheme}//${location.host}/console/api/presence`);
-  socket.onopen = () => { tries = 0; };
+  socket.onopen = () => { tries = 0; refreshAll(); };
   socket.onmessage = (event) => {
     const message = JSON.parse(event.data);
     if (message.type === "online") {
@@ -114,6 +127,7 @@ function stayOnline(tries = 0) {
   };
   socket.onclose = () => {
     $("presence").textContent = "离线，正在重连… Offline, reconnecting…";
+    if (tries > 0) showError("与调解中心的连接断了，正在重连。The link to the hub is lost; reconnecting.");
     setTimeout(() => stayOnline(tries + 1), Math.min(10000, 500 * 2 ** tries));
   };
 }
@@ -249,5 +263,11 @@ async function saveOutcome(event) {
   await refreshQueue();
   await refreshCallbacks();
   await refreshInvitations();
-  setInterval(refreshAll, 2000);
+  // No polling: the presence socket says "queue-changed" whenever the queue, the callbacks
+  // or the invitations change; only the minutes waited tick here, from what is shown.
+  setInterval(() => {
+    for (const cell of document.querySelectorAll("#queue td[data-since]")) {
+      cell.textContent = minutesSince(cell.dataset.since);
+    }
+  }, 30000);
 })();
