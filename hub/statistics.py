@@ -23,6 +23,7 @@ from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 from pygal.style import Style
 from sqlalchemy import case, func, select
+from sqlalchemy import literal as sa_literal
 from sqlalchemy.orm import Session, sessionmaker
 
 from hub.accounts import StaffMember, current_staff
@@ -250,14 +251,19 @@ def _medians(
         days_accept = func.extract("epoch", Complaint.accepted_at - Complaint.received_at) / 86400
         days_settle = func.extract("epoch", Complaint.finished_at - Complaint.received_at) / 86400
         settled = Complaint.ended_as == CaseStatus.SETTLED.value
-        for key, target in found.items():
-            members = [b for b, row in rows.items() if key in (row, chosen)]
-            accept, settle = session.execute(
-                select(
-                    func.percentile_cont(0.5).within_group(days_accept),
-                    func.percentile_cont(0.5).within_group(days_settle).filter(settled),
-                ).where(*in_period, Complaint.bureau_id.in_(members))
-            ).one()
+        medians = (
+            func.percentile_cont(0.5).within_group(days_accept),
+            func.percentile_cont(0.5).within_group(days_settle).filter(settled),
+        )
+        bucket = _bucket(rows)
+        # One pass for the rows below, one for the chosen bureau as a whole.
+        grouped = session.execute(select(bucket, *medians).where(*in_period).group_by(bucket))
+        whole = session.execute(select(sa_literal(chosen), *medians).where(*in_period))
+        below = [row for row in grouped if row[0] != chosen]  # the chosen's own: from `whole`
+        for key, accept, settle in [*below, *whole]:
+            target = found.get(int(key)) if key is not None else None
+            if target is None:
+                continue
             target.days_to_accept = [float(accept)] if accept is not None else []
             target.days_to_settle = [float(settle)] if settle is not None else []
         return
