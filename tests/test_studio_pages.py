@@ -1,0 +1,143 @@
+"""The workstation's pages as staff use them: a mediator finds a case by what the consumer
+holds, reads it in words (no field names, no JSON, no hashes), acts on it and sees the
+history grow; a move the case's way does not allow is told in words on the page; an
+administrator sees no personal data; a mediator beside the case's bureau does not see it.
+And in Chromium: the same walk, by clicks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from hub.accounts import add_staff
+from tests.calls import CHROMIUM_FLAGS, chromium_path
+from tests.hubs import HubProcess, start_hub
+from tests.test_statistics import console  # noqa: F401 - the fixture
+from tests.test_studio_flow import _city, _file, sessions  # noqa: F401 - the fixture
+
+ORIGIN = {"origin": "http://testserver"}
+
+
+def test_a_mediator_finds_reads_and_moves_a_case_and_others_see_what_they_may(
+    console: Any,  # noqa: F811 - the fixture
+) -> None:
+    client, made = console
+    with made.begin() as session:
+        _city(session)
+        case = _file(session)
+        number, receipt = case.case_number, case.receipt_number
+        add_staff(session, "li", "mediator-pass", "mediator", "经济开发区分局")
+        add_staff(session, "zhao", "mediator-pass", "mediator", "西城区市场监督管理局")
+        add_staff(session, "zhou", "admin-pass-1", "administrator", "海州市市场监督管理局")
+    client.post("/console/login", data={"username": "li", "password": "mediator-pass"})
+    for query in (receipt, number, "13900000001", "张秀", "好运"):
+        found = client.get("/console/cases", params={"q": query})
+        assert f"/console/cases/{number}" in found.text, query
+    assert "没有符合条件的案件" in client.get("/console/cases", params={"q": "没有"}).text
+    page = client.get(f"/console/cases/{number}").text
+    for words in (
+        "食品安全",
+        "小程序或 App",
+        "瓶装饮料",
+        "好运来商贸",
+        "退款",
+        "张秀英",
+        "收到投诉",
+    ):
+        assert words in page, words
+    for raw in ("food_safety", "mini_program", "{", '"item"', "0" * 64):
+        assert raw not in page, raw
+    assert "还剩 7 个工作日" in page or "还剩" in page
+    english = client.get(f"/console/cases/{number}?lang=en").text
+    assert "Food safety" in english and "Mini-program or app" in english
+    client.get("/console/cases?lang=zh_CN")
+
+    scheduled_too_soon = client.post(
+        f"/console/cases/{number}/schedule", data={"at": "2030-01-05T14:30"}, headers=ORIGIN
+    )
+    assert scheduled_too_soon.status_code == 409
+    assert "没有办成" in scheduled_too_soon.text and 'role="alert"' in scheduled_too_soon.text
+    accepted = client.post(
+        f"/console/cases/{number}/accept", data={"why": "材料齐全"}, headers=ORIGIN
+    )
+    assert accepted.status_code == 200 and "已受理。" in accepted.text
+    when = (dt.date.today() + dt.timedelta(days=3)).isoformat() + "T14:30"
+    scheduled = client.post(
+        f"/console/cases/{number}/schedule", data={"at": when, "room": "1"}, headers=ORIGIN
+    )
+    assert scheduled.status_code == 200 and "已安排调解" in scheduled.text
+    assert f"{when.replace('T', ' ')}" in scheduled.text  # the local time, as it was given
+    assert scheduled.text.count("<tr><td>20") >= 3  # received, accepted, scheduled
+    client.post("/console/logout", headers=ORIGIN)
+
+    client.post("/console/login", data={"username": "zhao", "password": "mediator-pass"})
+    beside = client.get(f"/console/cases/{number}")
+    assert beside.status_code == 404 and number not in client.get("/console/cases").text
+    client.post("/console/logout", headers=ORIGIN)
+    client.post("/console/login", data={"username": "zhou", "password": "admin-pass-1"})
+    seen = client.get(f"/console/cases/{number}").text
+    assert "张**" in seen
+    for personal in ("张秀英", "13900000001", "幸福社区 3 栋", "苍蝇"):
+        assert personal not in seen
+    assert 'id="accept"' not in seen
+    tree = client.get("/console/bureaus").text
+    assert "经济开发区分局" in tree and "幸福社区调解室" in tree
+
+
+@pytest.fixture
+def hub(tmp_path: Path) -> Iterator[HubProcess]:
+    running = start_hub(f"sqlite:///{tmp_path / 'hub.sqlite3'}", tmp_path / "hub.log")
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.mark.skipif(chromium_path() is None, reason="Debian's chromium is missing")
+def test_a_mediator_walks_a_case_by_clicks(hub: HubProcess, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+    from sqlalchemy.orm import sessionmaker as maker
+
+    from hub.store import engine_for
+
+    engine = engine_for(hub.db, pool_size=1)
+    made: sessionmaker[Session] = maker(engine, expire_on_commit=False)
+    with made.begin() as session:
+        _city(session)
+        case = _file(session)
+        number, receipt = case.case_number, case.receipt_number
+        add_staff(session, "li", "mediator-pass", "mediator", "经济开发区分局")
+    engine.dispose()
+    shots = tmp_path / "shots"
+    shots.mkdir()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        page.goto(hub.url + "/console/login")
+        page.fill("input[name=username]", "li")
+        page.fill("input[name=password]", "mediator-pass")
+        page.click("button[type=submit]")
+        page.wait_for_url("**/console/")
+        page.click("text=案件 Cases")
+        page.fill("input[name=q]", receipt)
+        page.click("form.filters button[type=submit]")
+        page.click(f"text={number}")
+        page.wait_for_selector("#fields")
+        assert "食品安全" in page.inner_text("#fields")
+        page.screenshot(path=str(shots / "case.png"), full_page=True)
+        page.click("#accept")
+        page.wait_for_selector("text=已受理。")
+        when = (dt.date.today() + dt.timedelta(days=3)).isoformat() + "T14:30"
+        page.fill("input[name=at]", when)
+        page.click("#schedule")
+        page.wait_for_selector("text=已安排调解，并短信告知。")
+        assert page.inner_text("#case-status") == "已安排调解"
+        history = page.inner_text("#history")
+        assert "受理" in history and "安排调解" in history
+        page.screenshot(path=str(shots / "scheduled.png"), full_page=True)
+        browser.close()
