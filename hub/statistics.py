@@ -323,7 +323,10 @@ def _charts(
     endings.add(t("调解成功", "Settled"), total.settled)
     endings.add(t("未达成协议", "Not settled"), total.not_settled)
     endings.add(t("超期终止", "Ended by the deadline"), total.terminated)
-    return [Markup(chart.render(is_unicode=True)) for chart in (cases, money, endings)]
+    return [
+        Markup(chart.render(is_unicode=True, disable_xml_declaration=True))
+        for chart in (cases, money, endings)
+    ]
 
 
 def _chosen(session: Session, member: StaffMember, params: dict[str, str]) -> tuple[Tree, int]:
