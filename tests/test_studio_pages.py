@@ -141,3 +141,51 @@ def test_a_mediator_walks_a_case_by_clicks(hub: HubProcess, tmp_path: Path) -> N
         assert "受理" in history and "安排调解" in history
         page.screenshot(path=str(shots / "scheduled.png"), full_page=True)
         browser.close()
+
+
+@pytest.mark.skipif(chromium_path() is None, reason="Debian's chromium is missing")
+def test_a_mediator_takes_the_waiting_consumer_records_the_amount_and_sees_it_counted(
+    hub: HubProcess, tmp_path: Path
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from tests.calls import MEDIATOR, add_mediator, enrolled_kiosk, file_case
+
+    kiosk, device = enrolled_kiosk(hub, tmp_path / "kiosk")
+    number, receipt = file_case(kiosk, device)
+    add_mediator(hub, MEDIATOR, "supervisor")  # a bureau head mediates too, and reads figures
+    ticket = kiosk.join_mediation(receipt)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        page.on("dialog", lambda dialog: dialog.accept())
+        page.goto(hub.url + "/console/login")
+        page.fill("input[name=username]", MEDIATOR[0])
+        page.fill("input[name=password]", MEDIATOR[1])
+        page.click("button[type=submit]")
+        page.wait_for_url("**/console/")
+        # The queue names the room, never the kiosk's id.
+        row = page.wait_for_selector(f"#queue tr[data-mediation='{ticket.mediation_id}']")
+        assert "幸福社区调解室" in row.inner_text() and device not in row.inner_text()
+        page.goto(hub.url + f"/console/cases/{number}")
+        assert kiosk.mediation(ticket.mediation_id).state.value == "waiting"  # opening: no call
+        page.click("#take")
+        page.wait_for_selector("#take-this:not([hidden])")
+        assert kiosk.mediation(ticket.mediation_id).state.value == "waiting"  # nor the link
+        page.click("#take-this-button")
+        page.wait_for_selector("#call-panel:not([hidden])")
+        assert kiosk.mediation(ticket.mediation_id).state.value == "in_call"
+        page.click("#end")
+        page.check("input[name=result][value=settled]")
+        page.fill("#amount", "128.50")
+        page.click("#save-outcome")
+        page.wait_for_selector("#call-panel", state="hidden")
+        page.goto(hub.url + f"/console/cases/{number}")
+        assert "¥128.50" in page.inner_text("#fields")
+        assert "调解成功" in page.inner_text("#history")
+        page.goto(hub.url + "/console/statistics")
+        assert "¥128.50" in page.inner_text("#figures")
+        page.screenshot(path=str(tmp_path / "figures.png"), full_page=True)
+        browser.close()
+    outcome = kiosk.mediation(ticket.mediation_id).outcome
+    assert outcome is not None and outcome.amount_fen == 12850

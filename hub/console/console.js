@@ -243,6 +243,8 @@ async function saveOutcome(event) {
     terms: form.get("terms") || "",
     next_step: form.get("next_step") || "",
     new_time: form.get("new_time") ? new Date(form.get("new_time")).toISOString() : null,
+    // Yuan as typed, kept in whole fen (no floating point on the way).
+    amount_fen: form.get("amount") ? Math.round(Number(form.get("amount")) * 100) : null,
   };
   await api("POST", `/mediations/${current.mediation_id}/outcome`, body);
   closeCall();
@@ -260,6 +262,15 @@ async function saveOutcome(event) {
   $("ask-colleague").onsubmit = askColleague;
   $("leave").onclick = closeCall;
   stayOnline();
+  // From a case's page: this consumer, taken only with a click here (opening never calls).
+  const asked = new URLSearchParams(location.search).get("take");
+  if (asked) {
+    $("take-this").hidden = false;
+    $("take-this-button").onclick = async () => {
+      $("take-this").hidden = true;
+      await enterCall(await api("POST", `/mediations/${encodeURIComponent(asked)}/take`), true);
+    };
+  }
   await refreshQueue();
   await refreshCallbacks();
   await refreshInvitations();
