@@ -111,6 +111,16 @@ REFUSAL_WORDS: dict[RefusalReason, tuple[str, str]] = {
     ),
 }
 
+#: The complaint's categories, as the kiosk offers them.
+CATEGORY_WORDS = {
+    "food_safety": ("食品安全", "Food safety"),
+    "product_quality": ("产品质量", "Product quality"),
+    "refund_refused": ("拒绝退换货", "Refund or return refused"),
+    "false_advertising": ("虚假宣传", "False advertising"),
+    "service": ("服务", "Service"),
+    "price": ("价格", "Price"),
+    "other": ("其他", "Something else"),
+}
 #: What each event is called on the case's history.
 EVENT_WORDS: dict[str, tuple[str, str]] = {
     "received": ("收到投诉", "Complaint received"),
@@ -127,6 +137,7 @@ EVENT_WORDS: dict[str, tuple[str, str]] = {
     "escalated": ("报上级", "Escalated"),
     "assigned": ("指派调解员", "Assigned"),
     "corrected": ("更正调解结果", "Outcome corrected"),
+    "call_closed": ("通话结束，未记录结果", "Call closed without an outcome"),
 }
 
 
@@ -258,6 +269,15 @@ def begin_mediation(session: Session, case: Complaint, member: StaffMember) -> N
         accept(session, case, member, "当场调解 taken on the spot")
     if CaseStatus(case.status) is not CaseStatus.IN_MEDIATION:
         _move(session, case, member.username, CaseStatus.IN_MEDIATION, "in_mediation", "")
+
+
+def call_closed(session: Session, case: Complaint, member: StaffMember, why: str) -> None:
+    """A call ended without an outcome (the room's kiosk died, the line fell): the case
+    stays in mediation, so the consumer may queue again; the history says so."""
+    _may_handle(member)
+    now = CaseStatus(case.status)
+    _event(session, case, member.username, "call_closed", now, now, why)
+    case.updated_at = utcnow()
 
 
 def record_result(

@@ -35,6 +35,7 @@ from hub.accounts import StaffMember, current_staff
 from hub.call_authority import (
     REASON_MAX,
     history,
+    holds,
     invitations_for,
     invite_colleague,
     record_outcome,
@@ -43,7 +44,7 @@ from hub.call_authority import (
 from hub.cases import case_to_join
 from hub.presence import online_mediators
 from hub.problems import ProblemError, documented
-from hub.signaling import QUEUE_CHANNEL, Broker
+from hub.signaling import PEER_GONE, QUEUE_CHANNEL, Broker, CallPeer
 from hub.store import Attachment, Base, Complaint, Device, Room, UtcDateTime, utcnow
 from protocol.signaling import Called, LeftQueue, OutcomeRecorded, QueueChanged
 from protocol.states import CASE_FINISHED, MEDIATION_OPEN, IllegalMove, MediationState, advance
@@ -182,6 +183,12 @@ class Colleague(BaseModel):
     """A colleague's console login, to ask into the call."""
 
     username: Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class ClosedCall(BaseModel):
+    """Why a call is closed without an outcome (the room's kiosk died, the line fell)."""
+
+    reason: Annotated[str, Field(min_length=1, max_length=REASON_MAX)]
 
 
 class Rating(BaseModel):
@@ -425,6 +432,7 @@ def complaint_view(session: Session, case_number: str) -> dict[str, Any]:
         "case_number": complaint.case_number,
         "receipt_number": complaint.receipt_number,
         "status": complaint.status,
+        "category": " ".join(case_flow.CATEGORY_WORDS.get(complaint.category, ("", ""))),
         "body": complaint.body,
         "files": [
             {
@@ -435,6 +443,21 @@ def complaint_view(session: Session, case_number: str) -> dict[str, Any]:
             for f in files
         ],
     }
+
+
+def room_on_line(session: Session, mediation: Mediation) -> bool:
+    """Whether the room's kiosk holds the call's signaling open now (a kiosk that died
+    is gone once its row stops being seen)."""
+    seen = session.scalar(
+        select(func.count())
+        .select_from(CallPeer)
+        .where(
+            CallPeer.room == mediation.id,
+            CallPeer.role == "room",
+            CallPeer.seen_at >= utcnow() - PEER_GONE,
+        )
+    )
+    return bool(seen)
 
 
 def _entry(session: Session, mediation: Mediation, member: StaffMember) -> dict[str, Any]:
@@ -449,9 +472,13 @@ def _entry(session: Session, mediation: Mediation, member: StaffMember) -> dict[
         "device_id": mediation.device_id,
         "room": room.name if room is not None else "",
         "state": mediation.state,
+        "category": complaint.get("category", ""),
         "position": position_of(session, mediation),
         "joined_at": mediation.joined_at.isoformat(),
         "taken_by": mediation.taken_by,
+        "mine": holds(mediation, member),
+        "room_on_line": mediation.now is MediationState.IN_CALL
+        and room_on_line(session, mediation),
         "complaint": complaint,
     }
 
@@ -623,6 +650,26 @@ def console_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter
         await broker.publish(mediation_id, OutcomeRecorded(outcome=kept))
         await broker.publish(QUEUE_CHANNEL, QueueChanged())
         return {"state": MediationState.ENDED.value}
+
+    @router.post("/mediations/{mediation_id}/close")
+    async def close(mediation_id: MediationId, closed: ClosedCall, member: Staff) -> dict[str, Any]:
+        """End a call without an outcome: its kiosk died, or the console that held it is
+        gone. The case stays in mediation, so the consumer may queue again."""
+
+        def work() -> None:
+            with sessions.begin() as db:
+                mediation = _mediation(db, mediation_id, member)
+                if not holds(mediation, member) and member.role == "mediator":
+                    require_holder(mediation, member)  # a bureau head may close another's
+                mediation.move(MediationState.LEFT)
+                mediation.ended_at = utcnow()
+                case = case_flow.case_for(db, member, mediation.case_number)
+                case_flow.call_closed(db, case, member, closed.reason)
+
+        await run_in_threadpool(work)
+        log.info("mediation %s: closed by %s without an outcome", mediation_id, member.username)
+        await broker.publish(QUEUE_CHANNEL, QueueChanged())  # the room's ticket says "left"
+        return {"state": MediationState.LEFT.value}
 
     @router.post("/mediations/{mediation_id}/colleagues", status_code=201)
     async def ask_colleague(

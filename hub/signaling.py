@@ -45,6 +45,12 @@ class Signal(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
+#: Each party's row is marked seen this often while its socket is open...
+PEER_BEAT_S = 5.0
+#: ...and one not seen for this long is gone: its hub process died without removing it.
+PEER_GONE = dt.timedelta(seconds=20)
+
+
 class CallPeer(Base):
     """Someone connected to a mediation room now, on whichever hub process."""
 
@@ -53,7 +59,7 @@ class CallPeer(Base):
     room: Mapped[str] = mapped_column(String(40), index=True)
     role: Mapped[str] = mapped_column(String(20))
     joined_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
-    #: Refreshed while the party's socket is open (see `hub.signaling_room.PEER_BEAT_S`).
+    #: Refreshed while the party's socket is open (see `PEER_BEAT_S`).
     seen_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, default=utcnow)
 
 

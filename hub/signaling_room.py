@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
 import logging
 import secrets
 from collections.abc import Callable
@@ -27,7 +26,7 @@ from hub.accounts import COOKIE, staff_for_token
 from hub.call_authority import may_enter
 from hub.mediation import Mediation, ice_servers, ticket
 from hub.problems import ProblemError
-from hub.signaling import QUEUE_CHANNEL, Broker, CallPeer, Message
+from hub.signaling import PEER_BEAT_S, PEER_GONE, QUEUE_CHANNEL, Broker, CallPeer, Message
 from hub.store import utcnow
 from protocol.signaling import (
     FROM_PARTY,
@@ -36,6 +35,7 @@ from protocol.signaling import (
     Leave,
     Left,
     Peer,
+    QueueChanged,
     QueueMoved,
     Refused,
     Relayed,
@@ -48,10 +48,6 @@ from protocol.wire import API_PREFIX, MediationTicket
 log = logging.getLogger(__name__)
 
 CLOSE_REFUSED = 4403
-#: Each party's row is marked seen this often while its socket is open...
-PEER_BEAT_S = 5.0
-#: ...and one not seen for this long is gone: its hub process died without removing it.
-PEER_GONE = dt.timedelta(seconds=20)
 #: A waiting kiosk's ticket is looked at again this often, news or not (a mediator's
 #: console that vanished with its hub process times out; see `hub.presence`).
 QUEUE_RECHECK_S = 10.0
@@ -147,6 +143,8 @@ def signaling_router(sessions: sessionmaker[Session], broker: Broker) -> APIRout
             )
             await socket.send_text(welcome.text())
             await broker.publish(mediation_id, Joined(sender=peer, role=role))
+            if role == "room":  # the consoles show whether the room is on the line
+                await broker.publish(QUEUE_CHANNEL, QueueChanged())
             await _pump(
                 socket,
                 peer,
@@ -165,6 +163,8 @@ def signaling_router(sessions: sessionmaker[Session], broker: Broker) -> APIRout
             await run_in_threadpool(leave, peer)
             with contextlib.suppress(Exception):
                 await broker.publish(mediation_id, Left(sender=peer, role=role))
+                if role == "room":
+                    await broker.publish(QUEUE_CHANNEL, QueueChanged())
 
     return router
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from hub import case_flow, notices
 from hub.accounts import Staff, StaffMember, current_staff
 from hub.bureaus import LEVEL_WORDS, Tree, tree
-from hub.case_flow import EVENT_WORDS, REFUSAL_WORDS, STATUS_WORDS, visible_bureaus
+from hub.case_flow import CATEGORY_WORDS, EVENT_WORDS, REFUSAL_WORDS, STATUS_WORDS, visible_bureaus
 from hub.mediation import Mediation, mask_phone
 from hub.problems import ProblemError
 from hub.store import Attachment, Complaint, Device, Room
@@ -36,15 +36,6 @@ PAGE_SIZE = 50
 #: Due within this many working days counts as "due soon" (amber, with a word).
 SOON_DAYS = 2
 
-CATEGORY_WORDS = {
-    "food_safety": ("食品安全", "Food safety"),
-    "product_quality": ("产品质量", "Product quality"),
-    "refund_refused": ("拒绝退换货", "Refund or return refused"),
-    "false_advertising": ("虚假宣传", "False advertising"),
-    "service": ("服务", "Service"),
-    "price": ("价格", "Price"),
-    "other": ("其他", "Something else"),
-}
 CHANNEL_WORDS = {
     "online_shop": ("网店", "Online shop"),
     "mini_program": ("小程序或 App", "Mini-program or app"),

@@ -363,6 +363,10 @@ class MediationCall:
         if ticket.outcome is not None:
             self._finish(ticket.outcome)
             return
+        if ticket.state in (MediationState.LEFT, MediationState.ENDED):
+            # The mediator closed the call without an outcome (this kiosk was away).
+            self._set_state(CallState.LEFT)
+            return
         self.listener.queue_moved(ticket)
         if ticket.state is MediationState.IN_CALL and self.state is CallState.WAITING:
             self._set_state(CallState.CONNECTING)

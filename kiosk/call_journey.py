@@ -122,6 +122,10 @@ STAYS = {
     "too-many-tries": TOO_MANY_TRIES,
     "mediation-elsewhere": CASE_ELSEWHERE,
 }
+CALL_CLOSED = N_(
+    "The mediator closed this call. Your case is still open: you can join the queue again "
+    "now, or wait for our text message."
+)
 HUB_AWAY = N_(
     "The mediation service cannot be reached just now. Please try again in a few minutes, "
     "or call for help."
@@ -593,6 +597,7 @@ class Mediation(Journey):
         self.printing = ""  # the outcome's printout: printing, printed, not_printed
         self.printed: list[str] = []  # the printer's jobs
         self.coming_back = False
+        self.leaving = False  # the consumer asked to leave (else the hub closed the call)
         self.rated: int | None = None
         self._line: MediationLine | None = None
 
@@ -660,6 +665,13 @@ class Mediation(Journey):
             if self.state is CallState.LEFT:
                 if self.coming_back:  # the waiting room says when to come back
                     return Done("waiting_room", "", {"coming_back": True})
+                if not self.leaving:  # closed on the hub: say so, and how to go on
+                    return Done(
+                        "choice",
+                        "",
+                        {},
+                        then=JoinMediation(self.visit, self.desk, problem=CALL_CLOSED),
+                    )
                 return Abort("left the mediation", "")
             if self.state is CallState.ENDED and self.outcome is None:
                 return Abort("the call ended without an outcome", "")
@@ -678,9 +690,10 @@ class Mediation(Journey):
             log.warning("the outcome was not printed: %s", answer["not_printed"])
             self.printing = "not_printed"
         elif line is not None and answer.get("leave"):
+            self.leaving = True
             line.leave()
         elif line is not None and answer.get("come_back"):
-            self.coming_back = True
+            self.coming_back = self.leaving = True
             line.leave()
         elif line is not None and answer.get("ask_callback"):
             line.ask_to_be_called()

@@ -13,6 +13,7 @@ from typing import Any
 
 from kiosk.call import JoinProblem
 from kiosk.call_journey import (
+    CALL_CLOSED,
     CASE_ELSEWHERE,
     HUB_AWAY,
     JoinMediation,
@@ -246,6 +247,16 @@ def test_leaving_failing_coming_back_and_a_printer_out(tmp_path: Path) -> None:
     assert line.asked == ["leave"]
     left = run.answer({"call": CallState.LEFT})
     assert isinstance(left, Done) and left.screen == "waiting_room" and left.then is None
+
+    # The mediator closed the call on the hub (the kiosk was away): said, and the way on.
+    line = Line()
+    run, _ = mediation(visit_in(tmp_path / "2b"), Desk(line))
+    run.answer({"call": CallState.CONNECTING})
+    closed = run.answer({"call": CallState.LEFT})
+    assert isinstance(closed, Done) and isinstance(closed.then, JoinMediation)
+    how = JourneyRun(closed.then).start()
+    assert isinstance(how, ShowScreen) and how.errors == {"choice": CALL_CLOSED}
+    assert ZH.gettext(CALL_CLOSED).startswith("调解员结束了这次通话") and line.asked == []
 
     # The call fails to start: back to how to join, saying why.
     visit = visit_in(tmp_path / "3")

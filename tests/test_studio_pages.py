@@ -189,3 +189,50 @@ def test_a_mediator_takes_the_waiting_consumer_records_the_amount_and_sees_it_co
         browser.close()
     outcome = kiosk.mediation(ticket.mediation_id).outcome
     assert outcome is not None and outcome.amount_fen == 12850
+
+
+@pytest.mark.skipif(chromium_path() is None, reason="Debian's chromium is missing")
+def test_a_call_left_open_by_a_reloaded_console_is_resumed_or_closed(
+    hub: HubProcess, tmp_path: Path
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from tests.calls import MEDIATOR, add_mediator, enrolled_kiosk, file_case
+
+    kiosk, device = enrolled_kiosk(hub, tmp_path / "kiosk")
+    number, receipt = file_case(kiosk, device)
+    add_mediator(hub, MEDIATOR)
+    ticket = kiosk.join_mediation(receipt)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        page.on("dialog", lambda dialog: dialog.accept())
+        page.goto(hub.url + "/console/login")
+        page.fill("input[name=username]", MEDIATOR[0])
+        page.fill("input[name=password]", MEDIATOR[1])
+        page.click("button[type=submit]")
+        page.wait_for_url("**/console/")
+        page.click("#take-next")
+        page.wait_for_selector("#call-panel:not([hidden])")
+        page.reload()  # the call's page is gone; the call is not
+        row = f"#queue tr[data-mediation='{ticket.mediation_id}']"
+        page.wait_for_selector(f"{row} button.resume")
+        assert page.is_visible("#own-calls")
+        # This kiosk holds no call line: the mediator is told the room is off the line.
+        assert "调解室已断线" in page.inner_text(row)
+        page.screenshot(path=str(tmp_path / "left-open.png"), full_page=True)
+        page.click(f"{row} button.resume")
+        page.wait_for_selector("#call-panel:not([hidden])")
+        assert page.inner_text("#case-number") == number
+        page.wait_for_selector(f"{row} button.resume", state="detached")
+        page.reload()
+        page.click(f"{row} button.close-call")
+        page.wait_for_selector(row, state="detached")
+        assert page.is_hidden("#own-calls")
+        page.goto(hub.url + f"/console/cases/{number}")
+        assert "通话结束，未记录结果" in page.inner_text("#history")
+        assert page.inner_text("#case-status") == "正在调解"
+        browser.close()
+    assert kiosk.mediation(ticket.mediation_id).state.value == "left"
+    again = kiosk.join_mediation(receipt)  # the case goes on: the consumer may queue again
+    assert again.mediation_id != ticket.mediation_id and again.state.value == "waiting"

@@ -45,17 +45,49 @@ async function refreshQueue() {
     const tr = document.createElement("tr");
     tr.dataset.mediation = row.mediation_id;
     const told = (row.complaint || {}).body || {};
-    const summary = [told.category, (told.facts || "").slice(0, 40)].filter(Boolean).join(": ");
+    const summary = [row.category, (told.facts || "").slice(0, 40)].filter(Boolean).join(": ");
     for (const cell of [row.position || "-", row.case_number, summary, row.room || row.device_id,
-      row.state === "waiting" ? "等候 waiting" : "通话中 in call (" + row.taken_by + ")",
-      minutesSince(row.joined_at)]) {
+      stateWords(row), minutesSince(row.joined_at)]) {
       const td = document.createElement("td");
       td.textContent = cell;
       tr.append(td);
     }
     tr.lastChild.dataset.since = row.joined_at;
+    if (row.state === "in_call" && !row.room_on_line) tr.classList.add("overdue");
+    const actions = document.createElement("td");
+    // A call of this login's that no page holds (the page was reloaded, the kiosk died):
+    // back into it, or closed without an outcome so the consumer may queue again.
+    if (row.mine && row.state === "in_call" && (current === null || current.mediation_id !== row.mediation_id)) {
+      const resume = document.createElement("button");
+      resume.textContent = "回到通话 Resume the call";
+      resume.className = "resume";
+      resume.disabled = current !== null;
+      resume.onclick = async () => enterCall(await api("GET", `/mediations/${row.mediation_id}`), true);
+      const close = document.createElement("button");
+      close.textContent = "结束通话 Close the call";
+      close.className = "close-call danger";
+      close.onclick = () => closeStale(row);
+      actions.append(resume, close);
+    }
+    tr.append(actions);
     body.append(tr);
   }
+  $("own-calls").hidden = !rows.some((r) => r.mine && r.state === "in_call" && current === null);
+}
+
+function stateWords(row) {
+  if (row.state === "waiting") return "等候 waiting";
+  const line = row.room_on_line ? "" : " ⚠ 调解室已断线 the room is off the line";
+  return "通话中 in call (" + row.taken_by + ")" + line;
+}
+
+async function closeStale(row) {
+  const why = row.room_on_line
+    ? "调解员结束通话 closed by the mediator"
+    : "调解室断线 the room's link was lost";
+  if (!confirm("不记录结果就结束这个通话？群众可以重新排队。\nClose this call without an outcome? The consumer may queue again.")) return;
+  await api("POST", `/mediations/${row.mediation_id}/close`, { reason: why });
+  refreshQueue();
 }
 
 function showComplaint(complaint) {
