@@ -69,6 +69,12 @@ NEXT_STEP_WORDS: dict[str, tuple[str, str]] = {
         "请按时到场，带上身份证和购物凭证。",
         "Please come on time, with your ID card and proof of purchase.",
     ),
+    # An appointment by video: the consumer comes to a room's kiosk, not to the bureau.
+    "join_by_video": (
+        "到时请到任一社区调解室，在自助机上点“参加视频调解”，带上身份证和购物凭证。",
+        "At that time, go to any community mediation room and tap “Join my mediation” on the "
+        "kiosk; bring your ID card and proof of purchase.",
+    ),
     "join_mediation": (
         "请到调解室的自助机上点“参加视频调解”。",
         "Go to the kiosk in the mediation room and tap “Join my mediation”.",
@@ -611,7 +617,11 @@ def when_words(moment: dt.datetime, english: bool) -> str:
 def place_words(place: str, remote: bool, english: bool) -> str:
     """Where a mediation is held, as a consumer reads it."""
     if remote or not place:
-        return "by video, from wherever you are" if english else "视频调解（不用到场）"
+        return (
+            "by video, at the kiosk of any community mediation room"
+            if english
+            else "视频调解：在任一社区调解室的自助机上参加"
+        )
     return place
 
 

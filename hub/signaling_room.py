@@ -155,6 +155,7 @@ def signaling_router(sessions: sessionmaker[Session], broker: Broker) -> APIRout
                 broker,
                 room_ticket,
                 lambda: still_here(mediation_id, peer, role),
+                own,
             )
         finally:
             broker.unsubscribe(mediation_id, inbox)
@@ -179,6 +180,7 @@ async def _pump(
     broker: Broker,
     room_ticket: Callable[[str], MediationTicket | None],
     still_here: Callable[[], None],
+    welcomed_with: MediationTicket | None = None,
 ) -> None:
     """Relay the party's messages to the room, and the room's to the party, until either ends."""
 
@@ -216,7 +218,7 @@ async def _pump(
 
     async def queue_moves() -> None:
         assert queue_news is not None
-        told: MediationTicket | None = None
+        told = welcomed_with  # the welcome told the room where it stands
         while True:
             # A mediator whose hub process died leaves no word: look again now and then.
             with contextlib.suppress(TimeoutError):

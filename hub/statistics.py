@@ -22,14 +22,15 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 from pygal.style import Style
-from sqlalchemy import case, func, select
+from sqlalchemy import DateTime, case, cast, func, select
 from sqlalchemy import literal as sa_literal
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session, sessionmaker
 
 from hub.accounts import StaffMember, current_staff
 from hub.bureaus import Tree, tree
 from hub.case_flow import visible_bureaus
-from hub.store import Complaint
+from hub.store import Complaint, UtcDateTime, plan_each_time
 from hub.studio_web import language, render
 from hub.working_days import local_day, local_zone
 from protocol.states import CASE_FINISHED, CaseStatus
@@ -40,6 +41,8 @@ ENDINGS = (CaseStatus.SETTLED, CaseStatus.NOT_SETTLED, CaseStatus.TERMINATED)
 _AFTER_ACCEPTANCE = [
     s.value for s in CaseStatus if s not in (CaseStatus.RECEIVED, CaseStatus.REFUSED)
 ]
+DAY_S = 86400
+_MOMENTS = postgresql.ARRAY(DateTime(timezone=True))
 _CHART_STYLE = Style(
     font_family="Noto Sans CJK SC, sans-serif",
     label_font_size=16,
@@ -129,13 +132,27 @@ def _bucket_of(bureaus: Tree, chosen: int) -> dict[int, int]:
     return rows
 
 
-def _month(session: Session, column: Any) -> Any:
-    """The column's month in the studio's zone, as 2026-12, in the database's own words."""
+def _months(period: Period) -> list[tuple[str, dt.datetime]]:
+    """Each month the period touches, as 2026-12, with when it begins (in UTC), and after
+    them the end of the last: the bounds a case's month is found between."""
     zone = local_zone()
+    day = period.first.replace(day=1)
+    bounds = []
+    while True:
+        begins = dt.datetime.combine(day, dt.time(), zone).astimezone(dt.UTC)
+        bounds.append((f"{day:%Y-%m}", begins))
+        if day > period.last:
+            return bounds
+        day = (day + dt.timedelta(days=32)).replace(day=1)
+
+
+def _month_of(session: Session, column: Any, bounds: list[dt.datetime]) -> Any:
+    """Which month (1 for the first) the moment falls in, found between the bounds: on
+    PostgreSQL by width_bucket's binary search, with no time zone worked out per row."""
     if session.get_bind().dialect.name == "postgresql":
-        return func.to_char(func.timezone(zone.key, column), "YYYY-MM")
-    offset = dt.datetime.now(zone).utcoffset() or dt.timedelta()
-    return func.strftime("%Y-%m", column, f"{int(offset.total_seconds() // 60):+d} minutes")
+        edges = cast(postgresql.array([sa_literal(b, UtcDateTime) for b in bounds]), _MOMENTS)
+        return func.width_bucket(column, edges)
+    return case(*[(column < b, i) for i, b in enumerate(bounds[1:], 1)], else_=len(bounds))
 
 
 def _bucket(rows: dict[int, int]) -> Any:
@@ -147,55 +164,52 @@ def figures(
     session: Session, bureaus: Tree, chosen: int, period: Period
 ) -> tuple[list[Figures], list[tuple[str, int, int, int]]]:
     """The chosen bureau's figures first (all below it included), then one per child; and
-    (month, received, settled, recovered yuan) for each month of the period."""
+    (month, received, settled, recovered yuan) for each month of the period.
+
+    Counted per bureau and month by the database (from the covering indexes of migration
+    0011), and summed into the rows here: the queries return a few hundred rows at most."""
+    plan_each_time(session)  # the month bounds and the bureaus differ from page to page
     rows = _bucket_of(bureaus, chosen)
     names = [chosen, *bureaus.children.get(chosen, [])]
     found = {bureau: Figures(bureaus.name(bureau)) for bureau in names}
     start, end = period.bounds()
     ids = sorted(rows)
-    months: dict[str, list[int]] = {}
-    day = period.first.replace(day=1)
-    while day <= period.last:
-        months[f"{day:%Y-%m}"] = [0, 0, 0]
-        day = (day + dt.timedelta(days=32)).replace(day=1)
-    bucket = _bucket(rows)
+    bounds = _months(period)
+    month_names = {i: name for i, (name, _begins) in enumerate(bounds[:-1], 1)}
+    months: dict[str, list[int]] = {name: [0, 0, 0] for name in month_names.values()}
+    edges = [begins for _name, begins in bounds]
 
-    def count_in(key: int) -> list[Figures]:
+    def count_in(bureau: int | None) -> list[Figures]:
+        key = rows.get(bureau) if bureau is not None else None
+        if key is None:
+            return []  # not below the chosen bureau (the queries ask for none such)
         return [found[chosen]] if key == chosen else [found[key], found[chosen]]
 
-    arrived = _month(session, Complaint.received_at)
-    for key, month, received, accepted, refused in session.execute(
-        select(
-            bucket,
-            arrived,
-            func.count(),
-            func.sum(case((Complaint.status.in_(_AFTER_ACCEPTANCE), 1), else_=0)),
-            func.sum(case((Complaint.status == CaseStatus.REFUSED.value, 1), else_=0)),
-        )
+    arrived = _month_of(session, Complaint.received_at, edges)
+    for bureau, month, status, count in session.execute(
+        select(Complaint.bureau_id, arrived, Complaint.status, func.count())
         .where(
             Complaint.bureau_id.in_(ids),
             Complaint.received_at >= start,
             Complaint.received_at < end,
         )
-        .group_by(bucket, arrived)
+        .group_by(Complaint.bureau_id, arrived, Complaint.status)
     ):
-        if month in months:
-            months[month][0] += int(received)
-        for target in count_in(key):
-            target.received += int(received)
-            target.accepted += int(accepted or 0)
-            target.refused += int(refused or 0)
-    ended_in = _month(session, Complaint.finished_at)
-    for key, month, ended_as, count, fen, ratings, rating_sum, happy in session.execute(
+        if month in month_names:
+            months[month_names[month]][0] += int(count)
+        for target in count_in(bureau):
+            target.received += int(count)
+            target.accepted += int(count) if status in _AFTER_ACCEPTANCE else 0
+            target.refused += int(count) if status == CaseStatus.REFUSED.value else 0
+    ended_in = _month_of(session, Complaint.finished_at, edges)
+    for bureau, month, ended_as, rating, count, fen in session.execute(
         select(
-            bucket,
+            Complaint.bureau_id,
             ended_in,
             Complaint.ended_as,
+            Complaint.rating,
             func.count(),
             func.coalesce(func.sum(Complaint.recovered_fen), 0),
-            func.count(Complaint.rating),
-            func.coalesce(func.sum(Complaint.rating), 0),
-            func.sum(case((Complaint.rating == 3, 1), else_=0)),
         )
         .where(
             Complaint.bureau_id.in_(ids),
@@ -203,28 +217,29 @@ def figures(
             Complaint.finished_at < end,
             Complaint.ended_as.in_([s.value for s in ENDINGS]),
         )
-        .group_by(bucket, ended_in, Complaint.ended_as)
+        .group_by(Complaint.bureau_id, ended_in, Complaint.ended_as, Complaint.rating)
     ):
-        if ended_as == CaseStatus.SETTLED.value and month in months:
-            months[month][1] += int(count)
-            months[month][2] += int(fen or 0)
-        for target in count_in(key):
+        if ended_as == CaseStatus.SETTLED.value and month in month_names:
+            months[month_names[month]][1] += int(count)
+            months[month_names[month]][2] += int(fen or 0)
+        for target in count_in(bureau):
             setattr(target, ended_as, getattr(target, ended_as) + int(count))
             target.recovered_fen += int(fen or 0)
-            target.ratings += int(ratings)
-            target.rating_sum += int(rating_sum)
-            target.happy += int(happy or 0)
+            if rating is not None:
+                target.ratings += int(count)
+                target.rating_sum += int(rating) * int(count)
+                target.happy += int(count) if rating == 3 else 0  # the happiest
     today = local_day(dt.datetime.now(dt.UTC))
-    for key, count in session.execute(
-        select(bucket, func.count())
+    for bureau, count in session.execute(
+        select(Complaint.bureau_id, func.count())
         .where(
             Complaint.due_on < today,
             Complaint.bureau_id.in_(ids),
             Complaint.status.not_in([s.value for s in CASE_FINISHED]),
         )
-        .group_by(bucket)
+        .group_by(Complaint.bureau_id)
     ):
-        for target in count_in(key):
+        for target in count_in(bureau):
             target.overdue += int(count)
     _medians(session, found, chosen, rows, start, end)
     monthly = [(month, a, b, round(c / 100)) for month, (a, b, c) in months.items()]
@@ -248,8 +263,9 @@ def _medians(
         Complaint.accepted_at.is_not(None),
     )
     if session.get_bind().dialect.name == "postgresql":
-        days_accept = func.extract("epoch", Complaint.accepted_at - Complaint.received_at) / 86400
-        days_settle = func.extract("epoch", Complaint.finished_at - Complaint.received_at) / 86400
+        # date_part gives a float; extract's numeric sorts at half the speed.
+        days_accept = func.date_part("epoch", Complaint.accepted_at - Complaint.received_at) / DAY_S
+        days_settle = func.date_part("epoch", Complaint.finished_at - Complaint.received_at) / DAY_S
         settled = Complaint.ended_as == CaseStatus.SETTLED.value
         medians = (
             func.percentile_cont(0.5).within_group(days_accept),

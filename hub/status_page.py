@@ -40,7 +40,10 @@ h1 {{ font-size: 32px; }} .en {{ color: #333; }}
 def case_page(case: CaseLookup) -> str:
     """The page of one case."""
     status_zh, status_en = STATUS_WORDS[case.status]
-    next_zh, next_en = NEXT_STEP_WORDS.get(case.next_step, ("", ""))
+    step = case.next_step
+    if step == "come_to_appointment" and case.remote:
+        step = "join_by_video"
+    next_zh, next_en = NEXT_STEP_WORDS.get(step, ("", ""))
     # The names the receipt prints (案件号, 回执号); the receipt number only for its holder.
     rows = [
         "<h1>投诉办理进度 <span class=en lang=en>Case status</span></h1>",

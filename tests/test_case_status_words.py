@@ -344,3 +344,25 @@ def test_a_received_case_says_staff_decide_within_7_working_days(
     assert "您的投诉已经收到，正在等待受理。" in shown and decide in shown, shown
     assert decide in speech.said[-1].text
     assert "7 天" not in shown and "7天" not in shown
+
+
+def test_the_status_page_of_a_mediation_by_video_says_where_to_join_it(
+    hub: HubProcess, data_dir: Path, in_beijing_time: None
+) -> None:
+    from hub import case_flow
+
+    client, device = enrolled_kiosk(hub, data_dir)
+    case, _ = file_case(client, device, 13)
+    at = appointment()
+
+    def by_video(session: Any, complaint: Any, mediator: Any) -> None:
+        case_flow.accept(session, complaint, mediator)
+        case_flow.schedule(session, complaint, mediator, at, None)
+
+    move(hub, case, by_video)
+    page = requests.get(f"{hub.url}/status/{case}", timeout=10).text
+    assert "地点：视频调解：在任一社区调解室的自助机上参加" in page, page
+    assert "到时请到任一社区调解室，在自助机上点“参加视频调解”" in page
+    assert "go to any community mediation room" in page
+    assert "请按时到场" not in page  # no room of the bureau to come to
+    assert f"{at.astimezone(SHANGHAI):%H:%M}" in page  # local time
