@@ -113,6 +113,8 @@ WAYS: dict[str, list[str]] = {
     "terminated": ["accepted", "scheduled", "terminated"],
     "closed": ["accepted", "scheduled", "in_mediation", "settled", "closed"],
 }
+#: 45 working days after acceptance, about nine weeks of the calendar.
+MEDIATION_WINDOW_S = 63 * 86400
 REFUSALS = ("not_consumer_dispute", "too_late", "no_merchant", "already_handled")
 
 
@@ -278,8 +280,13 @@ def _case(
     span = max(60.0, (now - received).total_seconds())
     steps = sorted(pick.uniform(0.05, 1.0) * span for _ in way)
     if way and way[0] in ("accepted", "refused"):  # decided within a few days mostly
-        steps[0] = min(steps[0], pick.uniform(0.2, 5) * 86400, span * 0.9)
-        steps = [steps[0], *sorted(max(steps[0], s) for s in steps[1:])]
+        first = min(steps[0], pick.uniform(0.2, 5) * 86400, span * 0.9)
+        # Then mediated and ended within the 45 working days after acceptance.
+        window = max(60.0, min(span - first, MEDIATION_WINDOW_S))
+        rest = sorted(first + pick.uniform(0.05, 1.0) * window for _ in way[1:])
+        if way[-1] == "terminated":
+            rest[-1] = first + window  # ended by the deadline
+        steps = [first, *rest]
     moments = [
         (what, received + dt.timedelta(seconds=s)) for what, s in zip(way, steps, strict=True)
     ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import statistics as stats
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -300,6 +301,15 @@ def _medians(
                 found[key].days_to_settle.append((finished - received).total_seconds() / 86400)
 
 
+def _whole_steps(values: list[int]) -> list[int]:
+    """The value axis in whole numbers (no 0.1 of a case), about eight steps up to the top."""
+    top = max([*values, 1])
+    step = max(1, math.ceil(top / 8))
+    magnitude = 10 ** (len(str(step)) - 1)
+    step = math.ceil(step / magnitude) * magnitude  # 1, 2, 3 ... 10, 20 ... 100, 200 ...
+    return list(range(0, top + step, step))
+
+
 def _charts(
     monthly: list[tuple[str, int, int, int]], total: Figures, english: bool
 ) -> list[Markup]:
@@ -316,6 +326,7 @@ def _charts(
         title=t("每月收到和调解成功的案件", "Cases received and settled each month"),
     )
     cases.x_labels = labels
+    cases.y_labels = _whole_steps([n for m in monthly for n in m[1:3]])
     cases.add(t("收到", "Received"), [m[1] for m in monthly])
     cases.add(t("调解成功", "Settled"), [m[2] for m in monthly])
     money = pygal.Line(
@@ -327,6 +338,7 @@ def _charts(
         title=t("每月为消费者挽回的金额（元）", "Money recovered for consumers each month (yuan)"),
     )
     money.x_labels = labels
+    money.y_labels = _whole_steps([m[3] for m in monthly])
     money.add(t("挽回金额（元）", "Recovered (yuan)"), [m[3] for m in monthly])
     endings = pygal.Pie(
         style=_CHART_STYLE,
@@ -334,6 +346,7 @@ def _charts(
         width=520,
         height=360,
         inner_radius=0.4,
+        truncate_legend=-1,  # the whole words, never "Ended by the d…"
         title=t("调解结果", "How mediations ended"),
     )
     endings.add(t("调解成功", "Settled"), total.settled)
