@@ -643,3 +643,52 @@ def test_wrong_tries_are_limited_and_kept_for_the_audit(
     finally:
         db.close()
     assert tries == [(guessing_kiosk, "mobile-digits-wrong")] * 5
+
+
+def test_a_call_the_mediator_closes_without_an_outcome_is_said_with_the_way_on(
+    open_kiosk: Callable[..., Kiosk], hub: HubProcess, data_dir: Path
+) -> None:
+    """The mediator takes the consumer and closes the call (their console lost it): the
+    kiosk says so, and offers to join again; the case goes on."""
+    from tests.calls import add_mediator, login_cookie
+
+    client, device = enrolled_kiosk(hub, data_dir)
+    case, _receipt = file_case(client, device, 26)
+    closer = ("closer", "closer-password-26")
+    add_mediator(hub, closer)
+    cookie = {"hub_staff": login_cookie(hub.url, closer)}
+    kiosk = open_kiosk()
+    shell = kiosk.shell
+    start_joining(kiosk)
+    tap(shell, "输入案件号")
+    tap_digits(shell, case.replace("-", ""))
+    tap(shell, "下一步")
+    assert wait_for(lambda: "手机号码的最后四位" in seen_words(shell))
+    tap_digits(shell, "0026")
+    tap(shell, "参加调解")
+    in_the_queue(kiosk, hub, case, device)
+    api = hub.url + "/console/api"
+    waiting = requests.get(api + "/queue", cookies=cookie, timeout=10).json()
+    (mine,) = [row["mediation_id"] for row in waiting if row["case_number"] == case]
+    taken = requests.post(f"{api}/mediations/{mine}/take", cookies=cookie, timeout=10)
+    assert taken.status_code == 200, taken.text
+    assert wait_for(lambda: shell.current.name != "waiting_room", 15), seen_words(shell)
+    closed = requests.post(
+        f"{api}/mediations/{taken.json()['mediation_id']}/close",
+        json={"reason": "调解员的页面关了"},
+        cookies=cookie,
+        timeout=10,
+    )
+    assert closed.status_code == 200, closed.text
+    message = "调解员结束了这次通话。您的案件还在调解中：您可以现在重新排队，也可以等我们的短信。"
+    assert wait_for(lambda: message in seen_words(shell), 15), seen_words(shell)
+    assert wait_for(lambda: kiosk.said() == message, 10), kiosk.said()
+    assert (case, device) not in queued(hub)
+    # The way on: the consumer queues again from here, by taps, with the case number kept.
+    tap(shell, "输入案件号")
+    assert case in seen_words(shell)
+    tap(shell, "下一步")
+    assert wait_for(lambda: "手机号码的最后四位" in seen_words(shell))
+    assert "0 0 2 6" in seen_words(shell)  # the four digits kept too
+    tap(shell, "参加调解")
+    in_the_queue(kiosk, hub, case, device)
