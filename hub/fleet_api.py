@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,6 +23,7 @@ from hub.accounts import StaffMember, current_staff
 from hub.alerts import AuditRecord, HelpCall, KioskLog
 from hub.problems import ProblemError, documented
 from hub.store import Device, Room, utcnow
+from hub.studio_web import render
 from protocol.wire import (
     API_PREFIX,
     ROW_ID_MAX,
@@ -136,11 +138,17 @@ def staff_routes(sessions: sessionmaker[Session]) -> APIRouter:
             return PlainTextResponse(record.text)
 
     @router.get("/console/fleet", response_class=HTMLResponse, include_in_schema=False)
-    def fleet_page(_staff: Staff) -> HTMLResponse:
-        """The fleet page of the web console."""
+    def fleet_page(request: Request, staff: Staff) -> HTMLResponse:
+        """The fleet page, in the studio's layout (its navigation, its log-out)."""
         with sessions.begin() as db:
             view = fleet_view(db)
-        return HTMLResponse(render_fleet(view))
+        return render(
+            request,
+            staff,
+            "fleet.html",
+            generated=_when(view["generated_at"]),
+            rooms=Markup(render_fleet(view)),  # each value escaped as it is put in
+        )
 
     return router
 
@@ -184,25 +192,6 @@ def fleet_view(db: Session) -> dict[str, Any]:
     return {"generated_at": utcnow().isoformat(timespec="seconds"), "rooms": list(rooms.values())}
 
 
-_PAGE = """<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8">
-<meta http-equiv="refresh" content="30">
-<title>设备状态 Fleet</title>
-<style>
-body {{ font: 18px/1.5 "Noto Sans CJK SC", sans-serif; margin: 2em; color: #1a1a1a; }}
-table {{ border-collapse: collapse; width: 100%; margin-bottom: 2em; }}
-th, td {{ border: 1px solid #999; padding: .4em .6em; text-align: left; vertical-align: top; }}
-th {{ background: #e9eef5; }}
-.bad {{ color: #9b1c1c; font-weight: bold; }}
-.good {{ color: #0b5c2b; }}
-</style></head><body>
-<h1>设备状态 Fleet health</h1>
-<p>更新于 Updated {generated} (UTC) · 每 30 秒刷新 refreshes every 30 s</p>
-{rooms}
-</body></html>
-"""
-
-
 def _when(iso: str | None) -> str:
     """A time as the page shows it: date, hours and minutes (UTC, as the page says)."""
     return iso[:16].replace("T", " ") if iso else ""
@@ -213,7 +202,7 @@ def _cell(text: object) -> str:
 
 
 def render_fleet(view: dict[str, Any]) -> str:
-    """The fleet page's HTML: a table per room, a row per kiosk."""
+    """The fleet's rooms as HTML: a table per room, a row per kiosk."""
     parts = []
     for room in view["rooms"]:
         parts.append(f"<h2>{html.escape(room['room'])} ({html.escape(room['code'] or '')})</h2>")
@@ -276,4 +265,4 @@ def render_fleet(view: dict[str, Any]) -> str:
                 + "</tr>"
             )
         parts.append("</table>")
-    return _PAGE.format(generated=html.escape(_when(view["generated_at"])), rooms="\n".join(parts))
+    return "\n".join(parts)

@@ -142,6 +142,8 @@ def test_alerts_open_when_devices_fail_or_kiosks_fall_silent_and_close_on_recove
     assert page.status_code == 200
     assert flaky.device_id in page.text and "printer failing: no paper" in page.text
     assert "幸福社区调解室" in page.text and "离线 offline" in page.text
+    # One site: the studio's navigation and its one log-out on the fleet page too.
+    assert 'href="/console/cases"' in page.text and 'action="/console/logout"' in page.text
     view = requests.get(hub.url + "/console/fleet.json", cookies=console(hub), timeout=10).json()
     rooms = {room["room"]: room for room in view["rooms"]}
     kiosks = {k["device"]: k for k in rooms["和平里调解室"]["kiosks"]}
