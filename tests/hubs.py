@@ -49,7 +49,19 @@ def drop_pg_database(url: str) -> None:
     head, _, name = url.rpartition("/")
     plain = (head + "/postgres").replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(plain, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        # FORCE ends the hubs' connections; an autovacuum worker on the database is not
+        # ours to end: wait for it to finish (it does within seconds), then drop.
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                return
+            except psycopg.errors.InsufficientPrivilege:
+                if time.monotonic() > deadline:
+                    raise
+            connection.execute(
+                "SELECT pg_sleep(0.1) FROM pg_stat_activity WHERE datname = %s LIMIT 1", (name,)
+            )
 
 
 @dataclass
