@@ -24,6 +24,7 @@ PAGES = {
     "call.js": "call.js",
     "merchant.js": "merchant.js",
     "login.js": "login.js",
+    "viewer.js": "viewer.js",
     "console.css": "console.css",
     "studio.css": "studio.css",
 }

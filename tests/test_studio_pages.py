@@ -7,6 +7,7 @@ And in Chromium: the same walk, by clicks."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from hub.accounts import add_staff
+from hub.store import Attachment
 from tests.calls import CHROMIUM_FLAGS, chromium_path
 from tests.hubs import HubProcess, start_hub
 from tests.test_statistics import console  # noqa: F401 - the fixture
@@ -89,6 +91,16 @@ def test_a_mediator_finds_reads_and_moves_a_case_and_others_see_what_they_may(
     assert "经济开发区分局" in tree and "幸福社区调解室" in tree
 
 
+def _jpeg(shade: int) -> bytes:
+    """A photo: 1280x720, one grey."""
+    import cv2
+    import numpy as np
+
+    done, data = cv2.imencode(".jpg", np.full((720, 1280, 3), shade, np.uint8))
+    assert done
+    return bytes(data)
+
+
 @pytest.fixture
 def hub(tmp_path: Path) -> Iterator[HubProcess]:
     running = start_hub(f"sqlite:///{tmp_path / 'hub.sqlite3'}", tmp_path / "hub.log")
@@ -111,6 +123,18 @@ def test_a_mediator_walks_a_case_by_clicks(hub: HubProcess, tmp_path: Path) -> N
         _city(session)
         case = _file(session)
         number, receipt = case.case_number, case.receipt_number
+        for shade in (40, 200):  # two photos the consumer took, as the kiosk uploads them
+            photo = _jpeg(shade)
+            session.add(
+                Attachment(
+                    complaint_uuid=case.uuid,
+                    sha256=hashlib.sha256(photo).hexdigest(),
+                    device_id=case.device_id,
+                    content_type="image/jpeg",
+                    size=len(photo),
+                    data=photo,
+                )
+            )
         add_staff(session, "li", "mediator-pass", "mediator", "经济开发区分局")
     engine.dispose()
     shots = tmp_path / "shots"
@@ -130,6 +154,17 @@ def test_a_mediator_walks_a_case_by_clicks(hub: HubProcess, tmp_path: Path) -> N
         page.wait_for_selector("#fields")
         assert "食品安全" in page.inner_text("#fields")
         page.screenshot(path=str(shots / "case.png"), full_page=True)
+        # The photos: one tapped opens large, the next one after it, Escape closes.
+        page.click("#files a.photo-link >> nth=0")
+        page.wait_for_selector("#viewer[open]")
+        assert page.inner_text("#viewer .count") == "1 / 2"
+        wide = page.eval_on_selector("#viewer img", "img => img.getBoundingClientRect().width")
+        assert wide > 600, wide  # larger than on the page
+        page.screenshot(path=str(shots / "photo.png"))
+        page.click("#viewer .next")
+        assert page.inner_text("#viewer .count") == "2 / 2"
+        page.keyboard.press("Escape")
+        page.wait_for_selector("#viewer", state="hidden")
         page.click("#accept")
         page.wait_for_selector("text=已受理。")
         when = (dt.date.today() + dt.timedelta(days=3)).isoformat() + "T14:30"
