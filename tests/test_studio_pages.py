@@ -179,7 +179,7 @@ def test_a_mediator_walks_a_case_by_clicks(hub: HubProcess, tmp_path: Path) -> N
 
 
 @pytest.mark.skipif(chromium_path() is None, reason="Debian's chromium is missing")
-def test_a_mediator_takes_the_waiting_consumer_records_the_amount_and_sees_it_counted(
+def test_a_mediator_finds_accepts_schedules_takes_settles_with_an_amount_and_sees_it_counted(
     hub: HubProcess, tmp_path: Path
 ) -> None:
     from playwright.sync_api import sync_playwright
@@ -189,7 +189,6 @@ def test_a_mediator_takes_the_waiting_consumer_records_the_amount_and_sees_it_co
     kiosk, device = enrolled_kiosk(hub, tmp_path / "kiosk")
     number, receipt = file_case(kiosk, device)
     add_mediator(hub, MEDIATOR, "supervisor")  # a bureau head mediates too, and reads figures
-    ticket = kiosk.join_mediation(receipt)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": 1366, "height": 900})
@@ -199,6 +198,22 @@ def test_a_mediator_takes_the_waiting_consumer_records_the_amount_and_sees_it_co
         page.fill("input[name=password]", MEDIATOR[1])
         page.click("button[type=submit]")
         page.wait_for_url("**/console/")
+        # The whole walk: found by the receipt's number, accepted, arranged in the room...
+        page.click("text=案件")
+        page.fill("input[name=q]", receipt)
+        page.click("form.filters button[type=submit]")
+        page.click(f"text={number}")
+        page.click("#accept")
+        page.wait_for_selector("text=已受理。")
+        when = (dt.date.today() + dt.timedelta(days=1)).isoformat() + "T09:30"
+        page.fill("input[name=at]", when)
+        page.select_option("select[name=room]", label="幸福社区调解室")
+        page.click("#schedule")
+        page.wait_for_selector("text=已安排调解，并短信告知。")
+        page.click("text=排队与通话")
+        page.wait_for_selector("#queue-empty:not([hidden])")
+        # ...and the consumer comes to the room's kiosk and joins: the queue shows it by push.
+        ticket = kiosk.join_mediation(receipt)
         # The queue names the room, never the kiosk's id.
         row = page.wait_for_selector(f"#queue tr[data-mediation='{ticket.mediation_id}']")
         assert "幸福社区调解室" in row.inner_text() and device not in row.inner_text()
@@ -217,7 +232,8 @@ def test_a_mediator_takes_the_waiting_consumer_records_the_amount_and_sees_it_co
         page.wait_for_selector("#call-panel", state="hidden")
         page.goto(hub.url + f"/console/cases/{number}")
         assert "¥128.50" in page.inner_text("#fields")
-        assert "调解成功" in page.inner_text("#history")
+        history = page.inner_text("#history")
+        assert all(step in history for step in ("受理", "安排调解", "开始调解", "调解成功"))
         page.goto(hub.url + "/console/statistics")
         assert "¥128.50" in page.inner_text("#figures")
         page.screenshot(path=str(tmp_path / "figures.png"), full_page=True)
