@@ -666,12 +666,7 @@ class Mediation(Journey):
                 if self.coming_back:  # the waiting room says when to come back
                     return Done("waiting_room", "", {"coming_back": True})
                 if not self.leaving:  # closed on the hub: say so, and how to go on
-                    return Done(
-                        "choice",
-                        "",
-                        {},
-                        then=JoinMediation(self.visit, self.desk, problem=CALL_CLOSED),
-                    )
+                    return self._join_again(CALL_CLOSED)
                 return Abort("left the mediation", "")
             if self.state is CallState.ENDED and self.outcome is None:
                 return Abort("the call ended without an outcome", "")
@@ -731,8 +726,11 @@ class Mediation(Journey):
     def _failed(self, problem: JoinProblem | None) -> Done:
         # Back to how to join, saying why not (the hub checked what the consumer holds
         # before the queue; this is the call failing to start).
-        words = PROBLEM_WORDS[problem or JoinProblem.OFFLINE]
-        return Done("choice", "", {}, then=JoinMediation(self.visit, self.desk, problem=words))
+        return self._join_again(PROBLEM_WORDS[problem or JoinProblem.OFFLINE])
+
+    def _join_again(self, why: str) -> Done:
+        """Back to how to join, the words saying why on it."""
+        return Done("choice", "", {}, then=JoinMediation(self.visit, self.desk, problem=why))
 
 
 def outcome_slip(
