@@ -108,6 +108,15 @@ def add_mediator(hub: HubProcess, user: tuple[str, str] = MEDIATOR, role: str = 
     assert done.returncode == 0, done.stderr
 
 
+def log_in(page: Any, hub_url: str, user: tuple[str, str] = MEDIATOR) -> None:
+    """Log in at the console's page in a browser, as staff type it, to the queue page."""
+    page.goto(hub_url + "/console/login")
+    page.fill("input[name=username]", user[0])
+    page.fill("input[name=password]", user[1])
+    page.click("#login")
+    page.wait_for_url("**/console/")
+
+
 def login_cookie(hub_url: str, user: tuple[str, str] = MEDIATOR) -> str:
     """The console's session cookie after logging in."""
     answer = requests.post(

@@ -24,13 +24,13 @@ import pytest
 
 from tests.calls import (
     CHROMIUM_FLAGS,
-    MEDIATOR,
     add_mediator,
     allow_loopback_candidates,
     chromium_path,
     enrolled_kiosk,
     file_case,
     in_private_network,
+    log_in,
     run_in_private_network,
 )
 from tests.hubs import HubProcess, start_hub
@@ -176,10 +176,7 @@ def test_the_room_meets_the_mediator_and_the_merchant(
 
         # The mediator logs in, sees the case in the queue and takes it.
         mediator = browser.new_page()
-        mediator.goto(hub.url + "/console/login")
-        mediator.fill("input[name=username]", MEDIATOR[0])
-        mediator.fill("input[name=password]", MEDIATOR[1])
-        mediator.click("#login")
+        log_in(mediator, hub.url)
         mediator.wait_for_selector(f"#queue tbody tr >> text={case_number}")
         # The queue says what each case is about.
         assert "瓶装饮料里有一只苍蝇" in mediator.inner_text("#queue tbody")

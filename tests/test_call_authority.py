@@ -20,6 +20,7 @@ from tests.calls import (
     chromium_path,
     enrolled_kiosk,
     file_case,
+    log_in,
     login_cookie,
 )
 from tests.hubs import HubProcess, start_hub
@@ -132,10 +133,7 @@ def test_the_holder_asks_a_colleague_in_from_the_console(hub: HubProcess, tmp_pa
 
     def logged_in(browser: Any, user: tuple[str, str]) -> Any:
         page = browser.new_context().new_page()
-        page.goto(hub.url + "/console/login")
-        page.fill("input[name=username]", user[0])
-        page.fill("input[name=password]", user[1])
-        page.click("#login")
+        log_in(page, hub.url, user)
         page.wait_for_selector("#presence >> text=在线")
         return page
 

@@ -141,6 +141,19 @@ def in_the_queue(kiosk: Kiosk, hub: HubProcess, case: str, device: str) -> None:
     assert wait_for(lambda: (case, device) in queued(hub), 15)
 
 
+def join_by_case_number(kiosk: Kiosk, case: str, last4: str) -> None:
+    """From the welcome: "join my mediation", the case number and the mobile's last four
+    digits tapped on the keypads, then "join"."""
+    shell = kiosk.shell
+    start_joining(kiosk)
+    tap(shell, "输入案件号")
+    tap_digits(shell, case.replace("-", ""))
+    tap(shell, "下一步")
+    assert wait_for(lambda: "手机号码的最后四位" in seen_words(shell))
+    tap_digits(shell, last4)
+    tap(shell, "参加调解")
+
+
 # -- the on-screen keyboard, as a finger uses it -----------------------------------------
 
 
@@ -591,13 +604,7 @@ def test_a_finished_case_is_not_mediated_again(
     db.close()
     kiosk = open_kiosk()
     shell = kiosk.shell
-    start_joining(kiosk)
-    tap(shell, "输入案件号")
-    tap_digits(shell, case.replace("-", ""))
-    tap(shell, "下一步")
-    assert wait_for(lambda: "手机号码的最后四位" in seen_words(shell))
-    tap_digits(shell, "0025")
-    tap(shell, "参加调解")
+    join_by_case_number(kiosk, case, "0025")
     message = (
         "这个案件已经调解完了或已经结案，不能再调解。如果还有问题，可以重新投诉，或者呼叫帮助。"
     )
@@ -624,13 +631,7 @@ def test_wrong_tries_are_limited_and_kept_for_the_audit(
     # The consumer, at their own kiosk with the right digits, is told what to do.
     kiosk = open_kiosk()
     shell = kiosk.shell
-    start_joining(kiosk)
-    tap(shell, "输入案件号")
-    tap_digits(shell, case.replace("-", ""))
-    tap(shell, "下一步")
-    assert wait_for(lambda: "手机号码的最后四位" in seen_words(shell))
-    tap_digits(shell, "0026")
-    tap(shell, "参加调解")
+    join_by_case_number(kiosk, case, "0026")
     message = "刚才输错的号码太多了。请找工作人员帮忙，或者过一会儿再试。"
     assert wait_for(lambda: message in seen_words(shell), 10), seen_words(shell)
     assert (case, device) not in queued(hub)
@@ -659,13 +660,7 @@ def test_a_call_the_mediator_closes_without_an_outcome_is_said_with_the_way_on(
     cookie = {"hub_staff": login_cookie(hub.url, closer)}
     kiosk = open_kiosk()
     shell = kiosk.shell
-    start_joining(kiosk)
-    tap(shell, "输入案件号")
-    tap_digits(shell, case.replace("-", ""))
-    tap(shell, "下一步")
-    assert wait_for(lambda: "手机号码的最后四位" in seen_words(shell))
-    tap_digits(shell, "0026")
-    tap(shell, "参加调解")
+    join_by_case_number(kiosk, case, "0026")
     in_the_queue(kiosk, hub, case, device)
     api = hub.url + "/console/api"
     waiting = requests.get(api + "/queue", cookies=cookie, timeout=10).json()

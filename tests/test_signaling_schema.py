@@ -20,11 +20,11 @@ from protocol.signaling import FROM_PARTY, schema
 from protocol.signaling import message_types as types_of
 from tests.calls import (
     CHROMIUM_FLAGS,
-    MEDIATOR,
     add_mediator,
     chromium_path,
     enrolled_kiosk,
     file_case,
+    log_in,
     login_cookie,
 )
 from tests.hubs import ROOT, HubProcess, start_hub
@@ -168,10 +168,7 @@ def test_every_frame_the_console_and_the_merchant_send_keeps_the_schema(
         try:
             mediator = browser.new_context().new_page()
             watch(mediator, "console")
-            mediator.goto(hub.url + "/console/login")
-            mediator.fill("input[name=username]", MEDIATOR[0])
-            mediator.fill("input[name=password]", MEDIATOR[1])
-            mediator.click("#login")
+            log_in(mediator, hub.url)
             mediator.wait_for_selector(f"#queue tbody tr >> text={case}")
             mediator.click("#take-next")
             receive(room, "called")

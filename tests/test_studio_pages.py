@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hub.accounts import add_staff
 from hub.store import Attachment
-from tests.calls import CHROMIUM_FLAGS, chromium_path
+from tests.calls import CHROMIUM_FLAGS, chromium_path, log_in
 from tests.hubs import HubProcess, start_hub
 from tests.test_statistics import console  # noqa: F401 - the fixture
 from tests.test_studio_flow import _city, _file, sessions  # noqa: F401 - the fixture
@@ -142,11 +142,7 @@ def test_a_mediator_walks_a_case_by_clicks(hub: HubProcess, tmp_path: Path) -> N
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": 1366, "height": 900})
-        page.goto(hub.url + "/console/login")
-        page.fill("input[name=username]", "li")
-        page.fill("input[name=password]", "mediator-pass")
-        page.click("button[type=submit]")
-        page.wait_for_url("**/console/")
+        log_in(page, hub.url, ("li", "mediator-pass"))
         page.click("text=案件 Cases")
         page.fill("input[name=q]", receipt)
         page.click("form.filters button[type=submit]")
@@ -193,11 +189,7 @@ def test_a_mediator_finds_accepts_schedules_takes_settles_with_an_amount_and_see
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": 1366, "height": 900})
         page.on("dialog", lambda dialog: dialog.accept())
-        page.goto(hub.url + "/console/login")
-        page.fill("input[name=username]", MEDIATOR[0])
-        page.fill("input[name=password]", MEDIATOR[1])
-        page.click("button[type=submit]")
-        page.wait_for_url("**/console/")
+        log_in(page, hub.url)
         # The whole walk: found by the receipt's number, accepted, arranged in the room...
         page.click("text=案件")
         page.fill("input[name=q]", receipt)
@@ -258,11 +250,7 @@ def test_a_call_left_open_by_a_reloaded_console_is_resumed_or_closed(
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": 1366, "height": 900})
         page.on("dialog", lambda dialog: dialog.accept())
-        page.goto(hub.url + "/console/login")
-        page.fill("input[name=username]", MEDIATOR[0])
-        page.fill("input[name=password]", MEDIATOR[1])
-        page.click("button[type=submit]")
-        page.wait_for_url("**/console/")
+        log_in(page, hub.url)
         page.click("#take-next")
         page.wait_for_selector("#call-panel:not([hidden])")
         page.reload()  # the call's page is gone; the call is not

@@ -21,6 +21,7 @@ from tests.calls import (
     chromium_path,
     enrolled_kiosk,
     file_case,
+    log_in,
     login_cookie,
 )
 from tests.hubs import HubProcess, start_hub
@@ -199,10 +200,7 @@ def test_asking_to_be_called_reaches_the_console(
     kept = requests.get(hub.url + "/console/api/callbacks", cookies=cookie, timeout=10).json()
     assert [(row["case_number"], row["phone"]) for row in kept] == [(case, "13900000022")]
     page = browser.new_page()
-    page.goto(hub.url + "/console/login")
-    page.fill("input[name=username]", MEDIATOR[0])
-    page.fill("input[name=password]", MEDIATOR[1])
-    page.click("#login")
+    log_in(page, hub.url)
     page.wait_for_selector(f"#callbacks tbody tr >> text={case}")
     assert "13900000022" in page.inner_text("#callbacks tbody")
     page.wait_for_selector("#presence >> text=在线")
