@@ -23,8 +23,10 @@ DEB_PACKAGES_DEVICES := espeak-ng libportaudio2 libsndfile1 pulseaudio pulseaudi
 # Packaging's checks: systemd-analyze (verify, security), shellcheck, the kiosk session's
 # compositor and the hub's nginx and coturn (their configurations are tried), debootstrap.
 DEB_PACKAGES_PACKAGING := systemd shellcheck cage nginx-light coturn debootstrap
-# The mediator console's browser, which the call's end-to-end test and benchmark drive.
-DEB_PACKAGES_CALL := chromium
+# The mediator console's browser, which the call's end-to-end test and benchmark drive, and
+# the SFU the call's media go through (Janus's VideoRoom; janus-tools turns its recordings
+# into files a browser plays).
+DEB_PACKAGES_CALL := chromium janus janus-tools
 DEB_PACKAGES := $(DEB_PACKAGES_SHELL) $(DEB_PACKAGES_HUB) $(DEB_PACKAGES_DEVICES) \
 	$(DEB_PACKAGES_PACKAGING) $(DEB_PACKAGES_CALL)
 

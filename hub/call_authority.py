@@ -149,6 +149,15 @@ def invite_colleague(
         raise ProblemError(409, "not-in-call", "No call now", "This mediation has no call now.")
     if username == member.username or session.get(Staff, username) is None:
         raise ProblemError(404, "staff-unknown", "No such colleague", "No such console login.")
+    from hub.call_parties import may_ask_in
+
+    if not may_ask_in(session, member, username):
+        raise ProblemError(
+            403,
+            "colleague-out-of-reach",
+            "Not a colleague for this case",
+            "Ask in a mediator of your bureau or of a bureau yours reports to.",
+        )
     if session.get(CallInvitation, (mediation.id, username)) is None:
         session.add(
             CallInvitation(
@@ -160,13 +169,15 @@ def invite_colleague(
         )
 
 
-def may_enter(session: Session, mediation: Mediation, member: StaffMember) -> bool:
-    """A console login enters the call only as its holder or an invited colleague."""
+def may_enter(session: Session, mediation: Mediation, member: StaffMember) -> str | None:
+    """The role a console login enters the call in: "mediator" for its holder, "colleague"
+    for one the holder asked in; None for anyone else."""
     if mediation.now is not MediationState.IN_CALL:
-        return False
+        return None
     if holds(mediation, member):
-        return True
-    return session.get(CallInvitation, (mediation.id, member.username)) is not None
+        return "mediator"
+    invited = session.get(CallInvitation, (mediation.id, member.username)) is not None
+    return "colleague" if invited else None
 
 
 def invitations_for(session: Session, member: StaffMember) -> list[dict[str, Any]]:

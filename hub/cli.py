@@ -169,6 +169,7 @@ def _serve(url: str, args: argparse.Namespace) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # every request to the SFU
     file_limit = serving.raise_file_limit()
     bound = serving.connection_bound(file_limit, args.max_connections)
     config = uvicorn.Config(

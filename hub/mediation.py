@@ -46,7 +46,7 @@ from hub.presence import online_mediators
 from hub.problems import ProblemError, documented
 from hub.signaling import PEER_GONE, QUEUE_CHANNEL, Broker, CallPeer
 from hub.store import Attachment, Base, Complaint, Device, Room, UtcDateTime, utcnow
-from protocol.signaling import Called, LeftQueue, OutcomeRecorded, QueueChanged
+from protocol.signaling import Called, LeftQueue, Moderated, OutcomeRecorded, QueueChanged
 from protocol.states import CASE_FINISHED, MEDIATION_OPEN, IllegalMove, MediationState, advance
 from protocol.wire import (
     API_PREFIX,
@@ -183,6 +183,15 @@ class Colleague(BaseModel):
     """A colleague's console login, to ask into the call."""
 
     username: Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class Moderation(BaseModel):
+    """The holder turns a party's microphone off or on."""
+
+    muted: bool
+
+
+PeerPath = Annotated[str, Path(pattern=r"^[a-z]{1,12}-[0-9a-z]{1,32}$")]
 
 
 class ClosedCall(BaseModel):
@@ -683,6 +692,53 @@ def console_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter
         log.info("mediation %s: %s asked %s in", mediation_id, member.username, asked.username)
         await broker.publish(QUEUE_CHANNEL, QueueChanged())  # the colleague's console lists it
         return {"invited": asked.username}
+
+    @router.get("/mediations/{mediation_id}/colleagues")
+    def colleagues_to_ask(mediation_id: MediationId, member: Staff) -> list[dict[str, Any]]:
+        """Whom the holder may ask in: staff of the holder's bureau and those above it."""
+        from hub.call_parties import colleagues
+
+        with sessions.begin() as db:
+            require_holder(_mediation(db, mediation_id, member), member)
+            return colleagues(db, member)
+
+    def _party(mediation_id: str, peer: str, member: StaffMember) -> CallPeer:
+        with sessions.begin() as db:
+            require_holder(_mediation(db, mediation_id, member), member)
+            party = db.get(CallPeer, peer)
+            if party is None or party.room != mediation_id:
+                raise ProblemError(404, "party-unknown", "Not in the call", "Not in this call.")
+            db.expunge(party)
+            return party
+
+    @router.post("/mediations/{mediation_id}/parties/{peer}/mute")
+    async def mute_party(
+        mediation_id: MediationId, peer: PeerPath, moderation: Moderation, member: Staff
+    ) -> dict[str, Any]:
+        """The holder turns a party's microphone off (or on) at the SFU; all are told."""
+        party = await run_in_threadpool(_party, mediation_id, peer, member)
+        told = Moderated(peer=party.peer, role=party.role, muted=moderation.muted)  # type: ignore[arg-type]
+        await broker.publish(mediation_id, told)
+        return {"peer": party.peer, "muted": moderation.muted}
+
+    @router.post("/mediations/{mediation_id}/parties/{peer}/remove")
+    async def remove_party(
+        mediation_id: MediationId, peer: PeerPath, member: Staff
+    ) -> dict[str, Any]:
+        """The holder sends a party out of the call (not the room: that is closing the call,
+        nor the holder): its socket closes, and a colleague's invitation goes."""
+        party = await run_in_threadpool(_party, mediation_id, peer, member)
+        if party.role in ("room", "mediator"):
+            raise ProblemError(
+                409,
+                "party-stays",
+                "This party stays",
+                "The consumer's room and the mediator stay; close the call instead.",
+            )
+        told = Moderated(peer=party.peer, role=party.role, removed=True)  # type: ignore[arg-type]
+        await broker.publish(mediation_id, told)
+        log.info("mediation %s: %s removed the %s", mediation_id, member.username, party.role)
+        return {"peer": party.peer, "removed": True}
 
     @router.get("/invitations")
     def invitations(member: Staff) -> list[dict[str, Any]]:

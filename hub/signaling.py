@@ -58,6 +58,9 @@ class CallPeer(Base):
     peer: Mapped[str] = mapped_column(String(40), primary_key=True)
     room: Mapped[str] = mapped_column(String(40), index=True)
     role: Mapped[str] = mapped_column(String(20))
+    #: Who it is, as every screen in the call names it.
+    name: Mapped[str] = mapped_column(String(80), default="")
+    organisation: Mapped[str] = mapped_column(String(80), default="")
     joined_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
     #: Refreshed while the party's socket is open (see `PEER_BEAT_S`).
     seen_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, default=utcnow)

@@ -2,9 +2,14 @@
 
 Who may connect: the kiosk with its device credential (Authorization header), the mediator
 holding the case and the colleagues they asked in, with the console's login cookie, and the
-merchant with the one-time link the holder sent. Each gets a peer id; the room is a small
-mesh in which a newcomer offers to everyone already there. The hub only relays, so an SFU
-could take the media later without changing who signals to whom.
+merchant with the one-time link the holder sent. Each gets a peer id, and a name and an
+organisation every screen shows.
+
+The media go through the SFU (`hub.sfu`) when the hub has one: each party publishes once
+(`publish`, answered `published`) and this socket offers it each other party's picture and
+voice (`offer` from that party, answered to it), as their feeds reach the SFU. Without one,
+the room is a small mesh in which a newcomer offers to everyone already there, and the hub
+only relays. Either way the hub's signaling is the one door.
 """
 
 from __future__ import annotations
@@ -23,22 +28,31 @@ from starlette.concurrency import run_in_threadpool
 
 from hub import fleet
 from hub.accounts import COOKIE, staff_for_token
-from hub.call_authority import may_enter
+from hub.call_authority import CallInvitation, may_enter
+from hub.call_parties import named
 from hub.mediation import Mediation, ice_servers, ticket
 from hub.problems import ProblemError
+from hub.sfu import Seat, SfuError, SfuSettings
 from hub.signaling import PEER_BEAT_S, PEER_GONE, QUEUE_CHANNEL, Broker, CallPeer, Message
 from hub.store import utcnow
 from protocol.signaling import (
     FROM_PARTY,
     MAX_MESSAGE,
+    Answer,
     Joined,
     Leave,
     Left,
+    Moderated,
+    Offer,
     Peer,
+    Publish,
+    Published,
+    Publishing,
     QueueChanged,
     QueueMoved,
     Refused,
     Relayed,
+    Restart,
     Role,
     Welcome,
 )
@@ -48,6 +62,12 @@ from protocol.wire import API_PREFIX, MediationTicket
 log = logging.getLogger(__name__)
 
 CLOSE_REFUSED = 4403
+#: The mediator removed the party from the call.
+CLOSE_REMOVED = 4410
+#: The SFU does not answer: the party tries again later.
+CLOSE_SFU_AWAY = 4503
+#: How long a party's published media may take to reach the SFU.
+PUBLISH_TIMEOUT_S = 15.0
 #: A waiting kiosk's ticket is looked at again this often, news or not (a mediator's
 #: console that vanished with its hub process times out; see `hub.presence`).
 QUEUE_RECHECK_S = 10.0
@@ -57,42 +77,57 @@ def signaling_router(sessions: sessionmaker[Session], broker: Broker) -> APIRout
     """The `/v1/mediations/{id}/signal` WebSocket."""
     router = APIRouter()
 
-    def admit(socket: WebSocket, mediation_id: str) -> Role | None:
-        """The role the connection may take in this room, or None."""
-        with sessions.begin() as db:
-            mediation = db.get(Mediation, mediation_id)
-            if mediation is None or mediation.now not in MEDIATION_OPEN:
-                return None
-            authorization = socket.headers.get("authorization")
-            if authorization:
-                try:
-                    device = fleet.device_for(db, authorization)
-                except ProblemError:
-                    return None
-                return "room" if device.id == mediation.device_id else None
-            member = staff_for_token(db, socket.cookies.get(COOKIE))
-            if member is not None:  # the holder, or a colleague the holder asked in
-                return "mediator" if may_enter(db, mediation, member) else None
-            invite = socket.query_params.get("invite", "")
-            if not invite:
-                return None
-            # One-time: the link opens the room once. Read and spent in one conditional
-            # UPDATE, so two merchants with the same link at the same moment cannot both in.
-            spent = db.execute(
-                update(Mediation)
-                .where(
-                    Mediation.id == mediation_id,
-                    Mediation.state == MediationState.IN_CALL,
-                    Mediation.invite_hash == fleet.sha256(invite),
-                    Mediation.invite_used == 0,
-                    Mediation.invite_expires_at > utcnow(),
-                )
-                .values(invite_used=1)
-                .execution_options(synchronize_session=False)
-            )
-            return "merchant" if spent.rowcount == 1 else None  # type: ignore[attr-defined]
+    sfu = SfuSettings.from_environment()
 
-    def enter(room: str, peer: str, role: Role) -> list[Peer]:
+    def admit(socket: WebSocket, mediation_id: str) -> tuple[Role, str, str] | None:
+        """The role the connection may take in this room, with its name and organisation,
+        or None."""
+        with sessions.begin() as db:
+            role = _role(socket, db, mediation_id)
+            mediation = db.get(Mediation, mediation_id)
+            if role is None or mediation is None:
+                return None
+            member = None
+            if role in ("mediator", "colleague"):
+                member = staff_for_token(db, socket.cookies.get(COOKIE))
+            name, organisation = named(db, mediation, role, member)
+            return role, name, organisation
+
+    def _role(socket: WebSocket, db: Session, mediation_id: str) -> Role | None:
+        mediation = db.get(Mediation, mediation_id)
+        if mediation is None or mediation.now not in MEDIATION_OPEN:
+            return None
+        authorization = socket.headers.get("authorization")
+        if authorization:
+            try:
+                device = fleet.device_for(db, authorization)
+            except ProblemError:
+                return None
+            return "room" if device.id == mediation.device_id else None
+        member = staff_for_token(db, socket.cookies.get(COOKIE))
+        if member is not None:  # the holder, or a colleague the holder asked in
+            entered = may_enter(db, mediation, member)
+            return "mediator" if entered == "mediator" else "colleague" if entered else None
+        invite = socket.query_params.get("invite", "")
+        if not invite:
+            return None
+        # One-time: the link opens the room once. Read and spent in one conditional
+        # UPDATE, so two merchants with the same link at the same moment cannot both in.
+        spent = db.execute(
+            update(Mediation)
+            .where(
+                Mediation.id == mediation_id,
+                Mediation.state == MediationState.IN_CALL,
+                Mediation.invite_hash == fleet.sha256(invite),
+                Mediation.invite_used == 0,
+                Mediation.invite_expires_at > utcnow(),
+            )
+            .values(invite_used=1)
+            .execution_options(synchronize_session=False)
+        )
+        return "merchant" if spent.rowcount == 1 else None  # type: ignore[attr-defined]
+
+    def enter(room: str, me: Peer) -> list[Peer]:
         now = utcnow()
         with sessions.begin() as db:
             db.execute(
@@ -101,17 +136,32 @@ def signaling_router(sessions: sessionmaker[Session], broker: Broker) -> APIRout
                 )
             )
             present = db.scalars(select(CallPeer).where(CallPeer.room == room)).all()
-            others = [Peer.model_validate({"peer": p.peer, "role": p.role}) for p in present]
-            db.add(CallPeer(peer=peer, room=room, role=role, joined_at=now, seen_at=now))
+            others = [
+                Peer(peer=p.peer, role=p.role, name=p.name, organisation=p.organisation)  # type: ignore[arg-type]
+                for p in present
+            ]
+            db.add(_row(room, me, now))
             return others
 
-    def still_here(room: str, peer: str, role: str) -> None:
+    def still_here(room: str, me: Peer) -> None:
         with sessions.begin() as db:
-            row = db.get(CallPeer, peer)
+            row = db.get(CallPeer, me.peer)
             if row is None:  # swept meanwhile (the database was away): back in the list
-                db.add(CallPeer(peer=peer, room=room, role=role, joined_at=utcnow()))
+                db.add(_row(room, me, utcnow()))
             else:
                 row.seen_at = utcnow()
+
+    def removed(mediation_id: str, me: Peer, username: str) -> None:
+        """The mediator removed this party: a colleague's invitation goes with it."""
+        if me.role != "colleague":
+            return
+        with sessions.begin() as db:
+            db.execute(
+                delete(CallInvitation).where(
+                    CallInvitation.mediation_id == mediation_id,
+                    CallInvitation.username == username,
+                )
+            )
 
     def leave(peer: str) -> None:
         with sessions.begin() as db:
@@ -127,35 +177,59 @@ def signaling_router(sessions: sessionmaker[Session], broker: Broker) -> APIRout
     @router.websocket(f"{API_PREFIX}/mediations/{{mediation_id}}/signal")
     async def signal(socket: WebSocket, mediation_id: str) -> None:
         await broker.start()
-        role = await run_in_threadpool(admit, socket, mediation_id)
-        if role is None:
+        admitted = await run_in_threadpool(admit, socket, mediation_id)
+        if admitted is None:
             await socket.close(code=CLOSE_REFUSED)
             return
+        role, name, organisation = admitted
+        me = Peer(
+            peer=f"{role}-{secrets.token_hex(4)}", role=role, name=name, organisation=organisation
+        )
+        seat = Seat(sfu, mediation_id, me.peer) if sfu is not None else None
+        if seat is not None:
+            try:
+                await seat.open()
+            except SfuError as error:
+                log.error("signaling: the SFU does not serve: %s", error)
+                await seat.close()
+                await socket.close(code=CLOSE_SFU_AWAY)
+                return
         await socket.accept()
-        peer = f"{role}-{secrets.token_hex(4)}"
+        peer = me.peer
         inbox = broker.subscribe(mediation_id)
         queue_news = broker.subscribe(QUEUE_CHANNEL) if role == "room" else None
         try:
-            others = await run_in_threadpool(enter, mediation_id, peer, role)
+            others = await run_in_threadpool(enter, mediation_id, me)
             own = await run_in_threadpool(room_ticket, mediation_id) if role == "room" else None
             welcome = Welcome(
-                peer=peer, role=role, peers=others, ice_servers=ice_servers(), ticket=own
+                peer=peer,
+                role=role,
+                peers=others,
+                ice_servers=ice_servers(),
+                ticket=own,
+                sfu=seat is not None,
             )
             await socket.send_text(welcome.text())
-            await broker.publish(mediation_id, Joined(sender=peer, role=role))
+            await broker.publish(
+                mediation_id, Joined(sender=peer, role=role, name=name, organisation=organisation)
+            )
             if role == "room":  # the consoles show whether the room is on the line
                 await broker.publish(QUEUE_CHANNEL, QueueChanged())
+            if seat is not None:
+                await _receive_those_there(socket, seat, others)
             await _pump(
                 socket,
-                peer,
-                role,
+                me,
                 mediation_id,
                 inbox,
                 queue_news,
                 broker,
                 room_ticket,
-                lambda: still_here(mediation_id, peer, role),
+                lambda: still_here(mediation_id, me),
                 own,
+                seat,
+                lambda: removed(mediation_id, me, name),
+                {other.peer: other.role for other in others},
             )
         finally:
             broker.unsubscribe(mediation_id, inbox)
@@ -166,14 +240,39 @@ def signaling_router(sessions: sessionmaker[Session], broker: Broker) -> APIRout
                 await broker.publish(mediation_id, Left(sender=peer, role=role))
                 if role == "room":
                     await broker.publish(QUEUE_CHANNEL, QueueChanged())
+            if seat is not None:
+                await seat.close()
 
     return router
 
 
-async def _pump(
+def _row(room: str, me: Peer, now: object) -> CallPeer:
+    return CallPeer(
+        peer=me.peer,
+        room=room,
+        role=me.role,
+        name=me.name,
+        organisation=me.organisation,
+        joined_at=now,
+        seen_at=now,
+    )
+
+
+async def _receive_those_there(socket: WebSocket, seat: Seat, others: list[Peer]) -> None:
+    """A newcomer is offered the picture and voice of each party already publishing."""
+    try:
+        feeds = await seat.feeds()
+        for other in others:
+            if other.peer in feeds:
+                sdp = await seat.receive(other.peer, feeds[other.peer])
+                await socket.send_text(Offer(sender=other.peer, role=other.role, sdp=sdp).text())
+    except SfuError as error:
+        log.warning("signaling: cannot receive the others through the SFU: %s", error)
+
+
+async def _pump(  # noqa: PLR0915 - the party's two directions, with the SFU's part in each
     socket: WebSocket,
-    peer: str,
-    role: Role,
+    me: Peer,
     room: str,
     inbox: asyncio.Queue[Message],
     queue_news: asyncio.Queue[Message] | None,
@@ -181,8 +280,15 @@ async def _pump(
     room_ticket: Callable[[str], MediationTicket | None],
     still_here: Callable[[], None],
     welcomed_with: MediationTicket | None = None,
+    seat: Seat | None = None,
+    removed: Callable[[], None] = lambda: None,
+    known: dict[str, Role] | None = None,
 ) -> None:
-    """Relay the party's messages to the room, and the room's to the party, until either ends."""
+    """Relay the party's messages to the room, and the room's to the party, until either
+    ends; with the SFU, the party's media messages go to its seat there instead."""
+    peer, role = me.peer, me.role
+    roles: dict[str, Role] = dict(known or {})
+    announcing: list[asyncio.Task[None]] = []
 
     async def from_party() -> None:
         while True:
@@ -198,10 +304,51 @@ async def _pump(
             except ValidationError as error:
                 await refuse(_why(error))
                 continue
+            if seat is not None and isinstance(message, Publish | Answer | Restart | Offer):
+                await to_seat(message)
+                continue
             # Whoever the party says it is, the hub says who sent it.
             await broker.publish(room, message.model_copy(update={"sender": peer, "role": role}))
             if isinstance(message, Leave):
                 return
+
+    async def to_seat(message: Publish | Answer | Restart | Offer) -> None:
+        assert seat is not None
+        try:
+            match message:
+                case Publish(sdp=sdp):
+                    answer = await seat.publish(sdp)
+                    await socket.send_text(Published(sdp=answer).text())
+                    announcing.append(asyncio.create_task(announce()))
+                case Answer(to=str(other), sdp=sdp):
+                    await seat.answer(other, sdp)
+                case Restart(to=str(other)):  # its picture stalled here: receive it afresh
+                    feed = (await seat.feeds()).get(other)
+                    if feed is not None:
+                        await seat.stop_receiving(other)
+                        await offer_from(other, roles.get(other, "mediator"), feed)
+                case _:
+                    await refuse("with the SFU, a party publishes and answers; it does not offer")
+        except SfuError as error:
+            log.warning("signaling: the SFU refused %s's %s: %s", peer, message.type, error)
+            await refuse(f"the SFU could not take this {message.type} now")
+
+    async def announce() -> None:
+        """Once the party's media reach the SFU, the others are offered them."""
+        assert seat is not None
+        try:
+            await asyncio.wait_for(seat.up.wait(), PUBLISH_TIMEOUT_S)
+        except TimeoutError:
+            log.warning("signaling: %s's media did not reach the SFU", peer)
+            return
+        await broker.publish(room, Publishing(sender=peer, role=role, feed=seat.feed))
+
+    async def offer_from(other: str, other_role: Role, feed: int) -> None:
+        assert seat is not None
+        if seat.receives(other, feed):
+            return  # offered already (it published while this party came in)
+        sdp = await seat.receive(other, feed)
+        await socket.send_text(Offer(sender=other, role=other_role, sdp=sdp).text())
 
     async def refuse(why: str) -> None:
         log.warning("signaling: %s sent a message the hub does not take: %s", peer, why)
@@ -210,10 +357,29 @@ async def _pump(
     async def to_party() -> None:
         while True:
             message = await inbox.get()
-            if isinstance(message, Relayed | Joined | Left) and message.sender == peer:
+            if isinstance(message, Joined | Left | Publishing) and message.sender != peer:
+                roles[message.sender] = message.role
+            if isinstance(message, Relayed | Joined | Left | Publishing) and message.sender == peer:
                 continue  # its own
             if isinstance(message, Relayed) and message.to not in (None, peer):
                 continue  # for another party
+            if isinstance(message, Publishing):
+                if seat is not None:
+                    with contextlib.suppress(SfuError):
+                        await offer_from(message.sender, message.role, message.feed)
+                continue
+            if isinstance(message, Left) and seat is not None:
+                await seat.stop_receiving(message.sender)
+            if isinstance(message, Moderated) and message.peer == peer:
+                if seat is not None and seat.feed and not message.removed:
+                    with contextlib.suppress(SfuError):
+                        await seat.moderate(seat.feed, message.muted)
+                await socket.send_text(message.text())
+                if message.removed:
+                    await run_in_threadpool(removed)
+                    await socket.close(code=CLOSE_REMOVED)
+                    return
+                continue
             await socket.send_text(message.text())
 
     async def queue_moves() -> None:
@@ -237,6 +403,7 @@ async def _pump(
     try:
         await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
     finally:
+        tasks += announcing
         for task in tasks:
             task.cancel()
         for task in tasks:

@@ -6,10 +6,15 @@ the UI thread never waits on the network. The call has one `CallState`, changed 
 place (`_set_state`), through the moves `protocol.states.CALL_MOVES` allows. The hub's
 messages are parsed by `protocol.signaling` and the kiosk's own built from its models.
 
+When the hub has an SFU, the kiosk publishes its camera and microphone once (one encoder
+however many are in the call) and answers the hub's offer of each other party's picture and
+voice; without one, it answers each party's offer with tracks of its own (a mesh).
+
 aiortc cannot restart ICE in place, so a restart here is a renegotiation: the kiosk asks
-the party whose media stalled to offer again, and that new offer brings a new ICE session
-(new credentials and candidates) on a fresh connection, within the same call and the same
-signaling session: nobody queues again and nothing else changes.
+for the stalled party's media to be offered again (by the party in a mesh, by the SFU
+otherwise), and that new offer brings a new ICE session (new credentials and candidates) on
+a fresh connection, within the same call and the same signaling session: nobody queues
+again and nothing else changes. Its own publication, if it fails, it publishes again.
 """
 
 from __future__ import annotations
@@ -30,13 +35,18 @@ from protocol.signaling import (
     Answer,
     AnyMessage,
     Called,
+    Joined,
     Leave,
     Left,
     Message,
+    Moderated,
     Mute,
     Notice,
     Offer,
     OutcomeRecorded,
+    Peer,
+    Publish,
+    Published,
     QueueMoved,
     Restart,
     Welcome,
@@ -76,6 +86,10 @@ def voice_apart(sdp: str) -> str:
     return "\r\n".join(lines) + "\r\n"
 
 
+def _seated(peer: Peer) -> Seated:
+    return Seated(peer.role, peer.name, peer.organisation)
+
+
 class JoinProblem(enum.Enum):
     """Why joining failed, for the consumer's sentence."""
 
@@ -96,8 +110,8 @@ class CallListener(Protocol):
     def video_frame(self, party: str, role: str, image: Any) -> None:
         """A decoded picture from a party: height x width x 4 (BGRA), uint8."""
 
-    def parties_changed(self, parties: dict[str, str]) -> None:
-        """Who is in the call now: party id -> role (mediator, merchant)."""
+    def parties_changed(self, parties: dict[str, Seated]) -> None:
+        """Who is in the call now: party id -> who (role, name, organisation)."""
 
     def outcome(self, outcome: MediationOutcome) -> None:
         """The mediator recorded the outcome."""
@@ -109,11 +123,21 @@ class CallListener(Protocol):
         """The hub keeps the consumer's wish to be called back (None: it could not be asked)."""
 
 
+@dataclass(frozen=True)
+class Seated:
+    """Who a party is, as the call screen labels it."""
+
+    role: str
+    name: str = ""
+    organisation: str = ""
+
+
 @dataclass
 class Party:
     """Another party in the call, and the connection to it."""
 
     role: str
+    seated: Seated | None = None
     connection: Any = None
     last_frame_at: float = 0.0
     restart_asked_at: float = 0.0
@@ -140,6 +164,12 @@ class MediationCall:
         self.state = CallState.IDLE
         self.ticket: MediationTicket | None = None
         self.parties: dict[str, Party] = {}
+        #: Everyone the hub said is in the room: peer id -> who.
+        self.known: dict[str, Seated] = {}
+        self.sfu = False
+        self._publisher: Any = None
+        self._published: list[Any] = []
+        self._publish_lock: asyncio.Lock | None = None
         self.joined_at = 0.0
         self.first_frame_at = 0.0
         self.frames_received = 0
@@ -336,27 +366,44 @@ class MediationCall:
 
     async def _on_message(self, message: AnyMessage) -> None:
         match message:
-            case Welcome(ticket=ticket, peers=peers):
-                if ticket is not None:
-                    self._queue(ticket)
-                # Back after the signaling was lost: the kiosk has a new peer id, so the
-                # others are asked to offer again (the kiosk only answers).
-                for other in peers:
-                    await self._send(Restart(to=other.peer))
+            case Welcome():
+                await self._welcomed(message)
+            case Joined(sender=sender, role=role, name=name, organisation=organisation):
+                self.known[sender] = Seated(role, name, organisation)
             case QueueMoved(ticket=ticket):
                 self._queue(ticket)
             case Called():
                 self._set_state(CallState.CONNECTING)
             case Offer(sender=str(sender), role=role, sdp=sdp):
                 await self._answer(sender, role or "", sdp)
+            case Published(sdp=sdp):
+                await self._published_answer(sdp)
             case Left(sender=sender):
+                self.known.pop(sender, None)
                 await self._drop(sender)
             case OutcomeRecorded(outcome=outcome):
                 self._finish(outcome)
             case Mute(role=role, muted=muted):
                 self.listener.party_muted(role or "", muted)
+            case Moderated(role=role, muted=muted, removed=False):
+                self.listener.party_muted(role, muted)
             case _:
                 pass  # for the others in the room (answers, restarts, notices)
+
+    async def _welcomed(self, welcome: Welcome) -> None:
+        self.sfu = welcome.sfu
+        self.known = {other.peer: _seated(other) for other in welcome.peers}
+        if welcome.ticket is not None:
+            self._queue(welcome.ticket)
+        if welcome.sfu:
+            # Offers of the others come from the hub; the kiosk publishes its own.
+            await self._drop_all()
+            await self._publish()
+            return
+        # Back after the signaling was lost: the kiosk has a new peer id, so the others
+        # are asked to offer again (the kiosk only answers).
+        for other in welcome.peers:
+            await self._send(Restart(to=other.peer))
 
     def _queue(self, ticket: MediationTicket) -> None:
         self.ticket = ticket
@@ -387,7 +434,8 @@ class MediationCall:
             for s in (self.ticket.ice_servers if self.ticket else [])
         ]
         connection = RTCPeerConnection(RTCConfiguration(iceServers=servers or None))
-        party = Party(role=role, connection=connection, last_frame_at=time.monotonic())
+        seated = self.known.get(sender) or Seated(role)
+        party = Party(role, seated, connection, last_frame_at=time.monotonic())
         self.parties[sender] = party
 
         @connection.on("track")
@@ -401,8 +449,9 @@ class MediationCall:
                 await self._ask_restart(sender, party)
 
         await connection.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="offer"))
-        # Each party gets tracks of its own: one encoder each, never one frame shared by two.
-        for transceiver in connection.getTransceivers():
+        # Through the SFU the kiosk only receives here (it published once). In a mesh each
+        # party gets tracks of its own: one encoder each, never one frame shared by two.
+        for transceiver in [] if self.sfu else connection.getTransceivers():
             track = (
                 self._make_camera_track()
                 if transceiver.kind == "video"
@@ -414,7 +463,62 @@ class MediationCall:
         await connection.setLocalDescription(answer)
         answer_sdp = voice_apart(connection.localDescription.sdp)
         await self._send(Answer(to=sender, sdp=answer_sdp))
-        self.listener.parties_changed({k: p.role for k, p in self.parties.items()})
+        self._tell_parties()
+
+    def _tell_parties(self) -> None:
+        self.listener.parties_changed(
+            {name: party.seated or Seated(party.role) for name, party in self.parties.items()}
+        )
+
+    async def _publish(self) -> None:
+        """The kiosk's camera and microphone to the SFU, once for everyone in the call."""
+        from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection
+
+        if self._publish_lock is None:
+            self._publish_lock = asyncio.Lock()
+        async with self._publish_lock:
+            await self._unpublish()
+            servers = [
+                RTCIceServer(
+                    urls=s.urls, username=s.username or None, credential=s.credential or None
+                )
+                for s in (self.ticket.ice_servers if self.ticket else [])
+            ]
+            connection = RTCPeerConnection(RTCConfiguration(iceServers=servers or None))
+            self._publisher = connection
+            self._published = [self._make_camera_track(), self.audio.microphone_track()]
+            for track in self._published:
+                connection.addTrack(track)
+
+            @connection.on("connectionstatechange")
+            async def _changed() -> None:
+                if connection.connectionState == "failed" and self._publisher is connection:
+                    log.info("call: the kiosk's own media failed; publishing again")
+                    self.restarts += 1
+                    await self._publish()
+
+            await connection.setLocalDescription(await connection.createOffer())
+            await self._send(Publish(sdp=voice_apart(connection.localDescription.sdp)))
+
+    async def _published_answer(self, sdp: str) -> None:
+        from aiortc import RTCSessionDescription
+
+        connection = self._publisher
+        if connection is not None and connection.signalingState == "have-local-offer":
+            await connection.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="answer"))
+
+    async def _unpublish(self) -> None:
+        connection, self._publisher = self._publisher, None
+        for track in self._published:
+            track.stop()
+        self._published = []
+        if connection is not None:
+            with contextlib.suppress(Exception):
+                await connection.close()
+
+    async def _drop_all(self) -> None:
+        for name in list(self.parties):
+            await self._drop(name, quietly=True)
 
     async def _watch_video(self, sender: str, party: Party, track: Any) -> None:
         from aiortc.mediastreams import MediaStreamError
@@ -484,7 +588,7 @@ class MediationCall:
             await party.connection.close()
         if not quietly:
             self.audio.forget(sender)
-            self.listener.parties_changed({k: p.role for k, p in self.parties.items()})
+            self._tell_parties()
             if not self.parties and self.state is CallState.IN_CALL:
                 self._set_state(CallState.CONNECTING)
 
@@ -516,8 +620,8 @@ class MediationCall:
         self._cancel_main()
 
     async def _hang_up(self) -> None:
-        for name in list(self.parties):
-            await self._drop(name, quietly=True)
+        await self._drop_all()
+        await self._unpublish()
         socket = self._socket
         if socket is not None:
             with contextlib.suppress(Exception):

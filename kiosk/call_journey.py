@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from devices.receipt import AMOUNT, OUTCOME_TITLE, OutcomeSlip
-from kiosk.call import JoinProblem
+from kiosk.call import JoinProblem, Seated
 from kiosk.complaint import Choice
 from kiosk.complaint_journey import mediation_open
 from kiosk.hub_client import HubRefused, HubUnavailable
@@ -574,7 +574,7 @@ class Mediation(Journey):
     shows, every one takes the same answers:
 
     - from the call: `{"queue": MediationTicket}` (the place moved), `{"call": CallState,
-      "problem": JoinProblem | None}`, `{"parties": {party: role}}`, `{"muted": role,
+      "problem": JoinProblem | None}`, `{"parties": {party: Seated}}`, `{"muted": role,
       "on": bool}`, `{"callback": CallbackPromise | None}` (None: the hub could not be
       asked), `{"recorded": MediationOutcome}`;
     - from the printer: `{"printed": job}` or `{"not_printed": reason}`;
@@ -590,7 +590,7 @@ class Mediation(Journey):
         self.desk = desk
         self.ticket = ticket  # the place in the queue, as the hub last said it
         self.state = CallState.JOINING
-        self.parties: dict[str, str] = {}
+        self.parties: dict[str, Seated] = {}
         self.muted: tuple[str, bool] = ("", False)
         self.callback: CallbackPromise | None = None
         self.outcome: MediationOutcome | None = None

@@ -29,8 +29,15 @@ from protocol.wire import IceServer, MediationOutcome, MediationTicket
 #: The most a message may be, as text; the hub refuses longer ones unread.
 MAX_MESSAGE = 64 * 1024
 
-Role = Literal["room", "mediator", "merchant"]
-PeerId = Annotated[str, StringConstraints(pattern=r"^(room|mediator|merchant)-[0-9a-z]{1,32}$")]
+#: Who a party is: the consumer at the room's kiosk (`room`) or from afar by a link
+#: (`consumer`), the mediator holding the case, a colleague the mediator asked in (staff of
+#: the mediator's bureau or one it reports to), and the merchant by a link.
+Role = Literal["room", "consumer", "mediator", "colleague", "merchant"]
+PeerId = Annotated[
+    str,
+    StringConstraints(pattern=r"^(room|consumer|mediator|colleague|merchant)-[0-9a-z]{1,32}$"),
+]
+Name = Annotated[str, StringConstraints(max_length=80)]
 Sdp = Annotated[str, StringConstraints(min_length=1, max_length=MAX_MESSAGE)]
 
 
@@ -114,11 +121,49 @@ class Leave(Relayed):
     type: Literal["leave"] = "leave"
 
 
+class Publish(Relayed):
+    """To the hub, when the call's media go through the SFU: the sender's own picture and
+    voice, offered once (every candidate in it); the hub answers with `published`."""
+
+    type: Literal["publish"] = "publish"
+    sdp: Sdp
+
+
+class Published(Message):
+    """The SFU's answer to the party's `publish`."""
+
+    type: Literal["published"] = "published"
+    sdp: Sdp
+
+
+class Publishing(Message):
+    """A party's media reached the SFU (between the hub's processes, and for the pages): the
+    hub then offers every other party its picture and voice, as an `offer` from it."""
+
+    type: Literal["publishing"] = "publishing"
+    sender: Annotated[PeerId, Field(validation_alias="from", serialization_alias="from")]
+    role: Role
+    feed: Annotated[int, Field(ge=0, lt=2**53)]
+
+
+class Moderated(Message):
+    """The mediator turned a party's microphone off (or on again) at the SFU, or removed
+    the party from the call (`removed`); every party hears it, the one named first."""
+
+    type: Literal["moderated"] = "moderated"
+    peer: PeerId
+    role: Role
+    muted: StrictBool = False
+    removed: StrictBool = False
+
+
 class Peer(Message):
-    """A party in the room."""
+    """A party in the room, with the name and organisation every screen shows."""
 
     peer: PeerId
     role: Role
+    name: Name = ""
+    organisation: Name = ""
 
 
 class Welcome(Message):
@@ -131,6 +176,9 @@ class Welcome(Message):
     peers: list[Peer] = Field(max_length=20)
     ice_servers: list[IceServer] = Field(default=[], max_length=8)
     ticket: MediationTicket | None = None
+    #: True: the media go through the hub's SFU (publish once, answer its offers); false:
+    #: a mesh in which the newcomer offers to everyone there.
+    sfu: StrictBool = False
 
 
 class Joined(Message):
@@ -139,6 +187,8 @@ class Joined(Message):
     type: Literal["joined"] = "joined"
     sender: Annotated[PeerId, Field(validation_alias="from", serialization_alias="from")]
     role: Role
+    name: Name = ""
+    organisation: Name = ""
 
 
 class Left(Message):
@@ -203,13 +253,16 @@ class MediatorsChanged(Message):
 
 
 #: What a party may send.
-PartyMessage = Offer | Answer | Restart | Mute | Notice | Leave
+PartyMessage = Offer | Answer | Restart | Mute | Notice | Leave | Publish
 FromParty = Annotated[PartyMessage, Field(discriminator="type")]
 
 #: Every message of the call's signaling and the console's presence.
 AnyMessage = (
     PartyMessage
     | Welcome
+    | Published
+    | Publishing
+    | Moderated
     | Joined
     | Left
     | QueueMoved

@@ -3,11 +3,13 @@ Debian's chromium with fake media, and loopback WebRTC inside a private network 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,13 +43,23 @@ def in_private_network() -> bool:
     return os.environ.get(NETNS_FLAG) == "1"
 
 
+#: In the namespace, beside loopback, one address of a private network (a veth pair): Janus,
+#: like libnice, gathers no candidate on a loopback interface.
+LAN = "sfu0"
+LAN_UP = (
+    f"ip link add {LAN} type veth peer name {LAN}-peer && ip addr add 10.203.0.1/24 dev {LAN} "
+    f"&& ip link set {LAN}-peer up && ip link set {LAN} up"
+)
+
+
 def run_in_private_network(args: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
-    """Run a command in a new network namespace with only loopback up (so WebRTC stays on
-    127.0.0.1: Chromium and aioice otherwise pick the machine's other addresses)."""
+    """Run a command in a new network namespace with only loopback and a private address up
+    (so WebRTC stays inside: Chromium and aioice otherwise pick the machine's other
+    addresses)."""
     env = dict(os.environ, **{NETNS_FLAG: "1"})
     # PostgreSQL and CUPS are reached over TCP in the outer namespace: not from inside.
     env.pop("HUB_TEST_PG", None)
-    script = 'ip link set lo up && exec "$@"'
+    script = f'ip link set lo up && {LAN_UP} && exec "$@"'
     return subprocess.run(
         ["unshare", "-n", "sh", "-c", script, "sh", *args],
         capture_output=True,
@@ -132,3 +144,66 @@ def login_cookie(hub_url: str, user: tuple[str, str] = MEDIATOR) -> str:
 def face_video() -> Path:
     """The demo camera's video (a face), for the kiosk's fake camera."""
     return ROOT / "assets" / "media" / "demo-face.mp4"
+
+
+@contextlib.contextmanager
+def running_sfu(folder: Path) -> Iterator[dict[str, str]]:
+    """Debian's Janus with the hub's configuration (`hub.sfu.janus_config`) on loopback, for
+    a `with` block; yields the hub's settings for it (put them in the environment before the
+    hub starts). Skips the test when Janus is not installed."""
+    import secrets
+    import time
+
+    import pytest
+
+    from hub.sfu import janus_config
+    from tests.hubs import free_port
+
+    if shutil.which("janus") is None:
+        pytest.skip("Debian's janus is missing (make installs it)")
+    port, admin_port = free_port(), free_port()
+    secret, key = secrets.token_hex(12), secrets.token_hex(12)
+    low = 20000 + (port % 200) * 200
+    janus_config(
+        folder,
+        port=port,
+        admin_port=admin_port,
+        admin_secret=secret,
+        room_key=key,
+        rtp_ports=(low, low + 199),
+        interfaces=LAN if in_private_network() else "",
+        recordings=folder / "recordings",
+    )
+    log = (folder / "janus.log").open("wb")
+    process = subprocess.Popen(["janus", "-F", str(folder)], stdout=log, stderr=subprocess.STDOUT)
+    settings = {
+        "HUB_SFU_URL": f"http://127.0.0.1:{port}/janus",
+        "HUB_SFU_ADMIN_URL": f"http://127.0.0.1:{admin_port}/admin",
+        "HUB_SFU_ADMIN_SECRET": secret,
+        "HUB_SFU_ROOM_KEY": key,
+        "HUB_SFU_RECORDINGS": str(folder / "recordings"),
+    }
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                info = requests.post(
+                    settings["HUB_SFU_ADMIN_URL"],
+                    json={"janus": "info", "transaction": "t", "admin_secret": secret},
+                    timeout=2,
+                )
+                if info.ok:
+                    break
+            except requests.RequestException:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"Janus did not start: {(folder / 'janus.log').read_text()}")
+            time.sleep(0.1)
+        yield settings
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()

@@ -73,9 +73,9 @@ class HubProcess:
     process: subprocess.Popen[bytes]
     log: Path
 
-    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
-        """Run a `mediation-hub` command against this hub's database."""
-        return hub_cli(*args, "--db", self.db)
+    def cli(self, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:  # noqa: A002 - subprocess's name
+        """Run a `mediation-hub` command against this hub's database (`input` on stdin)."""
+        return hub_cli(*args, "--db", self.db, input=input)
 
     def stop(self) -> None:
         """Stop the hub (SIGTERM, then SIGKILL)."""
@@ -88,10 +88,11 @@ class HubProcess:
                 self.process.wait()
 
 
-def hub_cli(*args: str) -> subprocess.CompletedProcess[str]:
+def hub_cli(*args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:  # noqa: A002 - subprocess's name
     """Run `mediation-hub ARGS` and return what it printed."""
     return subprocess.run(
         [sys.executable, "-m", "hub.cli", *args],
+        input=input,
         capture_output=True,
         text=True,
         cwd=ROOT,

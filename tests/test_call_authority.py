@@ -89,7 +89,7 @@ def test_only_the_holder_and_invited_colleagues_enter_and_outcomes_are_events(
         (ticket.mediation_id, HOLDER[0])
     ]
     with connect(url, additional_headers={"Cookie": f"hub_staff={other}"}) as colleague:
-        assert receive(colleague, "welcome")["role"] == "mediator"
+        assert receive(colleague, "welcome")["role"] == "colleague"
     with connect(url, additional_headers={"Cookie": f"hub_staff={holder}"}) as own:
         assert receive(own, "welcome")["role"] == "mediator"
 
@@ -146,10 +146,9 @@ def test_the_holder_asks_a_colleague_in_from_the_console(hub: HubProcess, tmp_pa
             holder.wait_for_selector("#fields >> text=瓶装饮料")
             assert colleague.is_hidden("#invitations-panel")
 
-            holder.fill("#colleague-name", "nobody")
-            holder.click("#ask")
-            holder.wait_for_selector("#colleague-said >> text=没有这个登录名")
-            holder.fill("#colleague-name", OTHER[0])
+            # Colleagues are chosen by name, with their bureau, from those within reach.
+            holder.wait_for_selector(f"#colleague-name option[value={OTHER[0]}]", state="attached")
+            holder.select_option("#colleague-name", OTHER[0])
             holder.click("#ask")
             holder.wait_for_selector(f"#colleague-said >> text=已邀请 {OTHER[0]}")
 
@@ -170,3 +169,50 @@ def test_the_holder_asks_a_colleague_in_from_the_console(hub: HubProcess, tmp_pa
             colleague.wait_for_selector("#call-panel", state="hidden")
         finally:
             browser.close()
+
+
+def test_a_colleague_is_asked_in_from_the_bureau_above_never_from_beside(
+    hub: HubProcess, tmp_path: Path
+) -> None:
+    """Issue 18: the branch's mediator links in the city bureau (its staff, by name); a branch
+    beside is out of reach. Everyone in the call is named with their organisation."""
+    top = "市市场监管局"
+    assert hub.cli("add-bureau", top, "--level", "city").returncode == 0
+    for branch in ("经开区分局", "高新区分局"):
+        assert hub.cli("add-bureau", branch, "--level", "branch", "--parent", top).returncode == 0
+    kiosk, device = enrolled_kiosk(hub, tmp_path / "kiosk")
+    assert hub.cli("move-room", "幸福社区调解室", "--bureau", "经开区分局").returncode == 0
+    city, beside = ("city1", "city-password-1"), ("beside1", "beside-password-1")
+    for user, bureau in ((HOLDER, "经开区分局"), (city, top), (beside, "高新区分局")):
+        done = hub.cli("add-staff", user[0], "--role", "mediator", "--bureau", bureau, input=user[1])
+        assert done.returncode == 0, done.stderr
+    holder, colleague = login_cookie(hub.url, HOLDER), login_cookie(hub.url, city)
+    _, receipt = file_case(kiosk, device)
+    ticket = kiosk.join_mediation(receipt)
+    assert console(hub, holder, "POST", "/take-next").status_code == 200
+    path = f"/mediations/{ticket.mediation_id}"
+
+    asked = console(hub, holder, "GET", path + "/colleagues").json()
+    assert [(row["username"], row["bureau"]) for row in asked] == [(city[0], top)]
+    refused = console(hub, holder, "POST", path + "/colleagues", username=beside[0])
+    assert refused.status_code == 403
+    assert console(hub, holder, "POST", path + "/colleagues", username=city[0]).status_code == 201
+
+    url = ws_url(hub, ticket.mediation_id)
+    with connect(url, additional_headers={"Cookie": f"hub_staff={holder}"}) as own:
+        assert receive(own, "welcome")["role"] == "mediator"
+        with connect(url, additional_headers={"Cookie": f"hub_staff={colleague}"}) as linked:
+            welcome = receive(linked, "welcome")
+            assert welcome["role"] == "colleague"
+            assert welcome["peers"][0] | {"peer": ""} == {
+                "peer": "",
+                "role": "mediator",
+                "name": HOLDER[0],
+                "organisation": "经开区分局",
+            }
+            joined = receive(own, "joined")
+            assert (joined["role"], joined["name"], joined["organisation"]) == (
+                "colleague",
+                city[0],
+                top,
+            )

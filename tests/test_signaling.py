@@ -216,7 +216,9 @@ def test_a_party_whose_hub_process_died_is_not_offered_to_newcomers(
     headers = {"Authorization": f"Bearer {kiosk.credential}"}
     with connect(ws_url(hub_b, ticket.mediation_id), additional_headers=headers) as socket:
         welcome = receive(socket, "welcome")
-        assert welcome["peers"] == [{"peer": "merchant-1", "role": "merchant"}]
+        assert welcome["peers"] == [
+            {"peer": "merchant-1", "role": "merchant", "name": "", "organisation": ""}
+        ]
         with engine.begin() as db:
             assert db.scalar(select(CallPeer).where(CallPeer.peer == "mediator-dead")) is None
             # The kiosk's own row stays fresh while its socket is open.

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from kiosk.call import JoinProblem, MediationCall
+from kiosk.call import JoinProblem, MediationCall, Seated
 from kiosk.call_journey import video_size
 from kiosk.enrollment import load_credential
 from kiosk.hub_client import connect
@@ -29,7 +29,7 @@ class CallLink(QObject):
     state_changed = Signal(object, object)  # CallState, JoinProblem | None
     queue_moved = Signal(object)  # MediationTicket
     frame = Signal(str, str, object)  # party, role, BGRA array
-    parties = Signal(object)  # party -> role
+    parties = Signal(object)  # party -> Seated (role, name, organisation)
     outcome_recorded = Signal(object)  # MediationOutcome
     muted = Signal(str, bool)  # role, muted
     callback = Signal(object)  # CallbackPromise | None (could not be asked)
@@ -71,7 +71,7 @@ class CallLink(QObject):
         if newest is not None:
             self.frame.emit(party, newest[0], newest[1])
 
-    def parties_changed(self, parties: dict[str, str]) -> None:
+    def parties_changed(self, parties: dict[str, Seated]) -> None:
         """Who is in the call."""
         self.parties.emit(dict(parties))
 
@@ -143,7 +143,7 @@ class _Listener:
     def video_frame(self, party: str, role: str, image: Any) -> None:
         self.link.video_frame(party, role, image)
 
-    def parties_changed(self, parties: dict[str, str]) -> None:
+    def parties_changed(self, parties: dict[str, Seated]) -> None:
         self.link.parties_changed(parties)
 
     def outcome(self, outcome: MediationOutcome) -> None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt
 
-from kiosk.call import JoinProblem
+from kiosk.call import JoinProblem, Seated
 from protocol.states import CallState
 from protocol.wire import CallbackPromise, MediationOutcome, MediationTicket
 
@@ -138,7 +138,7 @@ class MediationFlow(QObject):
     def _queue(self, ticket: MediationTicket) -> None:
         self._tell({"queue": ticket})
 
-    def _parties(self, parties: dict[str, str]) -> None:
+    def _parties(self, parties: dict[str, Seated]) -> None:
         self._tell({"parties": parties})
 
     def _muted(self, role: str, muted: bool) -> None:

@@ -241,14 +241,22 @@ def _picture(width: int, height: int, tint: tuple[int, int, int]) -> Any:
 
 
 def _in_call(shell: KioskShell) -> None:
+    from kiosk.call import Seated
     from protocol.states import CallState
 
     shell.nav.begin()
     screen = shell.screens["in_call"]
-    screen.show_parties({"mediator-1": "mediator", "merchant-1": "merchant"})  # type: ignore[attr-defined]
+    screen.show_parties(  # type: ignore[attr-defined]
+        {
+            "mediator-1": Seated("mediator", "王调解", "经开区市场监管分局"),
+            "colleague-1": Seated("colleague", "李科长", "市市场监管局"),
+            "merchant-1": Seated("merchant", "", "好运来商贸"),
+        }
+    )
     screen.show_state(CallState.IN_CALL)  # type: ignore[attr-defined]
     screen.show_frame("mediator-1", "mediator", _picture(1280, 720, (120, 90, 60)))  # type: ignore[attr-defined]
     screen.show_frame("merchant-1", "merchant", _picture(640, 480, (60, 100, 80)))  # type: ignore[attr-defined]
+    screen.show_frame("colleague-1", "colleague", _picture(640, 480, (70, 70, 110)))  # type: ignore[attr-defined]
     screen.show_own(_picture(640, 480, (90, 90, 90)))  # type: ignore[attr-defined]
     shell.nav.show("in_call")
 

@@ -1,11 +1,25 @@
-// The browser's side of a mediation room: a small mesh of RTCPeerConnections, one per other
-// party, signalled through the hub's WebSocket. A newcomer offers to everyone already there.
-// Offers and answers carry every candidate (gathering finishes first), so the kiosk (aiortc)
-// needs no trickle. When a party asks for a restart (its media stalled), the offerer
-// renegotiates that party with a fresh connection: a new ICE session, in the same call.
+// The browser's side of a mediation room, signalled through the hub's WebSocket. When the
+// hub has an SFU (the welcome says `sfu`), this page publishes its camera and microphone once
+// ("publish", answered "published") and answers the hub's offer of each other party, one
+// receiving RTCPeerConnection each. Without one, the room is a small mesh: a newcomer offers
+// to everyone already there. Offers and answers carry every candidate (gathering finishes
+// first), so the kiosk (aiortc) needs no trickle. When a party asks for a restart (its media
+// stalled), the offerer renegotiates that party with a fresh connection: a new ICE session.
 "use strict";
 
-const ROLE_NAMES = { room: "调解室 Room", mediator: "调解员 Mediator", merchant: "商家 Merchant" };
+const ROLE_NAMES = {
+  room: "消费者（调解室）Consumer (room)",
+  consumer: "消费者 Consumer",
+  mediator: "调解员 Mediator",
+  colleague: "协助调解员 Assisting mediator",
+  merchant: "商家 Merchant",
+};
+
+// A party's label: its role, then its name and organisation.
+function partyLabel(party) {
+  const who = [party.name, party.organisation].filter(Boolean).join(" · ");
+  return (ROLE_NAMES[party.role] || party.role) + (who ? " — " + who : "");
+}
 
 const REFUSED = 4403; // the hub's close code: not (or no longer) admitted to this room
 const REJOIN_WAITS_MS = [500, 1000, 2000, 4000];
@@ -19,6 +33,9 @@ class MediationRoom {
     this.events = events || {};
     this.rejoin = Boolean(rejoin);
     this.peers = new Map(); // peer id -> { pc, role, video }
+    this.known = new Map(); // peer id -> { peer, role, name, organisation }: who is in the room
+    this.sfu = false;
+    this.publisher = null;
     this.iceServers = [];
     this.me = null;
     this.closed = false;
@@ -67,13 +84,37 @@ class MediationRoom {
         const rejoined = this.me !== null;
         this.me = message.peer;
         this.iceServers = message.ice_servers || [];
+        this.sfu = Boolean(message.sfu);
+        this.known = new Map(message.peers.map((other) => [other.peer, other]));
         const present = new Set(message.peers.map((other) => other.peer));
-        for (const peer of [...this.peers.keys()]) if (!present.has(peer)) this.drop(peer);
-        for (const other of message.peers) await this.offerTo(other.peer, other.role);
+        for (const peer of [...this.peers.keys()]) {
+          if (this.sfu || !present.has(peer)) this.drop(peer);
+        }
+        if (this.sfu) await this.publish();
+        else for (const other of message.peers) await this.offerTo(other.peer, other.role);
+        this.partiesChanged();
         onWelcome(message);
         if (rejoined && this.events.rejoined) this.events.rejoined();
         break;
       }
+      case "joined":
+        this.known.set(message.from, { peer: message.from, role: message.role,
+          name: message.name || "", organisation: message.organisation || "" });
+        this.partiesChanged();
+        if (this.events.message) this.events.message(message);
+        break;
+      case "published":
+        if (this.publisher && this.publisher.signalingState === "have-local-offer") {
+          await this.publisher.setRemoteDescription({ type: "answer", sdp: message.sdp });
+        }
+        break;
+      case "moderated":
+        if (message.peer === this.me && !message.removed) {
+          for (const track of this.local.getAudioTracks()) track.enabled = !message.muted;
+        }
+        if (message.peer === this.me && message.removed) this.closed = true;
+        if (this.events.moderated) this.events.moderated(message, message.peer === this.me);
+        break;
       case "offer":
         await this.answer(message);
         break;
@@ -86,7 +127,9 @@ class MediationRoom {
         await this.offerTo(message.from, message.role);
         break;
       case "left":
+        this.known.delete(message.from);
         this.drop(message.from);
+        this.partiesChanged();
         if (this.events.message) this.events.message(message);
         break;
       case "mute":
@@ -100,12 +143,33 @@ class MediationRoom {
     }
   }
 
+  // Who is in the room now (the page lists them, with mute and remove for the mediator).
+  partiesChanged() {
+    if (this.events.parties) this.events.parties([...this.known.values()]);
+  }
+
+  // Through the SFU: this page's camera and microphone, once for everyone. A publication
+  // that fails is made again, within the same call.
+  async publish() {
+    if (this.publisher) this.publisher.close();
+    const pc = new RTCPeerConnection({ iceServers: this.iceServers });
+    this.publisher = pc;
+    for (const track of this.local.getTracks()) pc.addTrack(track, this.local);
+    pc.onconnectionstatechange = () => {
+      if (pc.connectionState === "failed" && this.publisher === pc && !this.closed) this.publish();
+    };
+    await pc.setLocalDescription(await pc.createOffer());
+    await gathered(pc);
+    this.send({ type: "publish", sdp: pc.localDescription.sdp });
+  }
+
   makePeer(peer, role) {
     this.drop(peer);
     const pc = new RTCPeerConnection({ iceServers: this.iceServers });
     const entry = { pc, role, video: this.videoFor(peer, role) };
     this.peers.set(peer, entry);
-    for (const track of this.local.getTracks()) pc.addTrack(track, this.local);
+    // Through the SFU this connection only receives: the page published once.
+    if (!this.sfu) for (const track of this.local.getTracks()) pc.addTrack(track, this.local);
     // One element plays a party's voice and picture, whichever streams they come in (the
     // room sends them apart, so that its picture is not held back to match its voice).
     pc.ontrack = (event) => {
@@ -126,7 +190,7 @@ class MediationRoom {
     video.autoplay = true;
     video.playsInline = true;
     const caption = document.createElement("figcaption");
-    caption.textContent = ROLE_NAMES[role] || role;
+    caption.textContent = partyLabel(this.known.get(peer) || { role });
     figure.append(video, caption);
     document.getElementById("videos").append(figure);
     return video;
@@ -164,6 +228,7 @@ class MediationRoom {
     this.closed = true;
     this.send({ type: "leave" });
     for (const peer of [...this.peers.keys()]) this.drop(peer);
+    if (this.publisher) this.publisher.close();
     if (this.socket) this.socket.close();
   }
 

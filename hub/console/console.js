@@ -218,23 +218,88 @@ async function enterCall(mediation, holding) {
         $("call-state").textContent = `${message.role}: 已加入 joined`;
       }
     },
+    parties: (parties) => showParties(parties, holding),
+    moderated: (message, mine) => {
+      if (mine && message.removed) {
+        $("call-state").textContent = "调解员请您离开了通话。The mediator removed you from the call.";
+      } else if (mine) {
+        $("call-state").textContent = message.muted
+          ? "调解员关闭了您的麦克风。The mediator turned your microphone off."
+          : "调解员打开了您的麦克风。The mediator turned your microphone on.";
+      }
+      mutedParties[message.peer] = message.muted && !message.removed;
+      if (room) showParties([...room.known.values()], holding);
+    },
     rejoining: () => { $("call-state").textContent = "连接中断，正在重连… Reconnecting…"; },
     rejoined: () => { $("call-state").textContent = "已重新连接。Reconnected."; },
   }, true);
   window.mediationRoom = room;
   await room.connect();
   refreshQueue();
+  if (holding) await listColleagues();
+}
+
+// Who is in the call, by role, name and organisation; the holder may turn a party's
+// microphone off (at the SFU, for everyone) or send a party out of the call.
+const mutedParties = {};
+function showParties(parties, holding) {
+  const list = $("party-list");
+  list.replaceChildren();
+  for (const party of parties) {
+    const item = document.createElement("li");
+    item.dataset.peer = party.peer;
+    item.dataset.role = party.role;
+    const label = document.createElement("span");
+    label.textContent = partyLabel(party) + (mutedParties[party.peer] ? "（已静音 muted）" : "");
+    item.append(label);
+    if (holding && party.role !== "mediator") {
+      const mute = document.createElement("button");
+      mute.className = "mute-party";
+      const muted = Boolean(mutedParties[party.peer]);
+      mute.textContent = muted ? "打开麦克风 Unmute" : "关闭麦克风 Mute";
+      mute.onclick = () => moderate(party.peer, "mute", { muted: !muted });
+      item.append(" ", mute);
+      if (party.role !== "room") {
+        const remove = document.createElement("button");
+        remove.className = "remove-party danger";
+        remove.textContent = "请出通话 Remove";
+        remove.onclick = () => {
+          if (confirm(`请 ${partyLabel(party)} 离开通话？ Remove them from the call?`)) {
+            moderate(party.peer, "remove");
+          }
+        };
+        item.append(" ", remove);
+      }
+    }
+    list.append(item);
+  }
+}
+
+async function moderate(peer, what, body) {
+  try {
+    await api("POST", `/mediations/${current.mediation_id}/parties/${peer}/${what}`, body || {});
+  } catch (error) {
+    showError(error.message);
+  }
+}
+
+async function listColleagues() {
+  const select = $("colleague-name");
+  select.replaceChildren(new Option("请选择 Choose…", ""));
+  for (const colleague of await api("GET", `/mediations/${current.mediation_id}/colleagues`)) {
+    select.append(new Option(`${colleague.username} — ${colleague.bureau}`, colleague.username));
+  }
 }
 
 async function askColleague(event) {
   event.preventDefault();
-  const username = $("colleague-name").value.trim();
+  const username = $("colleague-name").value;
   try {
     await api("POST", `/mediations/${current.mediation_id}/colleagues`, { username });
     $("colleague-said").textContent = `已邀请 ${username} Asked in`;
     $("ask-colleague").reset();
   } catch (error) {
-    $("colleague-said").textContent = "没有这个登录名。No such login.";
+    $("colleague-said").textContent = "没能邀请：" + error.message;
   }
 }
 

@@ -1,5 +1,7 @@
-"""The call: the mediator large, the merchant beside, the room's own picture small, and big
-buttons for louder, softer, "I can't hear", "call the attendant" and "end"."""
+"""The call: the mediator large, each other party beside (the merchant, a colleague linked in
+from another bureau, the consumer from afar), each labelled with role, name and organisation,
+the room's own picture small, and big buttons for louder, softer, "I can't hear", "call the
+attendant" and "end"."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout
 
+from kiosk.call import Seated
 from kiosk.call_journey import OUT_OF_PICTURE, RECONNECTED, RECONNECTING
 from kiosk.i18n import N_
 from kiosk.journeys import ShowProgress
@@ -29,6 +32,16 @@ ATTENDANT_CALLED = N_("The attendant has been called and will come to you.")
 ATTENDANT_KNOWS = N_(
     "The attendant already knows that you need help, and is coming. Please stay in the call."
 )
+#: What each party is called on the screen (by role); a name and organisation follow.
+ROLE_WORDS = {
+    "mediator": N_("Mediator"),
+    "colleague": N_("Assisting mediator"),
+    "merchant": N_("Merchant"),
+    "consumer": N_("Consumer"),
+    "room": N_("Consumer"),
+}
+#: Views beside the mediator's, for the others in the call.
+OTHERS = 3
 OWN_PICTURE_MS = 100
 #: Seconds without a face in the picture before the hint.
 AWAY_S = 4.0
@@ -47,14 +60,16 @@ class InCallScreen(Screen):
         self.state = CallState.CONNECTING
         self.note = ""
         self.asking_end = False
-        self.roles: dict[str, str] = {}
+        self.parties: dict[str, Seated] = {}
         self._away_since: float | None = None
         self.mediator = VideoView()
-        self.merchant = VideoView()
+        self.mediator_name = text()
+        #: The others beside the mediator, each in the view it got when it came.
+        self.others = [VideoView() for _ in range(OTHERS)]
+        self.other_names = [text() for _ in range(OTHERS)]
+        self.seats: dict[str, int] = {}
         self.own = VideoView()
         self.status = text("title")
-        self.mediator_name = text()
-        self.merchant_name = text()
         self.louder = IconButton("volume_up", "quiet", stacked=True)
         self.softer = IconButton("volume_down", "quiet", stacked=True)
         self.cannot_hear = IconButton("help", "quiet", stacked=True)
@@ -66,16 +81,18 @@ class InCallScreen(Screen):
 
         self.own_name = text()
         pictures = QGridLayout()
-        pictures.addWidget(self.mediator, 0, 0, 3, 1)
-        pictures.addWidget(self.mediator_name, 3, 0)
-        pictures.addWidget(self.merchant, 0, 1)
-        pictures.addWidget(self.merchant_name, 1, 1)
-        pictures.addWidget(self.own, 2, 1)
-        pictures.addWidget(self.own_name, 3, 1)
+        rows = 2 * (OTHERS + 1)
+        pictures.addWidget(self.mediator, 0, 0, rows - 1, 1)
+        pictures.addWidget(self.mediator_name, rows - 1, 0)
+        for place, (view, name) in enumerate(zip(self.others, self.other_names, strict=True)):
+            pictures.addWidget(view, 2 * place, 1)
+            pictures.addWidget(name, 2 * place + 1, 1)
+            pictures.setRowStretch(2 * place, 1)
+        pictures.addWidget(self.own, rows - 2, 1)
+        pictures.addWidget(self.own_name, rows - 1, 1)
+        pictures.setRowStretch(rows - 2, 1)
         pictures.setColumnStretch(0, 3)
         pictures.setColumnStretch(1, 1)
-        pictures.setRowStretch(0, 1)
-        pictures.setRowStretch(2, 1)
         buttons = QHBoxLayout()
         for button in (
             self.softer,
@@ -132,17 +149,41 @@ class InCallScreen(Screen):
             self.retranslate()
 
     def show_frame(self, party: str, role: str, frame: Any) -> None:
-        """A party's picture: the mediator in the large view, the merchant beside."""
-        (self.merchant if role == "merchant" else self.mediator).show_frame(frame)
+        """A party's picture: the mediator in the large view, each other in its own."""
+        if role == "mediator":
+            self.mediator.show_frame(frame)
+        elif party in self.seats:
+            self.others[self.seats[party]].show_frame(frame)
 
-    def show_parties(self, parties: dict[str, str]) -> None:
-        """Who is in the call; a view whose party left goes dark."""
-        self.roles = parties
-        if "merchant" not in parties.values():
-            self.merchant.clear()
-        if "mediator" not in parties.values():
+    @property
+    def merchant(self) -> VideoView | None:
+        """The merchant's view, if the merchant is in the call."""
+        for party, place in self.seats.items():
+            if self.parties[party].role == "merchant":
+                return self.others[place]
+        return None
+
+    def show_parties(self, parties: dict[str, Seated]) -> None:
+        """Who is in the call: each other party keeps its view while it stays; a view whose
+        party left goes dark and is free for the next."""
+        self.parties = dict(parties)
+        for party in [p for p in self.seats if p not in parties]:
+            self.others[self.seats.pop(party)].clear()
+        for party, seated in parties.items():
+            if seated.role == "mediator" or party in self.seats:
+                continue
+            free = [n for n in range(OTHERS) if n not in self.seats.values()]
+            if free:
+                self.seats[party] = free[0]
+        if not any(seated.role == "mediator" for seated in parties.values()):
             self.mediator.clear()
         self.retranslate()
+
+    def label(self, seated: Seated) -> str:
+        """A party's label: its role, then (below) its name and organisation."""
+        who = " · ".join(part for part in (seated.name, seated.organisation) if part)
+        role = self.t(ROLE_WORDS.get(seated.role, N_("Mediator")))
+        return f"{role}\n{who}" if who else role
 
     def show_state(self, state: CallState) -> None:
         """Connecting, in the call, or reconnecting: said on screen, and aloud on a change."""
@@ -243,9 +284,10 @@ class InCallScreen(Screen):
         self.state = CallState.CONNECTING
         self.note = ""
         self.asking_end = False
-        self.roles = {}
+        self.parties = {}
+        self.seats = {}
         self._away_since = None
-        for view in (self.mediator, self.merchant, self.own):
+        for view in (self.mediator, *self.others, self.own):
             view.clear()
         super().clear()
 
@@ -260,8 +302,16 @@ class InCallScreen(Screen):
         else:
             status = N_("Connecting to the mediator…")
         self.status.setText(self.t(status))
-        self.mediator_name.setText(self.t(N_("Mediator")))
-        self.merchant_name.setText(self.t(N_("Merchant")))
+        mediators = [seated for seated in self.parties.values() if seated.role == "mediator"]
+        self.mediator_name.setText(
+            self.label(mediators[0]) if mediators else self.t(ROLE_WORDS["mediator"])
+        )
+        by_place = {place: party for party, place in self.seats.items()}
+        for place, (view, name) in enumerate(zip(self.others, self.other_names, strict=True)):
+            party = by_place.get(place)
+            name.setText(self.label(self.parties[party]) if party else "")
+            view.setVisible(party is not None)
+            name.setVisible(party is not None)
         self.own_name.setText(self.t(N_("You")))
         self.softer.set_text(self.t(N_("Softer")))
         self.louder.set_text(self.t(N_("Louder")))
