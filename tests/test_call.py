@@ -24,6 +24,7 @@ import pytest
 
 from tests.calls import (
     CHROMIUM_FLAGS,
+    MEDIATOR,
     add_mediator,
     allow_loopback_candidates,
     chromium_path,
@@ -42,6 +43,7 @@ inside = pytest.mark.skipif(
 )
 
 TERMS = "商家退款 35 元并书面道歉。"
+COLLEAGUE = ("colleague1", "colleague-password-1")
 NEXT = "商家 3 个工作日内退款。"
 
 
@@ -75,6 +77,7 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubProcess]:
             patch.setenv(name, value)
         process = start_hub(f"sqlite:///{folder / 'hub.sqlite3'}", folder / "hub.log")
         add_mediator(process)
+        add_mediator(process, COLLEAGUE)
         yield process
         process.stop()
 
@@ -121,6 +124,14 @@ def on_screen(shell: Any) -> str:
     texts = [w.text() for w in shell.findChildren(QLabel) if w.isVisible() and w.text()]
     texts += [w.text() for w in shell.findChildren(QAbstractButton) if w.isVisible() and w.text()]
     return "\n".join(texts)
+
+
+def view_of(in_call: Any, role: str) -> Any:
+    """The kiosk's view of the party in this role, if it is in the call."""
+    for party, place in in_call.seats.items():
+        if in_call.parties[party].role == role:
+            return in_call.others[place]
+    return None
 
 
 def tap(qtbot: Any, widget: Any) -> None:
@@ -247,6 +258,63 @@ def test_the_room_meets_the_mediator_and_the_merchant(
         again.goto(link)  # the link opens the room once only
         again.wait_for_selector("#call-state >> text=这个链接已用过或已过期")
         again.context.close()
+
+        # The mediator links in a colleague, chosen by name: four at the table, each seeing
+        # the three others and named with role and organisation; the kiosk still encodes
+        # its camera once (it publishes to the SFU and only receives from each party).
+        colleague = browser.new_context().new_page()
+        log_in(colleague, hub.url, COLLEAGUE)
+        mediator.wait_for_selector(
+            f"#colleague-name option[value={COLLEAGUE[0]}]", state="attached"
+        )
+        mediator.select_option("#colleague-name", COLLEAGUE[0])
+        mediator.click("#ask")
+        colleague.wait_for_selector(f"#invitations tbody tr >> text={case_number}")
+        colleague.click("#invitations button >> text=加入通话")
+        wait_for(
+            lambda: (view := view_of(in_call, "colleague")) is not None and view.painted > 10,
+            qtbot,
+            20,
+            "the colleague's picture on the kiosk",
+        )
+        everyone = ("room", "mediator", "merchant", "colleague")
+        wait_for(
+            lambda: all(
+                stats(page).get(role, {}).get("framesDecoded", 0) > 10
+                for page, me in (
+                    (mediator, "mediator"),
+                    (merchant, "merchant"),
+                    (colleague, "colleague"),
+                )
+                for role in everyone
+                if role != me
+            ),
+            qtbot,
+            20,
+            "each browser seeing the three others",
+        )
+        shown = on_screen(shell)
+        assert f"协助调解员\n{COLLEAGUE[0]}" in shown and f"调解员\n{MEDIATOR[0]}" in shown
+        assert call.sfu and len(call._published) == 2  # one camera track, one microphone
+        assert all(
+            sender.track is None
+            for party in call.parties.values()
+            for sender in party.connection.getSenders()
+        )
+        listed = mediator.inner_text("#party-list")
+        assert all(word in listed for word in ("消费者", "商家", "协助调解员", COLLEAGUE[0]))
+
+        # The mediator turns the merchant's microphone off at the SFU, then sends the
+        # colleague out: each is told on their page, and the kiosk's view of them goes.
+        mediator.click("#party-list li[data-role=merchant] .mute-party")
+        merchant.wait_for_selector("#call-state >> text=调解员关闭了您的麦克风")
+        mediator.wait_for_selector("#party-list li[data-role=merchant] >> text=已静音")
+        mediator.once("dialog", lambda dialog: dialog.accept())
+        mediator.click("#party-list li[data-role=colleague] .remove-party")
+        colleague.wait_for_selector("#call-state >> text=调解员请您离开了通话")
+        wait_for(lambda: view_of(in_call, "colleague") is None, qtbot, 10, "the colleague gone")
+        assert "协助调解员" not in on_screen(shell)
+        colleague.context.close()
 
         # The network is cut for 5 s: the kiosk says it reconnects, and the same call
         # comes back (a new ICE session), with no new queue or call.

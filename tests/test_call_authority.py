@@ -184,7 +184,9 @@ def test_a_colleague_is_asked_in_from_the_bureau_above_never_from_beside(
     assert hub.cli("move-room", "幸福社区调解室", "--bureau", "经开区分局").returncode == 0
     city, beside = ("city1", "city-password-1"), ("beside1", "beside-password-1")
     for user, bureau in ((HOLDER, "经开区分局"), (city, top), (beside, "高新区分局")):
-        done = hub.cli("add-staff", user[0], "--role", "mediator", "--bureau", bureau, input=user[1])
+        done = hub.cli(
+            "add-staff", user[0], "--role", "mediator", "--bureau", bureau, input=user[1]
+        )
         assert done.returncode == 0, done.stderr
     holder, colleague = login_cookie(hub.url, HOLDER), login_cookie(hub.url, city)
     _, receipt = file_case(kiosk, device)
