@@ -111,8 +111,12 @@ def test_call_benchmark_prints_its_figures() -> None:
     figures = _figures([sys.executable, str(BENCH / "call.py"), "--seconds", "2"])
     assert set(figures) == {
         "join_s",
-        "fps_720p",
+        "fps_to_kiosk",
+        "fps_to_browser",
         "latency_p95_ms",
-        "kiosk_cpu_pct",
+        "kiosk_cpu_2p_pct",
+        "kiosk_cpu_4p_pct",
         "browser_cpu_pct",
+        "fps_to_kiosk_4p",
+        "latency_p95_4p_ms",
     }

@@ -204,7 +204,7 @@ async function enterCall(mediation, holding) {
   $("call-panel").hidden = false;
   $("case-number").textContent = current.case_number;
   showComplaint(current.complaint || {});
-  const stream = await localMedia();
+  const stream = await localMedia(holding);
   $("self-video").srcObject = stream;
   room = new MediationRoom(signalUrl(current.mediation_id), stream, {
     state: (peer, role, state) => { $("call-state").textContent = `${role}: ${state}`; },

@@ -4,7 +4,7 @@
 (async () => {
   const params = new URLSearchParams(location.search);
   const state = document.getElementById("call-state");
-  const stream = await localMedia();
+  const stream = await localMedia(false);
   document.getElementById("self-video").srcObject = stream;
   const room = new MediationRoom(
     signalUrl(params.get("m"), "?invite=" + encodeURIComponent(params.get("invite") || "")),
