@@ -109,6 +109,17 @@ def _studio_commands(commands: Any, db_help: str) -> None:
     demo.add_argument("--cases", type=int, default=2500, help="how many cases (default: 2500)")
     demo.add_argument("--seed", type=int, default=17, help="the same seed makes the same city")
     demo.add_argument("--db", help=db_help)
+    sfu = commands.add_parser(
+        "sfu",
+        help="run Janus (the call's SFU) with the hub's configuration, on loopback "
+        "(HUB_SFU_ADMIN_SECRET and HUB_SFU_ROOM_KEY from the environment)",
+    )
+    sfu.add_argument("--dir", required=True, help="where its configuration is written")
+    sfu.add_argument("--port", type=int, default=8188, help="its HTTP API (default: 8188)")
+    sfu.add_argument("--admin-port", type=int, default=7188, help="its admin API (default: 7188)")
+    sfu.add_argument("--rtp-ports", default="20000-20999", help="media ports, LOW-HIGH")
+    sfu.add_argument("--recordings", help="where recorded calls are written")
+    sfu.add_argument("--db", help=argparse.SUPPRESS)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -130,8 +141,39 @@ def main(argv: list[str] | None = None) -> int:
         "demo-data": lambda: _demo_data(url, args.cases, args.seed),
         "remove-staff": lambda: _remove_staff(url, args.username),
         "revoke": lambda: _revoke(url, args.device),
+        "sfu": lambda: _sfu(args),
     }
     return commands[args.command]()
+
+
+def _sfu(args: argparse.Namespace) -> int:
+    """Write Janus's configuration and become Janus (a service manager keeps it running)."""
+    import os
+    import shutil
+    from pathlib import Path
+
+    from hub.sfu import janus_config
+
+    secret, key = os.environ.get("HUB_SFU_ADMIN_SECRET"), os.environ.get("HUB_SFU_ROOM_KEY")
+    janus = shutil.which("janus")
+    if not secret or not key or janus is None:
+        print(
+            "sfu: needs Debian's janus, and HUB_SFU_ADMIN_SECRET and HUB_SFU_ROOM_KEY set",
+            file=sys.stderr,
+        )
+        return 2
+    low, _, high = args.rtp_ports.partition("-")
+    folder = janus_config(
+        Path(args.dir),
+        port=args.port,
+        admin_port=args.admin_port,
+        admin_secret=secret,
+        room_key=key,
+        rtp_ports=(int(low), int(high or low)),
+        recordings=Path(args.recordings) if args.recordings else None,
+    )
+    os.execv(janus, [janus, "-F", str(folder)])
+    return 0  # not reached
 
 
 def _room_command(url: str, args: argparse.Namespace) -> int:

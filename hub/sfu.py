@@ -394,6 +394,7 @@ def janus_config(
     """Write Janus's configuration into `folder`: the VideoRoom plugin alone, its HTTP API and
     admin API on loopback only, tokens required; returns the folder for `janus -F`."""
     folder.mkdir(parents=True, exist_ok=True)
+    folder.chmod(0o700)  # the admin secret is in it
     libs = Path("/usr/lib/x86_64-linux-gnu/janus")
     for candidate in Path("/usr/lib").glob("*/janus"):
         libs = candidate

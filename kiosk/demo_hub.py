@@ -1,12 +1,16 @@
 """The demo's own hub: `mediation-kiosk run --demo` starts one on loopback with a SQLite
 file in the data directory and enrolls the kiosk against it, so the whole product runs on
-one machine. The hub is a separate process, as in a real room."""
+one machine. The hub is a separate process, as in a real room, with Janus beside it (the
+call's SFU) when Debian's janus is installed."""
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
 import logging
+import os
+import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -48,6 +52,7 @@ class DemoHub:
         self.url = ""
         self.said = self.folder / "console-logins.txt"
         self._process: subprocess.Popen[bytes] | None = None
+        self._sfu: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 30.0) -> str:
         """Start the hub and wait until it answers; returns its URL."""
@@ -64,15 +69,45 @@ class DemoHub:
         prepare = [sys.executable, "-m", "hub.demo_data", self.db, self.room, str(logins)]
         serve = [sys.executable, "-m", "hub.cli", "serve", "--db", self.db, "--port", str(port)]
         script = '"$1" -m hub.demo_data "$2" "$3" "$4" > "$5" && shift 5 && exec "$@"'
+        env = dict(os.environ) | self._launch_sfu()
         with (self.folder / "hub.log").open("ab") as out:
             self._process = subprocess.Popen(
                 ["sh", "-c", script, "sh", *prepare[:1], *prepare[3:], str(self.said), *serve],
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
+                env=env,
                 preexec_fn=_die_with_parent,  # noqa: PLW1509 - only a prctl, no locks
             )
         self.url = f"http://127.0.0.1:{port}"
+
+    def _launch_sfu(self) -> dict[str, str]:
+        """Janus beside the hub, as the hub's install has it, when Debian's janus is there
+        (`make` installs it); the hub's settings for it. Without it the call is a mesh."""
+        if shutil.which("janus") is None:
+            log.info("no janus here: the demo's calls are a mesh")
+            return {}
+        port, admin_port = _free_port(), _free_port()
+        settings = {
+            "HUB_SFU_URL": f"http://127.0.0.1:{port}/janus",
+            "HUB_SFU_ADMIN_URL": f"http://127.0.0.1:{admin_port}/admin",
+            "HUB_SFU_ADMIN_SECRET": secrets.token_hex(16),
+            "HUB_SFU_ROOM_KEY": secrets.token_hex(16),
+            "HUB_SFU_RECORDINGS": str(self.folder / "recordings"),
+        }
+        command = [sys.executable, "-m", "hub.cli", "sfu", "--dir", str(self.folder / "sfu")]
+        command += ["--port", str(port), "--admin-port", str(admin_port)]
+        command += ["--recordings", settings["HUB_SFU_RECORDINGS"]]
+        with (self.folder / "sfu.log").open("ab") as out:
+            self._sfu = subprocess.Popen(
+                command,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=dict(os.environ) | settings,
+                preexec_fn=_die_with_parent,  # noqa: PLW1509 - only a prctl, no locks
+            )
+        return settings
 
     def wait_ready(self, timeout: float = 30.0) -> str:
         """Wait until the hub answers; returns its URL."""
@@ -121,11 +156,12 @@ class DemoHub:
         return enroll(self.data_dir, connect(self.url), code, "demo")
 
     def stop(self) -> None:
-        """Stop the hub process."""
-        if self._process is not None and self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+        """Stop the hub process and its SFU."""
+        for process in (self._process, self._sfu):
+            if process is not None and process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()

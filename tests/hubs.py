@@ -73,7 +73,7 @@ class HubProcess:
     process: subprocess.Popen[bytes]
     log: Path
 
-    def cli(self, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:  # noqa: A002 - subprocess's name
+    def cli(self, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
         """Run a `mediation-hub` command against this hub's database (`input` on stdin)."""
         return hub_cli(*args, "--db", self.db, input=input)
 
@@ -88,7 +88,7 @@ class HubProcess:
                 self.process.wait()
 
 
-def hub_cli(*args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:  # noqa: A002 - subprocess's name
+def hub_cli(*args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
     """Run `mediation-hub ARGS` and return what it printed."""
     return subprocess.run(
         [sys.executable, "-m", "hub.cli", *args],
