@@ -75,6 +75,11 @@ TERMS = N_("Agreed terms")
 NEW_TIME = N_("New time")
 AMOUNT = N_("The merchant gives back")
 SCAN_CASE = N_("Scan this code to see your case")
+AGREEMENT_TITLE = N_("Mediation agreement")
+PARTIES = N_("Parties")
+FACTS = N_("What happened")
+BUREAU = N_("Mediated by")
+CONFIRMED = N_("You confirmed it at")
 
 
 @dataclass(frozen=True)
@@ -88,3 +93,9 @@ class OutcomeSlip(Receipt):
     next_step: str = ""
     new_time: str = ""
     amount: str = ""
+    #: A settled outcome's agreement: its parties (a line each), what happened, the bureau
+    #: that mediated, and when the consumer confirmed it ("" if not).
+    parties: str = ""
+    facts: str = ""
+    bureau: str = ""
+    confirmed: str = ""

@@ -21,7 +21,10 @@ from PySide6.QtGui import (
 from devices.fonts import FONT_FAMILIES
 from devices.receipt import (
     AMOUNT,
+    BUREAU,
     CASE,
+    CONFIRMED,
+    FACTS,
     HELP,
     KEEP,
     NAME,
@@ -29,6 +32,7 @@ from devices.receipt import (
     NEXT_STEP,
     NO_HELP_PHONE,
     NUMBER,
+    PARTIES,
     RESULT,
     ROOM,
     SCAN,
@@ -289,10 +293,14 @@ def _lay_out_outcome(
         (ROOM, slip.room, small + 0.6),
         (WHEN, slip.when.strftime("%Y-%m-%d %H:%M"), small + 0.6),
         (RESULT, f"{zh_result}\n{en_result}", small + 0.6),
+        (PARTIES, slip.parties, small + 0.6),
+        (FACTS, slip.facts, small + 0.6),
         (TERMS, slip.terms, small + 0.6),
         (AMOUNT, slip.amount, big),
         (NEW_TIME, slip.new_time, small + 0.6),
         (NEXT_STEP, slip.next_step, small + 0.6),
+        (BUREAU, slip.bureau, small + 0.6),
+        (CONFIRMED, slip.confirmed, small + 0.6),
     ):
         if not value:
             continue

@@ -144,6 +144,7 @@ EVENT_WORDS: dict[str, tuple[str, str]] = {
     "assigned": ("指派调解员", "Assigned"),
     "corrected": ("更正调解结果", "Outcome corrected"),
     "call_closed": ("通话结束，未记录结果", "Call closed without an outcome"),
+    "agreement_confirmed": ("确认调解协议", "Agreement confirmed"),
 }
 
 
@@ -284,6 +285,14 @@ def call_closed(session: Session, case: Complaint, member: StaffMember, why: str
     now = CaseStatus(case.status)
     _event(session, case, member.username, "call_closed", now, now, why)
     case.updated_at = utcnow()
+
+
+def agreement_confirmed(session: Session, case: Complaint, by: str, party: str) -> None:
+    """A party confirmed the mediation agreement (the consumer at the kiosk, the merchant on
+    the link's page): the history says who."""
+    now = CaseStatus(case.status)
+    words = {"consumer": "消费者 consumer", "merchant": "商家 merchant"}
+    _event(session, case, by, "agreement_confirmed", now, now, words.get(party, party))
 
 
 def record_result(

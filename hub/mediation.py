@@ -30,7 +30,7 @@ from sqlalchemy import JSON, ForeignKey, Integer, Select, String, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from hub import case_flow, fleet
+from hub import agreements, case_flow, fleet
 from hub.accounts import StaffMember, current_staff
 from hub.call_authority import (
     REASON_MAX,
@@ -55,6 +55,7 @@ from protocol.wire import (
     CallbackPromise,
     CaseStatus,
     IceServer,
+    MediationAgreement,
     MediationOutcome,
     MediationRequest,
     MediationTicket,
@@ -492,7 +493,7 @@ def _entry(session: Session, mediation: Mediation, member: StaffMember) -> dict[
     }
 
 
-def kiosk_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter:
+def kiosk_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter:  # noqa: PLR0915 - one route each
     """The kiosk's side of the queue: join, look, leave, rate (in the OpenAPI contract)."""
     router = APIRouter(prefix=f"{API_PREFIX}/mediations", tags=["mediation"])
     auth = documented(401, 403, 404, 409, 422, 500)
@@ -569,7 +570,77 @@ def kiosk_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter:
                 case.rating = rating.score
             return ticket(db, mediation)
 
+    @router.get("/{mediation_id}/agreement", responses=auth)
+    def agreement(mediation_id: MediationId, device: Kiosk) -> MediationAgreement:
+        """The mediation agreement of a settled outcome, for the consumer to confirm."""
+        with sessions.begin() as db:
+            return agreements.wire(_agreement(db, own_mediation(db, device, mediation_id)))
+
+    @router.post("/{mediation_id}/agreement/confirm", responses=auth)
+    def confirm_agreement(mediation_id: MediationId, device: Kiosk) -> MediationAgreement:
+        """The consumer confirmed the agreement at the kiosk (a tap, after hearing it)."""
+        with sessions.begin() as db:
+            found = _agreement(db, own_mediation(db, device, mediation_id))
+            return agreements.confirm(db, found, "consumer", f"kiosk {device.id}")
+
     return router
+
+
+def merchant_router(sessions: sessionmaker[Session]) -> APIRouter:
+    """The merchant's side of the agreement, on the link's page: read, confirm, the PDF.
+    The link's token (spent on entering the call) still names the merchant here."""
+    router = APIRouter(prefix=f"{API_PREFIX}/mediations", include_in_schema=False)
+
+    def merchants(db: Session, mediation_id: str, invite: str) -> agreements.Agreement:
+        mediation = db.get(Mediation, mediation_id)
+        if (
+            mediation is None
+            or not invite
+            or mediation.invite_hash is None
+            or not hmac.compare_digest(mediation.invite_hash, fleet.sha256(invite))
+        ):
+            raise ProblemError(404, "agreement-unknown", "No agreement", "No such agreement.")
+        return _agreement(db, mediation)
+
+    @router.get("/{mediation_id}/merchant-agreement")
+    def read(mediation_id: MediationId, invite: str = "") -> MediationAgreement:
+        with sessions.begin() as db:
+            return agreements.wire(merchants(db, mediation_id, invite))
+
+    @router.post("/{mediation_id}/merchant-agreement/confirm")
+    def confirm(mediation_id: MediationId, invite: str = "") -> MediationAgreement:
+        with sessions.begin() as db:
+            return agreements.confirm(
+                db, merchants(db, mediation_id, invite), "merchant", "merchant"
+            )
+
+    @router.get("/{mediation_id}/merchant-agreement.pdf")
+    def printable(mediation_id: MediationId, invite: str = "") -> Response:
+        with sessions.begin() as db:
+            found = merchants(db, mediation_id, invite)
+            return _pdf_response(found)
+
+    return router
+
+
+def _agreement(db: Session, mediation: Mediation) -> agreements.Agreement:
+    found = agreements.of_mediation(db, mediation.id)
+    if found is None:
+        raise ProblemError(
+            404, "agreement-unknown", "No agreement", "This mediation has no agreement."
+        )
+    return found
+
+
+def _pdf_response(found: agreements.Agreement) -> Response:
+    return Response(
+        agreements.pdf(found),
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="agreement-{found.case_number}.pdf"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 def console_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter:  # noqa: PLR0915 - one route each
@@ -645,6 +716,7 @@ def console_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter
                 if mediation.now is not MediationState.LEFT:  # the room left: it stays so
                     mediation.move(MediationState.ENDED)
                 mediation.ended_at = mediation.ended_at or utcnow()
+                agreements.write_down(db, mediation, kept, mediation.taken_by or member.username)
                 case_flow.record_result(
                     db,
                     case_flow.case_for(db, member, mediation.case_number),
@@ -739,6 +811,18 @@ def console_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter
         await broker.publish(mediation_id, told)
         log.info("mediation %s: %s removed the %s", mediation_id, member.username, party.role)
         return {"peer": party.peer, "removed": True}
+
+    @router.get("/agreements/{agreement_id}.pdf")
+    def agreement_pdf(
+        agreement_id: Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")], member: Staff
+    ) -> Response:
+        """The agreement's PDF, for staff who see its case."""
+        with sessions.begin() as db:
+            found = db.get(agreements.Agreement, agreement_id)
+            if found is None:
+                raise ProblemError(404, "agreement-unknown", "No agreement", "No such agreement.")
+            case_flow.case_for(db, member, found.case_number)  # 404 beyond the login's bureaus
+            return _pdf_response(found)
 
     @router.get("/invitations")
     def invitations(member: Staff) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from hub.accounts import login_router
-from hub.mediation import console_router, kiosk_router
+from hub.mediation import console_router, kiosk_router, merchant_router
 from hub.presence import presence_router
 from hub.signaling import broker_for
 from hub.signaling_room import signaling_router
@@ -57,6 +57,7 @@ def install_mediation(app: FastAPI, engine: Engine, sessions: sessionmaker[Sessi
     broker = broker_for(engine, sessions)
     app.state.broker = broker
     app.include_router(kiosk_router(sessions, broker))
+    app.include_router(merchant_router(sessions))
     app.include_router(signaling_router(sessions, broker))
     app.include_router(login_router(sessions))
     app.include_router(console_router(sessions, broker))

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import and_, func, or_, select, union
 from sqlalchemy.orm import Session, sessionmaker
 
-from hub import case_flow, notices
+from hub import agreements, case_flow, notices
 from hub.accounts import Staff, StaffMember, current_staff
 from hub.bureaus import LEVEL_WORDS, Tree, tree
 from hub.case_flow import CATEGORY_WORDS, EVENT_WORDS, REFUSAL_WORDS, STATUS_WORDS, visible_bureaus
@@ -484,6 +484,19 @@ def _case_view(db: Session, case: Complaint, member: StaffMember, english: bool)
         }
         for notice in notices.of_case(db, case.id)
     ]
+    made = [
+        {
+            "url": f"/console/api/agreements/{agreement.id}.pdf",
+            "made": _local(agreement.made_at),
+            "consumer": _local(agreement.consumer_confirmed_at)
+            if agreement.consumer_confirmed_at
+            else "",
+            "merchant": _local(agreement.merchant_confirmed_at)
+            if agreement.merchant_confirmed_at
+            else "",
+        }
+        for agreement in agreements.of_case(db, case.case_number or "")
+    ]
     waiting = db.scalar(
         select(Mediation.id).where(
             Mediation.case_number == case.case_number, Mediation.state == MediationState.WAITING
@@ -511,6 +524,7 @@ def _case_view(db: Session, case: Complaint, member: StaffMember, english: bool)
         "files": files,
         "events": events,
         "told": told,
+        "agreements": made,
         "waiting": waiting or "",
         "can": {
             "accept": handler and CaseStatus.ACCEPTED in moves,

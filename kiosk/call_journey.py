@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
-from devices.receipt import AMOUNT, OUTCOME_TITLE, OutcomeSlip
+from devices.receipt import AGREEMENT_TITLE, AMOUNT, OUTCOME_TITLE, OutcomeSlip
 from kiosk.call import JoinProblem, Seated
 from kiosk.complaint import Choice
 from kiosk.complaint_journey import mediation_open
@@ -39,6 +39,7 @@ from protocol.states import CallState
 from protocol.wire import (
     CASE_PATTERN,
     CallbackPromise,
+    MediationAgreement,
     MediationOutcome,
     MediationTicket,
     OutcomeResult,
@@ -324,6 +325,10 @@ class MediationLine(Protocol):
     def rate(self, mediation_id: str, score: int) -> None:
         """Send the consumer's rating (off the UI thread; a courtesy, never an error)."""
 
+    def agreement(self, mediation_id: str, confirm: bool = False) -> None:
+        """Fetch the agreement a settled outcome became (confirming it, with `confirm`);
+        it comes back as `{"agreement": MediationAgreement}`, or `{"no_agreement": why}`."""
+
 
 class MediationDesk(Protocol):
     """How the journeys ask the hub for a place in the queue (raises the hub client's
@@ -599,6 +604,9 @@ class Mediation(Journey):
         self.coming_back = False
         self.leaving = False  # the consumer asked to leave (else the hub closed the call)
         self.rated: int | None = None
+        #: The agreement a settled outcome became: fetched, shown, spoken, confirmed.
+        self.agreement: MediationAgreement | None = None
+        self.agreeing = ""  # fetching, shown, confirming, or "" once past it
         self._line: MediationLine | None = None
 
     @property
@@ -612,6 +620,7 @@ class Mediation(Journey):
         return {
             "queue": self._queue,
             "call": self._heard,
+            "agreement": self._agreement,
             "slip": self._slip,
             "outcome": self._heard,
         }
@@ -627,6 +636,38 @@ class Mediation(Journey):
                 return self._failed(JoinProblem.OFFLINE)
         return self._now()
 
+    def _agreement(self, answer: Answer | None) -> StepResult:  # noqa: PLR0911 - one answer a branch
+        """The agreement, shown and read aloud; the consumer confirms it by a tap (or not
+        now); then its printout."""
+        line = self._line
+        if answer is None:
+            if line is not None and not self.agreeing:
+                self.agreeing = "fetching"
+                line.agreement(self.ticket.mediation_id)
+            return self._now()
+        if isinstance(answer.get("agreement"), MediationAgreement):
+            self.agreement = answer["agreement"]
+            if self.agreement.consumer_confirmed_at is not None:
+                self.agreeing = ""
+                return self.goto("slip")
+            self.agreeing = "shown"
+            return self._now("agreement")
+        if "no_agreement" in answer:
+            log.warning("no agreement to confirm: %s", answer["no_agreement"])
+            if self.agreeing == "confirming":  # the hub away: say so, keep the button
+                self.agreeing = "not_confirmed"
+                return self._now("agreement")
+            self.agreeing = ""
+            return self.goto("slip")
+        if answer.get("confirm_agreement") and line is not None and self.agreement is not None:
+            self.agreeing = "confirming"
+            line.agreement(self.ticket.mediation_id, confirm=True)
+            return self._now("agreement")
+        if answer.get("not_now"):
+            self.agreeing = ""
+            return self.goto("slip")
+        return self._heard(answer)
+
     def _slip(self, answer: Answer | None) -> StepResult:
         if answer is not None:
             return self._heard(answer)
@@ -638,6 +679,7 @@ class Mediation(Journey):
             self.desk.now(),
             self.outcome,
             self.desk.status_url(self.case_number),
+            self.agreement,
         )
         printing = self._now()
         assert isinstance(printing, ShowProgress)
@@ -676,6 +718,8 @@ class Mediation(Journey):
             self.muted, news = (str(answer["muted"]), bool(answer.get("on"))), "muted"
         elif isinstance(answer.get("recorded"), MediationOutcome):
             self.outcome = answer["recorded"]
+            if self.outcome.result is OutcomeResult.SETTLED:
+                return self.goto("agreement")  # settled: the agreement to confirm first
             return self.goto("slip")
         elif "printed" in answer:
             self.printed.append(str(answer["printed"]))
@@ -700,6 +744,14 @@ class Mediation(Journey):
     def _now(self, news: str = "") -> StepResult:
         """Where the mediation stands: the queue, the call, the outcome being printed, or
         the outcome."""
+        if self.outcome is not None and self.agreeing:
+            update: dict[str, Any] = {
+                "news": news,
+                "case_number": self.case_number,
+                "agreement": self.agreement,
+                "agreeing": self.agreeing,
+            }
+            return ShowProgress("agreement", "", "", screen="call_agreement", update=update)
         if self.outcome is not None:
             fields = {
                 "case_number": self.case_number,
@@ -733,12 +785,52 @@ class Mediation(Journey):
         return Done("choice", "", {}, then=JoinMediation(self.visit, self.desk, problem=why))
 
 
+def agreement_parties(agreement: MediationAgreement) -> str:
+    """The agreement's parties, a line each: role, name and organisation (Mandarin: the
+    agreement is the bureau's document)."""
+    roles = {
+        "consumer": "消费者",
+        "merchant": "商家",
+        "mediator": "调解员",
+        "colleague": "协助调解员",
+    }
+    lines = []
+    for party in agreement.parties:
+        who = " · ".join(part for part in (party.name, party.organisation) if part)
+        lines.append(f"{roles.get(party.role, party.role)}：{who}")
+    return "\n".join(lines)
+
+
 def outcome_slip(
-    case_number: str, room: str, when: datetime, outcome: MediationOutcome, hub_url: str
+    case_number: str,
+    room: str,
+    when: datetime,
+    outcome: MediationOutcome,
+    hub_url: str,
+    agreement: MediationAgreement | None = None,
 ) -> OutcomeSlip:
     """The printout of the outcome: case, result, terms, what the merchant gives back, next
-    step, and a QR code to the case."""
+    step, and a QR code to the case; a settled one is the agreement, with its parties, what
+    happened, the bureau, and when the consumer confirmed it."""
     new_time = outcome.new_time.astimezone().strftime("%Y-%m-%d %H:%M") if outcome.new_time else ""
+    if agreement is not None:
+        confirmed = agreement.consumer_confirmed_at
+        return OutcomeSlip(
+            number=case_number,
+            room=room,
+            when=when,
+            name="",
+            status_url=status_url(hub_url, case_number) if hub_url else case_number,
+            title=AGREEMENT_TITLE,
+            result=RESULT_WORDS[outcome.result],
+            terms=agreement.terms,
+            next_step=agreement.next_step,
+            amount=yuan(agreement.amount_fen) if agreement.amount_fen else "",
+            parties=agreement_parties(agreement),
+            facts=agreement.facts,
+            bureau=agreement.bureau,
+            confirmed=confirmed.astimezone().strftime("%Y-%m-%d %H:%M") if confirmed else "",
+        )
     return OutcomeSlip(
         number=case_number,
         room=room,

@@ -38,6 +38,7 @@ from protocol.wire import (
     HelpRequestReceived,
     LogReceived,
     LogUpload,
+    MediationAgreement,
     MediationRequest,
     MediationTicket,
     RoomSettings,
@@ -197,6 +198,19 @@ class HubClient:
         """Ask to be telephoned about the case instead of waiting; the number, masked."""
         answer = self._call("POST", f"/mediations/{mediation_id}/callback")
         return _parse(CallbackPromise, answer)
+
+    def mediation_agreement(self, mediation_id: str) -> MediationAgreement:
+        """The agreement a settled outcome became, for the consumer to confirm."""
+        return _parse(
+            MediationAgreement, self._call("GET", f"/mediations/{mediation_id}/agreement")
+        )
+
+    def confirm_agreement(self, mediation_id: str) -> MediationAgreement:
+        """The consumer confirms the agreement (a tap at the kiosk)."""
+        return _parse(
+            MediationAgreement,
+            self._call("POST", f"/mediations/{mediation_id}/agreement/confirm"),
+        )
 
     def rate_mediation(self, mediation_id: str, score: int) -> None:
         """The consumer's satisfaction with the mediation (1..3)."""

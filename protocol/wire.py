@@ -484,6 +484,32 @@ class MediationOutcome(Strict):
     amount_fen: int | None = Field(default=None, ge=0, le=10**12)
 
 
+class AgreementParty(Strict):
+    """A party to a mediation agreement, as the agreement names it."""
+
+    role: Literal["consumer", "merchant", "mediator", "colleague"]
+    name: ShortText = ""
+    organisation: ShortText = ""
+
+
+class MediationAgreement(Strict):
+    """The mediation agreement a settled outcome becomes: who, what happened, what was
+    agreed, the amount, when and by which bureau; and who confirmed it, when (the consumer
+    at the kiosk by a tap, the merchant on the link's page)."""
+
+    agreement_id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
+    case_number: str
+    parties: list[AgreementParty] = Field(max_length=8)
+    facts: Text = ""
+    terms: Text = ""
+    amount_fen: int | None = Field(default=None, ge=0, le=10**12)
+    next_step: Text = ""
+    made_on: dt.date
+    bureau: ShortText = ""
+    consumer_confirmed_at: Moment | None = None
+    merchant_confirmed_at: Moment | None = None
+
+
 class CallbackPromise(Strict):
     """The hub keeps the consumer's wish to be called back about the case: the number it
     will call, masked (139****5678), and when it was asked."""

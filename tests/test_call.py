@@ -388,7 +388,26 @@ def test_the_room_meets_the_mediator_and_the_merchant(
         mediator.check("input[value=settled]")
         mediator.fill("textarea[name=terms]", TERMS)
         mediator.fill("textarea[name=next_step]", NEXT)
+        mediator.fill("#amount", "35")
         mediator.click("#save-outcome")
+
+        # Settled: the agreement, read aloud at the kiosk, confirmed there by a tap and on
+        # the merchant's page by a click; then printed, and kept as a PDF on the case.
+        agreement = shell.screens["call_agreement"]
+        wait_for(
+            lambda: shell.current is agreement and agreement.confirm.isVisible(),
+            qtbot,
+            15,
+            "the agreement to confirm",
+        )
+        shown = on_screen(shell)
+        for words in ("调解协议", "张秀英", "好运来商贸", TERMS, "¥35.00", "我确认"):
+            assert words in shown, f"{words!r} is not on the agreement screen"
+        assert "调解协议" in said() and TERMS in said() and "请点“我确认”" in said()
+        merchant.wait_for_selector("#agreement >> text=" + TERMS)
+        merchant.click("#confirm-agreement")
+        merchant.wait_for_selector("#agreement-state >> text=您已确认这份协议")
+        tap(qtbot, agreement.confirm)
         wait_for(lambda: shell.current.name == "call_outcome", qtbot, 15, "the outcome screen")
         shown = on_screen(shell)
         assert case_number in shown and TERMS in shown and NEXT in shown
@@ -407,8 +426,28 @@ def test_the_room_meets_the_mediator_and_the_merchant(
         ).stdout
         # pdftotext reads some CJK glyphs as their Kangxi radical look-alikes (⽇ for 日).
         text = unicodedata.normalize("NFKC", pdf).replace("\n", "")
-        for words in (case_number, "调解结果", "达成协议", TERMS, NEXT):
+        for words in (case_number, "调解协议", "当事人", "张秀英", TERMS, NEXT, "您确认的时间"):
             assert words in text, f"{words!r} is not on the printout:\n{pdf}"
+        # The agreement's PDF on the case, for the bureau: both confirmations on it.
+        mediator.goto(f"{hub.url}/console/cases/{case_number}")
+        link = mediator.get_attribute("#agreements a.agreement-pdf", "href")
+        kept = mediator.request.get(hub.url + link)
+        assert kept.ok and kept.headers["content-type"] == "application/pdf"
+        signed = subprocess.run(
+            ["pdftotext", "-", "-"], input=kept.body(), capture_output=True, check=True
+        ).stdout.decode()
+        signed = unicodedata.normalize("NFKC", signed).replace("\n", "")
+        for words in (
+            "调解协议书",
+            "张秀英",
+            "好运来商贸",
+            TERMS,
+            "¥35.00",
+            "消费者确认",
+            "商家确认",
+        ):
+            assert words in signed, f"{words!r} is not in the agreement's PDF:\n{signed}"
+        assert "尚未确认" not in signed
 
         # One tap rates the mediation; the hub keeps it.
         tap(qtbot, shell.screens["call_outcome"].faces[3])

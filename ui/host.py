@@ -199,6 +199,9 @@ class Mediation(Protocol):
     def rate(self, score: int) -> None:
         """The consumer's rating of the mediation."""
 
+    def confirm_agreement(self, confirmed: bool) -> None:
+        """The consumer confirms the mediation agreement (True), or not now (False)."""
+
 
 class Standing(Protocol):
     """How the kiosk stands: in service, its disk, the hub."""

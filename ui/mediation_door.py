@@ -71,3 +71,7 @@ class MediationDoor:
     def rate(self, score: int) -> None:
         """The consumer's rating of the mediation."""
         self._answer({"rate": score})
+
+    def confirm_agreement(self, confirmed: bool) -> None:
+        """The consumer confirms the mediation agreement, or leaves it unconfirmed for now."""
+        self._answer({"confirm_agreement": True} if confirmed else {"not_now": True})

@@ -103,6 +103,35 @@ class MediationFlow(QObject):
 
     # -- the screens' moves that are not the journey's -------------------------------------
 
+    def agreement(self, mediation_id: str, confirm: bool = False) -> None:
+        """Fetch (or confirm) the agreement off the UI thread; the journey hears how it went."""
+        link = self.link
+        call = link.call if link is not None else None
+        if call is None:
+            self._answer({"no_agreement": "no call"})
+            return
+        hub = call.hub
+
+        def work() -> object:
+            if confirm:
+                return hub.confirm_agreement(mediation_id)
+            return hub.mediation_agreement(mediation_id)
+
+        def failed(error: BaseException) -> None:
+            log.warning(
+                "the agreement could not be %s: %s", "confirmed" if confirm else "read", error
+            )
+            self._answer({"no_agreement": str(error)})
+
+        self.shell.background.run(work, lambda found: self._answer({"agreement": found}), failed)
+
+    def _answer(self, values: dict[str, object]) -> None:
+        from kiosk.call_journey import Mediation
+
+        run = self.shell.journeys.run_named(Mediation.name)
+        if run is not None:
+            self.shell.journeys.tell(run, values)
+
     def cannot_hear(self) -> None:
         """Tell the mediator the consumer cannot hear."""
         if self.link is not None and self.link.call is not None:

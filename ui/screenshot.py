@@ -273,7 +273,41 @@ def _call_outcome(shell: KioskShell) -> None:
     shell.nav.show("call_outcome")
 
 
+def _call_agreement(shell: KioskShell) -> None:
+    import datetime as dt
+
+    from protocol.wire import AgreementParty, MediationAgreement
+
+    shell.nav.begin()
+    agreement = MediationAgreement(
+        agreement_id="0" * 32,
+        case_number="2026-000123",
+        parties=[
+            AgreementParty(role="consumer", name="张秀英"),
+            AgreementParty(role="merchant", organisation="好运来商贸"),
+            AgreementParty(role="mediator", name="王调解", organisation="经开区市场监管分局"),
+        ],
+        facts="食品安全；购买 瓶装饮料；发生于 2026-11-20；瓶装饮料里有一只苍蝇",
+        terms="商家退款 35 元并书面道歉。",
+        amount_fen=3500,
+        next_step="商家 3 个工作日内退款。",
+        made_on=dt.date(2026, 12, 3),
+        bureau="经开区市场监管分局",
+    )
+    shell.screens["call_agreement"].show_result(
+        ShowProgress(
+            "agreement",
+            "",
+            "",
+            screen="call_agreement",
+            update={"agreement": agreement, "agreeing": "shown"},
+        )
+    )
+    shell.nav.show("call_agreement")
+
+
 DEMOS.update(
+    call_agreement=_call_agreement,
     case_entry=_case_entry,
     receipt_scan=join_at("scan"),
     waiting_room=_waiting_room,

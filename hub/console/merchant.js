@@ -11,7 +11,10 @@
     stream,
     {
       message: (m) => {
-        if (m.type === "outcome") state.textContent = "调解已结束。The mediation has ended.";
+        if (m.type === "outcome") {
+          state.textContent = "调解已结束。The mediation has ended.";
+          if (m.outcome.result === "settled") showAgreement();
+        }
       },
       closed: () => { if (!room.closed) state.textContent = "连接已断开。Disconnected."; },
       moderated: (message, mine) => {
@@ -33,6 +36,49 @@
     state.textContent = "这个链接已用过或已过期。This link was used already or has expired.";
     return;
   }
+  // A settled outcome is an agreement: read here, confirmed by the merchant's click, and
+  // kept as a PDF. The link's token names the merchant.
+  const agreementUrl = `/v1/mediations/${encodeURIComponent(params.get("m"))}/merchant-agreement`;
+  const key = "?invite=" + encodeURIComponent(params.get("invite") || "");
+  const LABELS = [["case_number", "案件编号 Case number"], ["facts", "纠纷事实 What happened"],
+    ["terms", "协议内容 Agreed terms"], ["amount", "商家退还消费者 The merchant gives back"],
+    ["next_step", "履行方式 Next step"], ["bureau", "调解机构 Mediated by"], ["made_on", "日期 Date"]];
+  function showAgreementText(agreement) {
+    const lines = document.getElementById("agreement-lines");
+    lines.replaceChildren();
+    const shown = { ...agreement,
+      amount: agreement.amount_fen ? `¥${(agreement.amount_fen / 100).toFixed(2)}` : "" };
+    for (const party of agreement.parties) {
+      shown[party.role] = [party.name, party.organisation].filter(Boolean).join(" · ");
+    }
+    const rows = [["consumer", "消费者 Consumer"], ["merchant", "商家 Merchant"],
+      ["mediator", "调解员 Mediator"], ...LABELS];
+    for (const [field, label] of rows) {
+      if (!shown[field]) continue;
+      const term = document.createElement("dt");
+      term.textContent = label;
+      const value = document.createElement("dd");
+      value.textContent = shown[field];
+      lines.append(term, value);
+    }
+    const confirmed = Boolean(agreement.merchant_confirmed_at);
+    document.getElementById("confirm-agreement").hidden = confirmed;
+    document.getElementById("agreement-state").textContent = confirmed
+      ? "您已确认这份协议。You confirmed the agreement." : "请阅读后确认。Please read it, then confirm.";
+    const pdf = document.getElementById("agreement-pdf");
+    pdf.href = agreementUrl + ".pdf" + key;
+    pdf.hidden = false;
+    document.getElementById("agreement").hidden = false;
+  }
+  async function showAgreement() {
+    const response = await fetch(agreementUrl + key);
+    if (response.ok) showAgreementText(await response.json());
+  }
+  document.getElementById("confirm-agreement").onclick = async () => {
+    const response = await fetch(agreementUrl + "/confirm" + key, { method: "POST" });
+    if (response.ok) showAgreementText(await response.json());
+    else document.getElementById("agreement-state").textContent = "没有确认成功，请再试一次。Not confirmed: please try again.";
+  };
   let muted = false;
   document.getElementById("mute").onclick = () => { muted = !muted; room.setMuted(muted); };
   document.getElementById("leave").onclick = () => { room.leave(); state.textContent = "您已离开。You left."; };

@@ -43,6 +43,7 @@ SCREEN_CLASSES: dict[str, str] = {
     "case_entry": "ui.screens.case_entry:CaseEntryScreen",
     "waiting_room": "ui.screens.waiting_room:WaitingRoomScreen",
     "in_call": "ui.screens.in_call:InCallScreen",
+    "call_agreement": "ui.screens.call_agreement:CallAgreementScreen",
     "call_outcome": "ui.screens.call_outcome:CallOutcomeScreen",
 }
 
