@@ -26,7 +26,9 @@ from kiosk.journeys import Abort, Done, JourneyRun, ShowProgress, ShowScreen, St
 from kiosk.visit import Presentation, Visit
 from protocol.states import CallState, MediationState
 from protocol.wire import (
+    AgreementParty,
     CallbackPromise,
+    MediationAgreement,
     MediationOutcome,
     MediationTicket,
     OutcomeResult,
@@ -70,6 +72,9 @@ class Line:
 
     def rate(self, mediation_id: str, score: int) -> None:
         self.ratings.append((mediation_id, score))
+
+    def agreement(self, mediation_id: str, confirm: bool = False) -> None:
+        self.asked.append(f"{'confirm' if confirm else 'read'} agreement {mediation_id[:4]}")
 
 
 class Desk:
@@ -178,9 +183,34 @@ def whole_mediation(folder: Path) -> None:
     )
     assert run.journey.state is CallState.IN_CALL  # type: ignore[attr-defined]
 
-    # The mediator records the outcome: it shows while its printout prints.
+    # The mediator records a settled outcome: first the agreement, fetched from the hub,
+    # shown, and confirmed by the consumer's tap; then the printout.
     outcome = MediationOutcome(result=OutcomeResult.SETTLED, terms=TERMS, amount_fen=128_050)
-    printing = run.answer({"recorded": outcome})
+    shown = update(run.answer({"recorded": outcome}), "agreement", "call_agreement")
+    assert shown["agreeing"] == "fetching" and line.asked[-1] == "read agreement aaaa"
+    agreement = MediationAgreement(
+        agreement_id="b" * 32,
+        case_number=CASE,
+        parties=[
+            AgreementParty(role="consumer", name="张秀英"),
+            AgreementParty(role="merchant", organisation="好运来商贸"),
+        ],
+        facts="瓶装饮料里有一只苍蝇",
+        terms=TERMS,
+        amount_fen=128_050,
+        made_on=NOW.date(),
+        bureau="经开区分局",
+    )
+    shown = update(run.answer({"agreement": agreement}), "agreement", "call_agreement")
+    assert (shown["agreeing"], shown["agreement"]) == ("shown", agreement)
+    shown = update(run.answer({"confirm_agreement": True}), "agreement", "call_agreement")
+    assert shown["agreeing"] == "confirming" and line.asked[-1] == "confirm agreement aaaa"
+    # The hub away for a moment: said, and the button stays.
+    shown = update(run.answer({"no_agreement": "offline"}), "agreement", "call_agreement")
+    assert shown["agreeing"] == "not_confirmed"
+    run.answer({"confirm_agreement": True})
+    confirmed = agreement.model_copy(update={"consumer_confirmed_at": NOW})
+    printing = run.answer({"agreement": confirmed})
     shown = update(printing, "slip", "call_outcome")
     assert shown["printing"] == "printing" and shown["case_number"] == CASE
     assert ("结果", "达成协议：您和商家达成了一致。") in outcome_lines(ZH, shown["outcome"])
@@ -191,6 +221,10 @@ def whole_mediation(folder: Path) -> None:
     # What the merchant gives back, in yuan with its fen: on the screen and the slip.
     assert ("商家退赔", "¥1,280.50") in outcome_lines(ZH, shown["outcome"])
     assert slip.amount == "¥1,280.50"
+    # The printout is the agreement: its parties, what happened, the bureau, confirmed when.
+    assert slip.title == "Mediation agreement" and "消费者：张秀英" in slip.parties
+    assert slip.facts == "瓶装饮料里有一只苍蝇" and slip.bureau == "经开区分局"
+    assert slip.confirmed
     # The call's end comes after the outcome: the same wait, not a second printout.
     again = run.answer({"call": CallState.ENDED})
     assert isinstance(again, ShowProgress) and again.printout is None
