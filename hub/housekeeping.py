@@ -1,6 +1,7 @@
 """The hub's fleet-wide work, outside every request: silent kiosks' alerts, the files of
 complaints never filed, the mediations past their 45 working days (terminated, both parties
-told), and the notices handed to the SMS gateway.
+told), the notices handed to the SMS gateway, and the calls' recordings (made into files on
+their cases once the call is over, deleted when the privacy notice's time is up).
 
 Each hub process runs a round every `HUB_SWEEP_S` seconds (10 by default; 0 turns it off);
 on PostgreSQL only one process at a time does the work (a transaction-scoped advisory
@@ -23,8 +24,9 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from hub import alerts, case_flow, notices
+from hub import alerts, case_flow, notices, recordings
 from hub.cases import sweep_orphan_files
+from hub.sfu import SfuSettings
 from hub.store import utcnow
 
 log = logging.getLogger(__name__)
@@ -46,6 +48,7 @@ class Round:
     orphan_files: int = 0
     terminated: int = 0
     notices_sent: int = 0
+    recordings_kept: int = 0
 
 
 def sweep_every_s() -> float:
@@ -79,6 +82,9 @@ def one_round(
         orphans = sweep_orphan_files(session)
         ended = case_flow.terminate_overdue(session)
         sent = notices.send_pending(session, gateway or notices.FileGateway())
+        sfu = SfuSettings.from_environment()
+        kept = recordings.collect(session, sfu)
+        recordings.expire(session, sfu)
         return Round(
             ran=True,
             began=began,
@@ -86,6 +92,7 @@ def one_round(
             orphan_files=orphans,
             terminated=ended,
             notices_sent=sent,
+            recordings_kept=kept,
         )
 
 

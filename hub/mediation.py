@@ -30,7 +30,7 @@ from sqlalchemy import JSON, ForeignKey, Integer, Select, String, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from hub import agreements, case_flow, fleet
+from hub import agreements, case_flow, fleet, notices
 from hub.accounts import StaffMember, current_staff
 from hub.call_authority import (
     REASON_MAX,
@@ -78,7 +78,10 @@ class Mediation(Base):
     __tablename__ = "mediations"
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     case_number: Mapped[str] = mapped_column(String(20), index=True)
-    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"), index=True)
+    #: The room's kiosk the consumer sits at; None for a consumer joining from afar by link.
+    device_id: Mapped[str | None] = mapped_column(
+        ForeignKey("devices.id"), index=True, nullable=True
+    )
     state: Mapped[str] = mapped_column(String(10), index=True)
     joined_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
     taken_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
@@ -88,6 +91,9 @@ class Mediation(Base):
     invite_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     invite_expires_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True)
     invite_used: Mapped[int] = mapped_column(Integer, default=0)
+    #: The consumer's one-time link, when they join from afar (sent by SMS).
+    consumer_invite_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    consumer_invite_used: Mapped[int] = mapped_column(Integer, default=0)
     rating: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     @property
@@ -420,6 +426,57 @@ def join(session: Session, device: Device, number: str, mobile_last4: str = "") 
     return mediation
 
 
+#: What the consumer's text message says (the case number, then the one-time link).
+CONSUMER_LINK_TEXT = (
+    "【市场监管】您的投诉（案件 {case}）的调解员邀请您现在视频调解。请用手机打开这个链接"
+    "（只能用一次，{hours} 小时内有效）：{link}"
+)
+
+
+def call_consumer(session: Session, member: StaffMember, case_number: str, base: str) -> Mediation:
+    """A video call with a consumer who cannot come to a room: the mediation begins, held by
+    this mediator, and the consumer gets a one-time link by text message (the notices
+    outbox) that opens the call on their phone."""
+    case = case_flow.case_for(session, member, case_number)
+    if case.status in CASE_FINISHED:
+        raise ProblemError(409, "case-finished", "The case is finished", "Not mediated again.")
+    if not case.complainant_mobile:
+        raise ProblemError(
+            409, "no-mobile", "No mobile number", "The complaint has no mobile number to text."
+        )
+    open_one = session.scalar(
+        select(Mediation).where(
+            Mediation.case_number == case_number, Mediation.state.in_(sorted(MEDIATION_OPEN))
+        )
+    )
+    if open_one is not None:
+        raise ProblemError(
+            409,
+            "mediation-open",
+            "A mediation is open",
+            "This case waits in the queue or is in a call already.",
+        )
+    token = secrets.token_urlsafe(24)
+    mediation = Mediation(
+        id=secrets.token_hex(16),
+        case_number=case_number,
+        device_id=None,
+        state=MediationState.WAITING,
+        joined_at=utcnow(),
+        consumer_invite_hash=fleet.sha256(token),
+        invite_expires_at=utcnow() + dt.timedelta(hours=INVITE_HOURS),
+    )
+    session.add(mediation)
+    mediation.move(MediationState.IN_CALL)
+    mediation.taken_by, mediation.taken_at = member.username, utcnow()
+    case_flow.begin_mediation(session, case, member)
+    link = f"{base}/console/consumer.html?m={mediation.id}&invite={token}"
+    text = CONSUMER_LINK_TEXT.format(case=case_number, hours=INVITE_HOURS, link=link)
+    notices.write(session, case.id, "consumer", case.complainant_mobile, "video_link", text)
+    session.flush()
+    return mediation
+
+
 def own_mediation(session: Session, device: Device, mediation_id: str) -> Mediation:
     """One of this kiosk's mediations (404 or 403 otherwise)."""
     mediation = session.get(Mediation, mediation_id)
@@ -471,7 +528,7 @@ def room_on_line(session: Session, mediation: Mediation) -> bool:
 
 
 def _entry(session: Session, mediation: Mediation, member: StaffMember) -> dict[str, Any]:
-    device = session.get(Device, mediation.device_id)
+    device = session.get(Device, mediation.device_id) if mediation.device_id else None
     room = session.get(Room, device.room_id) if device is not None else None
     complaint = complaint_view(session, mediation.case_number)
     if not case_flow.sees_personal_data(member):
@@ -586,39 +643,38 @@ def kiosk_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter: 
     return router
 
 
-def merchant_router(sessions: sessionmaker[Session]) -> APIRouter:
-    """The merchant's side of the agreement, on the link's page: read, confirm, the PDF.
-    The link's token (spent on entering the call) still names the merchant here."""
+def link_router(sessions: sessionmaker[Session]) -> APIRouter:
+    """The agreement on the pages the links open (the merchant's, the consumer's from afar):
+    read, confirm, the PDF. The link's token (spent on entering the call) still says here
+    whose page it is."""
     router = APIRouter(prefix=f"{API_PREFIX}/mediations", include_in_schema=False)
 
-    def merchants(db: Session, mediation_id: str, invite: str) -> agreements.Agreement:
+    def by_link(db: Session, mediation_id: str, invite: str) -> tuple[agreements.Agreement, str]:
         mediation = db.get(Mediation, mediation_id)
-        if (
-            mediation is None
-            or not invite
-            or mediation.invite_hash is None
-            or not hmac.compare_digest(mediation.invite_hash, fleet.sha256(invite))
+        held = fleet.sha256(invite) if invite else ""
+        for party, kept in (
+            ("merchant", mediation.invite_hash if mediation else None),
+            ("consumer", mediation.consumer_invite_hash if mediation else None),
         ):
-            raise ProblemError(404, "agreement-unknown", "No agreement", "No such agreement.")
-        return _agreement(db, mediation)
+            if mediation is not None and held and kept and hmac.compare_digest(kept, held):
+                return _agreement(db, mediation), party
+        raise ProblemError(404, "agreement-unknown", "No agreement", "No such agreement.")
 
-    @router.get("/{mediation_id}/merchant-agreement")
+    @router.get("/{mediation_id}/link-agreement")
     def read(mediation_id: MediationId, invite: str = "") -> MediationAgreement:
         with sessions.begin() as db:
-            return agreements.wire(merchants(db, mediation_id, invite))
+            return agreements.wire(by_link(db, mediation_id, invite)[0])
 
-    @router.post("/{mediation_id}/merchant-agreement/confirm")
+    @router.post("/{mediation_id}/link-agreement/confirm")
     def confirm(mediation_id: MediationId, invite: str = "") -> MediationAgreement:
         with sessions.begin() as db:
-            return agreements.confirm(
-                db, merchants(db, mediation_id, invite), "merchant", "merchant"
-            )
+            found, party = by_link(db, mediation_id, invite)
+            return agreements.confirm(db, found, party, f"{party} (link)")  # type: ignore[arg-type]
 
-    @router.get("/{mediation_id}/merchant-agreement.pdf")
+    @router.get("/{mediation_id}/link-agreement.pdf")
     def printable(mediation_id: MediationId, invite: str = "") -> Response:
         with sessions.begin() as db:
-            found = merchants(db, mediation_id, invite)
-            return _pdf_response(found)
+            return _pdf_response(by_link(db, mediation_id, invite)[0])
 
     return router
 
@@ -811,6 +867,27 @@ def console_router(sessions: sessionmaker[Session], broker: Broker) -> APIRouter
         await broker.publish(mediation_id, told)
         log.info("mediation %s: %s removed the %s", mediation_id, member.username, party.role)
         return {"peer": party.peer, "removed": True}
+
+    @router.get("/recordings/{recording_id}.webm")
+    def recording_file(
+        recording_id: Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")], member: Staff
+    ) -> Response:
+        """A call's recording, for staff who see its case and its personal data."""
+        from fastapi.responses import FileResponse
+
+        from hub.recordings import CallRecording, kept_path
+        from hub.sfu import SfuSettings
+
+        settings = SfuSettings.from_environment()
+        with sessions.begin() as db:
+            found = db.get(CallRecording, recording_id)
+            if found is None or settings is None or not case_flow.sees_personal_data(member):
+                raise ProblemError(404, "recording-unknown", "No recording", "No such recording.")
+            case_flow.case_for(db, member, found.case_number)  # 404 beyond the login's bureaus
+            path = kept_path(settings, found)
+        if not path.exists():
+            raise ProblemError(404, "recording-unknown", "No recording", "No such recording.")
+        return FileResponse(path, media_type="video/webm", headers={"Cache-Control": "no-store"})
 
     @router.get("/agreements/{agreement_id}.pdf")
     def agreement_pdf(

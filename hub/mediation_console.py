@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from hub.accounts import login_router
-from hub.mediation import console_router, kiosk_router, merchant_router
+from hub.mediation import console_router, kiosk_router, link_router
 from hub.presence import presence_router
 from hub.signaling import broker_for
 from hub.signaling_room import signaling_router
@@ -22,7 +22,9 @@ PAGES = {
     "merchant.html": "merchant.html",
     "console.js": "console.js",
     "call.js": "call.js",
-    "merchant.js": "merchant.js",
+    "consumer.html": "consumer.html",
+    "link_page.js": "link_page.js",
+    "phone.css": "phone.css",
     "login.js": "login.js",
     "viewer.js": "viewer.js",
     "console.css": "console.css",
@@ -57,7 +59,7 @@ def install_mediation(app: FastAPI, engine: Engine, sessions: sessionmaker[Sessi
     broker = broker_for(engine, sessions)
     app.state.broker = broker
     app.include_router(kiosk_router(sessions, broker))
-    app.include_router(merchant_router(sessions))
+    app.include_router(link_router(sessions))
     app.include_router(signaling_router(sessions, broker))
     app.include_router(login_router(sessions))
     app.include_router(console_router(sessions, broker))

@@ -237,6 +237,25 @@ class Seat:
         self.janus = Janus(self.settings)
         self.janus.on_event = self._heard
 
+    #: Recording now, and how many stretches were recorded (a pause starts the next).
+    recording: bool = False
+    stretches: int = 0
+
+    async def record(self, on: bool) -> None:
+        """Record the party's picture and voice (or pause), where the hub keeps recordings."""
+        if on == self.recording or not self.settings.recordings or not self.feed:
+            return
+        body: dict[str, Any] = {"request": "configure", "record": on}
+        if on:
+            from hub.recordings import segment_name
+
+            self.stretches += 1
+            body["filename"] = segment_name(
+                self.settings, self.mediation_id, self.peer, self.stretches
+            )
+        await self.janus.ask(self.publisher, body)
+        self.recording = on
+
     def _heard(self, handle: int, event: dict[str, Any]) -> None:
         if handle == self.publisher and event.get("janus") == "webrtcup":
             self.up.set()
@@ -248,7 +267,7 @@ class Seat:
         """The Janus room's number."""
         return self.settings.room_number(self.mediation_id)
 
-    async def open(self, record: bool = False) -> None:
+    async def open(self) -> None:
         """The party's Janus session, in the mediation's room (made if it is not there)."""
         await self.janus.open()
         self.publisher = await self.janus.attach()
@@ -265,8 +284,6 @@ class Seat:
         }
         if self.settings.room_key:
             create["admin_key"] = self.settings.room_key
-        if record and self.settings.recordings:
-            create |= {"record": True, "rec_dir": self.settings.recordings}
         try:
             await self.janus.ask(self.publisher, create)
         except SfuError as error:
@@ -277,6 +294,7 @@ class Seat:
         """The party's offer in, the SFU's answer out; the feed is known from then on, and
         `up` is set once the media flow."""
         self.up.clear()
+        self.recording = False  # a fresh publisher records afresh
         if self.feed:  # publishing again (its connection failed): a fresh publisher
             await self.janus.detach(self.publisher)
             self.publisher = await self.janus.attach()
@@ -429,9 +447,10 @@ def janus_config(
         f'\tadmin_port = {admin_port}\n\tadmin_ip = "127.0.0.1"\n\tadmin_https = false\n'
         "}\n"
     )
-    record = f'\tlock_record = true\n\trec_dir = "{recordings}"\n' if recordings else ""
+    if recordings is not None:  # Janus writes each party's recording there (`Seat.record`)
+        recordings.mkdir(parents=True, exist_ok=True)
     (folder / "janus.plugin.videoroom.jcfg").write_text(
-        f'general: {{\n\tadmin_key = "{room_key}"\n\tlock_rtp_forward = true\n{record}}}\n'
+        f'general: {{\n\tadmin_key = "{room_key}"\n\tlock_rtp_forward = true\n}}\n'
     )
     return folder
 

@@ -16,7 +16,7 @@ import logging
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import JSON, Integer, String, delete, select
+from sqlalchemy import JSON, Boolean, Integer, String, delete, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 from starlette.concurrency import run_in_threadpool
@@ -61,6 +61,9 @@ class CallPeer(Base):
     #: Who it is, as every screen in the call names it.
     name: Mapped[str] = mapped_column(String(80), default="")
     organisation: Mapped[str] = mapped_column(String(80), default="")
+    #: Agrees to the call being recorded: the consumer did when filing, staff by their
+    #: work; the merchant says so on the link's page.
+    consents: Mapped[bool] = mapped_column(Boolean, default=True)
     joined_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
     #: Refreshed while the party's socket is open (see `PEER_BEAT_S`).
     seen_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, default=utcnow)

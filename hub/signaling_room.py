@@ -1,8 +1,9 @@
 """WebSocket signaling per mediation room: offer, answer, candidates, join and leave, mute, end.
 
 Who may connect: the kiosk with its device credential (Authorization header), the mediator
-holding the case and the colleagues they asked in, with the console's login cookie, and the
-merchant with the one-time link the holder sent. Each gets a peer id, and a name and an
+holding the case and the colleagues they asked in, with the console's login cookie, the
+merchant with the one-time link the holder sent, and the consumer from afar with the one-time
+link the text message brought. Each gets a peer id, and a name and an
 organisation every screen shows.
 
 The media go through the SFU (`hub.sfu`) when the hub has one: each party publishes once
@@ -39,17 +40,20 @@ from protocol.signaling import (
     FROM_PARTY,
     MAX_MESSAGE,
     Answer,
+    Consent,
     Joined,
     Leave,
     Left,
     Moderated,
     Offer,
+    OutcomeRecorded,
     Peer,
     Publish,
     Published,
     Publishing,
     QueueChanged,
     QueueMoved,
+    Recording,
     Refused,
     Relayed,
     Restart,
@@ -108,24 +112,7 @@ def signaling_router(sessions: sessionmaker[Session], broker: Broker) -> APIRout
         if member is not None:  # the holder, or a colleague the holder asked in
             entered = may_enter(db, mediation, member)
             return "mediator" if entered == "mediator" else "colleague" if entered else None
-        invite = socket.query_params.get("invite", "")
-        if not invite:
-            return None
-        # One-time: the link opens the room once. Read and spent in one conditional
-        # UPDATE, so two merchants with the same link at the same moment cannot both in.
-        spent = db.execute(
-            update(Mediation)
-            .where(
-                Mediation.id == mediation_id,
-                Mediation.state == MediationState.IN_CALL,
-                Mediation.invite_hash == fleet.sha256(invite),
-                Mediation.invite_used == 0,
-                Mediation.invite_expires_at > utcnow(),
-            )
-            .values(invite_used=1)
-            .execution_options(synchronize_session=False)
-        )
-        return "merchant" if spent.rowcount == 1 else None  # type: ignore[attr-defined]
+        return _by_link(db, mediation_id, socket.query_params.get("invite", ""))
 
     def enter(room: str, me: Peer) -> list[Peer]:
         now = utcnow()
@@ -150,6 +137,21 @@ def signaling_router(sessions: sessionmaker[Session], broker: Broker) -> APIRout
                 db.add(_row(room, me, utcnow()))
             else:
                 row.seen_at = utcnow()
+
+    def agreed(room: str) -> bool:
+        """True while every party in the call agrees to its recording (and the hub records)."""
+        if sfu is None or not sfu.recordings:
+            return False
+        with sessions.begin() as db:
+            present = db.scalars(select(CallPeer.consents).where(CallPeer.room == room)).all()
+            return len(present) >= 2 and all(present)
+
+    def consent(room: str, peer: str, yes: bool) -> bool:
+        with sessions.begin() as db:
+            row = db.get(CallPeer, peer)
+            if row is not None:
+                row.consents = yes
+        return agreed(room)
 
     def removed(mediation_id: str, me: Peer, username: str) -> None:
         """The mediator removed this party: a colleague's invitation goes with it."""
@@ -217,6 +219,9 @@ def signaling_router(sessions: sessionmaker[Session], broker: Broker) -> APIRout
                 await broker.publish(QUEUE_CHANNEL, QueueChanged())
             if seat is not None:
                 await _receive_those_there(socket, seat, others)
+            await broker.publish(
+                mediation_id, Recording(on=await run_in_threadpool(agreed, mediation_id))
+            )
             await _pump(
                 socket,
                 me,
@@ -230,6 +235,8 @@ def signaling_router(sessions: sessionmaker[Session], broker: Broker) -> APIRout
                 seat,
                 lambda: removed(mediation_id, me, name),
                 {other.peer: other.role for other in others},
+                lambda yes: consent(mediation_id, peer, yes),
+                lambda: agreed(mediation_id),
             )
         finally:
             broker.unsubscribe(mediation_id, inbox)
@@ -238,12 +245,50 @@ def signaling_router(sessions: sessionmaker[Session], broker: Broker) -> APIRout
             await run_in_threadpool(leave, peer)
             with contextlib.suppress(Exception):
                 await broker.publish(mediation_id, Left(sender=peer, role=role))
+                on = await run_in_threadpool(agreed, mediation_id)
+                await broker.publish(mediation_id, Recording(on=on))
                 if role == "room":
                     await broker.publish(QUEUE_CHANNEL, QueueChanged())
             if seat is not None:
                 await seat.close()
 
     return router
+
+
+def _by_link(db: Session, mediation_id: str, invite: str) -> Role | None:
+    """The merchant, or the consumer from afar, by the one-time link (spent here)."""
+    if not invite:
+        return None
+    # One-time: the link opens the room once. Read and spent in one conditional
+    # UPDATE, so two merchants with the same link at the same moment cannot both in.
+    spent = db.execute(
+        update(Mediation)
+        .where(
+            Mediation.id == mediation_id,
+            Mediation.state == MediationState.IN_CALL,
+            Mediation.invite_hash == fleet.sha256(invite),
+            Mediation.invite_used == 0,
+            Mediation.invite_expires_at > utcnow(),
+        )
+        .values(invite_used=1)
+        .execution_options(synchronize_session=False)
+    )
+    if spent.rowcount == 1:  # type: ignore[attr-defined]
+        return "merchant"
+    # The consumer from afar, by the link the text message brought: once, likewise.
+    spent = db.execute(
+        update(Mediation)
+        .where(
+            Mediation.id == mediation_id,
+            Mediation.state == MediationState.IN_CALL,
+            Mediation.consumer_invite_hash == fleet.sha256(invite),
+            Mediation.consumer_invite_used == 0,
+            Mediation.invite_expires_at > utcnow(),
+        )
+        .values(consumer_invite_used=1)
+        .execution_options(synchronize_session=False)
+    )
+    return "consumer" if spent.rowcount == 1 else None  # type: ignore[attr-defined]
 
 
 def _row(room: str, me: Peer, now: object) -> CallPeer:
@@ -253,6 +298,8 @@ def _row(room: str, me: Peer, now: object) -> CallPeer:
         role=me.role,
         name=me.name,
         organisation=me.organisation,
+        # The merchant agrees to the recording on the link's page; the others have.
+        consents=me.role != "merchant",
         joined_at=now,
         seen_at=now,
     )
@@ -283,6 +330,8 @@ async def _pump(  # noqa: PLR0915 - the party's two directions, with the SFU's p
     seat: Seat | None = None,
     removed: Callable[[], None] = lambda: None,
     known: dict[str, Role] | None = None,
+    consent: Callable[[bool], bool] = lambda _yes: False,
+    agreed: Callable[[], bool] = lambda: False,
 ) -> None:
     """Relay the party's messages to the room, and the room's to the party, until either
     ends; with the SFU, the party's media messages go to its seat there instead."""
@@ -306,6 +355,10 @@ async def _pump(  # noqa: PLR0915 - the party's two directions, with the SFU's p
                 continue
             if seat is not None and isinstance(message, Publish | Answer | Restart | Offer):
                 await to_seat(message)
+                continue
+            if isinstance(message, Consent):  # every party hears whether it is recorded now
+                on = await run_in_threadpool(consent, message.recording)
+                await broker.publish(room, Recording(on=on))
                 continue
             # Whoever the party says it is, the hub says who sent it.
             await broker.publish(room, message.model_copy(update={"sender": peer, "role": role}))
@@ -342,6 +395,9 @@ async def _pump(  # noqa: PLR0915 - the party's two directions, with the SFU's p
             log.warning("signaling: %s's media did not reach the SFU", peer)
             return
         await broker.publish(room, Publishing(sender=peer, role=role, feed=seat.feed))
+        if await run_in_threadpool(agreed):
+            with contextlib.suppress(SfuError):
+                await seat.record(True)
 
     async def offer_from(other: str, other_role: Role, feed: int) -> None:
         assert seat is not None
@@ -370,6 +426,12 @@ async def _pump(  # noqa: PLR0915 - the party's two directions, with the SFU's p
                 continue
             if isinstance(message, Left) and seat is not None:
                 await seat.stop_receiving(message.sender)
+            if isinstance(message, Recording) and seat is not None and seat.up.is_set():
+                with contextlib.suppress(SfuError):
+                    await seat.record(message.on)
+            if isinstance(message, OutcomeRecorded) and seat is not None:
+                with contextlib.suppress(SfuError):  # the mediation is over: so is its record
+                    await seat.record(False)
             if isinstance(message, Moderated) and message.peer == peer:
                 if seat is not None and seat.feed and not message.removed:
                     with contextlib.suppress(SfuError):

@@ -16,11 +16,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import and_, func, or_, select, union
 from sqlalchemy.orm import Session, sessionmaker
 
-from hub import agreements, case_flow, notices
+from hub import agreements, case_flow, notices, recordings
 from hub.accounts import Staff, StaffMember, current_staff
 from hub.bureaus import LEVEL_WORDS, Tree, tree
 from hub.case_flow import CATEGORY_WORDS, EVENT_WORDS, REFUSAL_WORDS, STATUS_WORDS, visible_bureaus
-from hub.mediation import Mediation, mask_phone
+from hub.mediation import Mediation, call_consumer, mask_phone
 from hub.problems import ProblemError
 from hub.store import Attachment, Complaint, Device, Room, plan_each_time
 from hub.studio_web import render
@@ -185,7 +185,7 @@ def _row(case: Complaint, bureaus: Tree, member: StaffMember, english: bool) -> 
     }
 
 
-def studio_router(sessions: sessionmaker[Session]) -> APIRouter:
+def studio_router(sessions: sessionmaker[Session]) -> APIRouter:  # noqa: PLR0915 - one route each
     """The workstation's pages."""
     router = APIRouter(include_in_schema=False)
 
@@ -277,6 +277,10 @@ def studio_router(sessions: sessionmaker[Session]) -> APIRouter:
         try:
             with sessions.begin() as db:
                 case = case_flow.case_for(db, member, case_number)
+                if action == "videocall":  # the consumer cannot come: a call by text link
+                    base = str(request.base_url).rstrip("/")
+                    called = call_consumer(db, member, case_number, base)
+                    return RedirectResponse(f"/console/?call={called.id}", status_code=303)
                 _do(db, case, member, action, form)
         except ProblemError as refused:
             english = request.cookies.get("hub_lang") == "en"
@@ -497,6 +501,22 @@ def _case_view(db: Session, case: Complaint, member: StaffMember, english: bool)
         }
         for agreement in agreements.of_case(db, case.case_number or "")
     ]
+    roles = {
+        "room": ("消费者（调解室）", "Consumer (room)"),
+        "consumer": ("消费者", "Consumer"),
+        "mediator": ("调解员", "Mediator"),
+        "colleague": ("协助调解员", "Assisting mediator"),
+        "merchant": ("商家", "Merchant"),
+    }
+    calls = [
+        {
+            "url": f"/console/api/recordings/{recording.id}.webm",
+            "who": words(roles.get(recording.role, (recording.role, recording.role)), english),
+            "length": f"{int(recording.seconds) // 60}:{int(recording.seconds) % 60:02d}",
+            "made": _local(recording.made_at),
+        }
+        for recording in recordings.of_case(db, case.case_number or "")
+    ]
     waiting = db.scalar(
         select(Mediation.id).where(
             Mediation.case_number == case.case_number, Mediation.state == MediationState.WAITING
@@ -525,6 +545,7 @@ def _case_view(db: Session, case: Complaint, member: StaffMember, english: bool)
         "events": events,
         "told": told,
         "agreements": made,
+        "recordings": calls if case_flow.sees_personal_data(member) else [],
         "waiting": waiting or "",
         "can": {
             "accept": handler and CaseStatus.ACCEPTED in moves,
@@ -534,6 +555,16 @@ def _case_view(db: Session, case: Complaint, member: StaffMember, english: bool)
             "escalate": handler and open_case and bool(bureaus.above(case.bureau_id or 0)),
             "assign": member.role == "supervisor" and open_case,
             "close": handler and CaseStatus.CLOSED in moves,
+            "videocall": member.role in ("mediator", "supervisor")
+            and status
+            in (
+                CaseStatus.RECEIVED,
+                CaseStatus.ACCEPTED,
+                CaseStatus.SCHEDULED,
+                CaseStatus.IN_MEDIATION,
+            )
+            and not waiting
+            and bool(case.complainant_mobile),
         },
         "reasons": [(r.value, words(REFUSAL_WORDS[r], english)) for r in RefusalReason],
         "rooms": rooms,

@@ -121,6 +121,20 @@ class Leave(Relayed):
     type: Literal["leave"] = "leave"
 
 
+class Consent(Relayed):
+    """The sender agrees (or no longer agrees) to the call being recorded."""
+
+    type: Literal["consent"] = "consent"
+    recording: StrictBool
+
+
+class Recording(Message):
+    """Whether the call is being recorded now: only while every party in it agrees."""
+
+    type: Literal["recording"] = "recording"
+    on: StrictBool
+
+
 class Publish(Relayed):
     """To the hub, when the call's media go through the SFU: the sender's own picture and
     voice, offered once (every candidate in it); the hub answers with `published`."""
@@ -253,7 +267,7 @@ class MediatorsChanged(Message):
 
 
 #: What a party may send.
-PartyMessage = Offer | Answer | Restart | Mute | Notice | Leave | Publish
+PartyMessage = Offer | Answer | Restart | Mute | Notice | Leave | Publish | Consent
 FromParty = Annotated[PartyMessage, Field(discriminator="type")]
 
 #: Every message of the call's signaling and the console's presence.
@@ -263,6 +277,7 @@ AnyMessage = (
     | Published
     | Publishing
     | Moderated
+    | Recording
     | Joined
     | Left
     | QueueMoved

@@ -75,6 +75,7 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubProcess]:
     with running_sfu(folder / "sfu") as sfu, pytest.MonkeyPatch.context() as patch:
         for name, value in sfu.items():
             patch.setenv(name, value)
+        patch.setenv("HUB_SWEEP_S", "1")  # the recordings are made into files within a second
         process = start_hub(f"sqlite:///{folder / 'hub.sqlite3'}", folder / "hub.log")
         add_mediator(process)
         add_mediator(process, COLLEAGUE)
@@ -254,6 +255,11 @@ def test_the_room_meets_the_mediator_and_the_merchant(
             "the merchant seeing and seen",
         )
         assert "商家" in on_screen(shell)
+        # The merchant agrees to the recording: with everyone agreed, the call is recorded.
+        assert mediator.is_hidden("#recording-state")
+        merchant.click("#agree-recording")
+        mediator.wait_for_selector("#recording-state", state="visible")
+        merchant.wait_for_selector("#recording-state", state="visible")
         again = browser.new_context().new_page()
         again.goto(link)  # the link opens the room once only
         again.wait_for_selector("#call-state >> text=这个链接已用过或已过期")
@@ -448,6 +454,27 @@ def test_the_room_meets_the_mediator_and_the_merchant(
         ):
             assert words in signed, f"{words!r} is not in the agreement's PDF:\n{signed}"
         assert "尚未确认" not in signed
+        # The recording: each party's picture and voice, on the case, playable there.
+        wait_for(
+            lambda: bool(mediator.reload()) and mediator.locator("#recordings video").count() >= 3,
+            qtbot,
+            30,
+            "the call's recordings on the case",
+        )
+        captions = mediator.inner_text("#recordings")
+        assert all(who in captions for who in ("消费者", "调解员", "商家")), captions
+        seconds = mediator.evaluate(
+            """async () => {
+              const video = document.querySelector("#recordings video");
+              video.muted = true;
+              await video.play();
+              await new Promise((done) => {
+                video.ontimeupdate = () => { if (video.currentTime > 0.2) done(); };
+              });
+              return video.currentTime;
+            }"""
+        )
+        assert seconds > 0.2, "the recording does not play"
 
         # One tap rates the mediation; the hub keeps it.
         tap(qtbot, shell.screens["call_outcome"].faces[3])
@@ -467,3 +494,81 @@ def test_the_room_meets_the_mediator_and_the_merchant(
     finally:
         shell.mediation.end()
         room.close()
+
+
+@inside
+def test_a_consumer_who_cannot_come_joins_from_a_phone(
+    hub: HubProcess, browser: Any, data_dir: Path, tmp_path: Path
+) -> None:
+    """The mediator begins a video call from the case's page; the consumer's text message
+    carries a one-time link that opens a phone-sized page (390x844); they see and hear each
+    other through Janus, and the consumer confirms the agreement there."""
+    client, device = enrolled_kiosk(hub, data_dir)
+    case_number, _receipt = file_case(client, device, sequence=7)
+    mediator = browser.new_context().new_page()
+    log_in(mediator, hub.url)
+    mediator.goto(f"{hub.url}/console/cases/{case_number}")
+    mediator.click("#videocall")
+    mediator.wait_for_url("**/console/?call=*")
+    mediator.wait_for_selector("#fields >> text=瓶装饮料")
+
+    # The text message in the outbox, as the case's page lists it, with the link.
+    mediator.goto(f"{hub.url}/console/cases/{case_number}")
+    told = mediator.inner_text("#told")
+    assert "邀请您现在视频调解" in told and "13900000007" not in told
+    link = next(word for word in told.split() if "/console/consumer.html?m=" in word)
+    link = link[link.index("http") :].rstrip("。")
+    mediator.go_back()
+    mediator.wait_for_selector("#fields >> text=瓶装饮料")
+
+    phone = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True
+    ).new_page()
+    phone.goto(link)
+    phone.wait_for_selector("#call-state >> text=已连接")
+    wait_for_page(
+        lambda: (
+            stats(phone).get("mediator", {}).get("framesDecoded", 0) > 10
+            and stats(mediator).get("consumer", {}).get("framesDecoded", 0) > 10
+            and stats(mediator)["consumer"]["audioEnergy"] > 0
+        ),
+        20,
+        "the consumer and the mediator seeing and hearing each other",
+    )
+    caption = phone.inner_text("figure[data-role=mediator] figcaption")
+    assert "调解员" in caption and MEDIATOR[0] in caption
+    assert "消费者" in mediator.inner_text("#party-list") and "张秀英7" in mediator.inner_text(
+        "#party-list"
+    )
+    # Nothing wider than the phone; the text large.
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert phone.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 20
+    again = browser.new_context().new_page()
+    again.goto(link)  # the link opens the call once only
+    again.wait_for_selector("#call-state >> text=这个链接已用过或已过期")
+    again.context.close()
+
+    mediator.once("dialog", lambda dialog: dialog.accept())
+    mediator.click("#end")
+    mediator.check("input[value=settled]")
+    mediator.fill("textarea[name=terms]", TERMS)
+    mediator.click("#save-outcome")
+    phone.wait_for_selector("#agreement >> text=" + TERMS)
+    phone.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
+    phone.click("#confirm-agreement")
+    phone.wait_for_selector("#agreement-state >> text=您已确认这份协议")
+    mediator.goto(f"{hub.url}/console/cases/{case_number}")
+    row = mediator.inner_text("#agreements tbody tr")
+    assert "尚未确认" in row  # the merchant has not confirmed: only the consumer did
+    phone.context.close()
+    mediator.context.close()
+
+
+def wait_for_page(condition: Any, seconds: float, what: str) -> None:
+    """Wait (the pages' events run meanwhile) until the condition holds."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"waited {seconds} s for {what}")

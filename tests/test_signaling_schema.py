@@ -75,7 +75,7 @@ def test_the_schema_has_every_message_and_a_party_sends_only_its_own() -> None:
 def test_every_type_the_pages_handle_is_in_the_schema() -> None:
     # Every `case "x":` of the switch on message.type, and every `message.type === "x"`.
     handled: dict[str, set[str]] = {}
-    for page in ("call.js", "console.js", "merchant.js"):
+    for page in ("call.js", "console.js", "link_page.js"):
         text = (CONSOLE / page).read_text(encoding="utf-8")
         found = set(re.findall(r'case "([a-z-]+)":', text))
         found |= set(re.findall(r'\b(?:message|m)\.type === "([a-z-]+)"', text))
@@ -83,7 +83,7 @@ def test_every_type_the_pages_handle_is_in_the_schema() -> None:
     assert {"welcome", "offer", "answer", "restart", "left", "mute"} <= handled["call.js"]
     assert {"online", "queue-changed", "notice", "joined"} <= handled["console.js"]
     unknown = {page: found - types_of() for page, found in handled.items()}
-    assert unknown == {"call.js": set(), "console.js": set(), "merchant.js": set()}
+    assert unknown == {"call.js": set(), "console.js": set(), "link_page.js": set()}
 
 
 def test_the_hub_refuses_a_message_that_breaks_the_schema_and_says_why(

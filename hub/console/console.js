@@ -212,7 +212,9 @@ async function enterCall(mediation, holding) {
       $("call-state").textContent = `${role}: ${isMuted ? "静音 muted" : "开麦 unmuted"}`;
     },
     message: (message) => {
-      if (message.type === "notice" && message.what === "cannot_hear") {
+      if (message.type === "recording") {
+        $("recording-state").hidden = !message.on;
+      } else if (message.type === "notice" && message.what === "cannot_hear") {
         $("call-state").textContent = "调解室听不见，请检查麦克风或说大声些。The room cannot hear you.";
       } else if (message.type === "joined") {
         $("call-state").textContent = `${message.role}: 已加入 joined`;
@@ -360,6 +362,10 @@ async function saveOutcome(event) {
   $("leave").onclick = closeCall;
   stayOnline();
   // From a case's page: this consumer, taken only with a click here (opening never calls).
+  // From a case's page: the video call with a consumer from afar, begun there (the text
+  // with the link is on its way): straight into it.
+  const calling = new URLSearchParams(location.search).get("call");
+  if (calling) await enterCall(await api("GET", `/mediations/${encodeURIComponent(calling)}`), true);
   const asked = new URLSearchParams(location.search).get("take");
   if (asked) {
     $("take-this").hidden = false;
