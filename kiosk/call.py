@@ -48,6 +48,7 @@ from protocol.signaling import (
     Publish,
     Published,
     QueueMoved,
+    Recording,
     Restart,
     Welcome,
 )
@@ -121,6 +122,9 @@ class CallListener(Protocol):
 
     def callback_promised(self, promise: CallbackPromise | None) -> None:
         """The hub keeps the consumer's wish to be called back (None: it could not be asked)."""
+
+    def recording(self, on: bool) -> None:
+        """The call is being recorded now (every party agreed), or no longer."""
 
 
 @dataclass(frozen=True)
@@ -387,6 +391,8 @@ class MediationCall:
                 self.listener.party_muted(role or "", muted)
             case Moderated(role=role, muted=muted, removed=False):
                 self.listener.party_muted(role, muted)
+            case Recording(on=on):
+                self.listener.recording(on)
             case _:
                 pass  # for the others in the room (answers, restarts, notices)
 

@@ -597,6 +597,7 @@ class Mediation(Journey):
         self.state = CallState.JOINING
         self.parties: dict[str, Seated] = {}
         self.muted: tuple[str, bool] = ("", False)
+        self.recording = False  # the call is recorded now (every party agreed)
         self.callback: CallbackPromise | None = None
         self.outcome: MediationOutcome | None = None
         self.printing = ""  # the outcome's printout: printing, printed, not_printed
@@ -716,6 +717,8 @@ class Mediation(Journey):
             self.parties, news = dict(answer["parties"]), "parties"
         elif "muted" in answer:
             self.muted, news = (str(answer["muted"]), bool(answer.get("on"))), "muted"
+        elif "recording" in answer:
+            self.recording, news = bool(answer["recording"]), "recording"
         elif isinstance(answer.get("recorded"), MediationOutcome):
             self.outcome = answer["recorded"]
             if self.outcome.result is OutcomeResult.SETTLED:
@@ -770,6 +773,7 @@ class Mediation(Journey):
                 "state": self.state,
                 "parties": dict(self.parties),
                 "muted": self.muted,
+                "recording": self.recording,
             }
             return ShowProgress("call", "", "", screen="in_call", update=update)
         update = {"news": news, "ticket": self.ticket, "callback": self.callback}

@@ -45,7 +45,8 @@ esac
 root=${HUB_ROOT:-/opt/mediation-hub}
 etc=/etc/mediation-hub
 
-apt_install python3 python3-venv ca-certificates systemd postgresql nginx-light coturn openssl
+apt_install python3 python3-venv ca-certificates systemd postgresql nginx-light coturn openssl \
+    janus janus-tools
 
 system_user mediation-hub /var/lib/mediation-hub
 install -d -o mediation-hub -g mediation-hub -m 0700 /var/lib/mediation-hub
@@ -73,6 +74,16 @@ HUB_TURN_URLS=turn:$name:3478?transport=udp,turns:$name:5349?transport=tcp
 HUB_TURN_SECRET=$turn_secret
 ENV
     umask 022
+fi
+# The SFU (Janus): its API on loopback for the hub alone, with secrets of its own.
+if ! grep -q '^HUB_SFU_URL=' "$etc/hub.env"; then
+    cat >> "$etc/hub.env" <<ENV
+HUB_SFU_URL=http://127.0.0.1:8188/janus
+HUB_SFU_ADMIN_URL=http://127.0.0.1:7188/admin
+HUB_SFU_ADMIN_SECRET=$(openssl rand -hex 24)
+HUB_SFU_ROOM_KEY=$(openssl rand -hex 24)
+HUB_SFU_RECORDINGS=/var/lib/mediation-hub/recordings
+ENV
 fi
 chown root:mediation-hub "$etc/hub.env"
 chmod 0640 "$etc/hub.env"
@@ -121,7 +132,9 @@ if [ -e /etc/default/coturn ]; then
 fi
 
 install -D -m 0644 "$here/systemd/mediation-hub.service" /etc/systemd/system/mediation-hub.service
-systemctl enable mediation-hub.service nginx.service coturn.service postgresql.service
+install -D -m 0644 "$here/systemd/mediation-sfu.service" /etc/systemd/system/mediation-sfu.service
+systemctl enable mediation-hub.service mediation-sfu.service nginx.service coturn.service \
+    postgresql.service
 
 old=""
 if [ -L "$root/current" ]; then
@@ -137,7 +150,7 @@ fi
 if systemd_running; then
     systemctl daemon-reload
     nginx -t
-    systemctl restart mediation-hub.service coturn.service
+    systemctl restart mediation-sfu.service mediation-hub.service coturn.service
     systemctl reload-or-restart nginx.service
 fi
 say "The hub is installed: $(readlink "$root/current"), https://$name/"

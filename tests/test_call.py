@@ -260,6 +260,7 @@ def test_the_room_meets_the_mediator_and_the_merchant(
         merchant.click("#agree-recording")
         mediator.wait_for_selector("#recording-state", state="visible")
         merchant.wait_for_selector("#recording-state", state="visible")
+        wait_for(lambda: "正在录像" in on_screen(shell), qtbot, 10, "the kiosk saying it records")
         again = browser.new_context().new_page()
         again.goto(link)  # the link opens the room once only
         again.wait_for_selector("#call-state >> text=这个链接已用过或已过期")

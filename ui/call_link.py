@@ -32,6 +32,7 @@ class CallLink(QObject):
     parties = Signal(object)  # party -> Seated (role, name, organisation)
     outcome_recorded = Signal(object)  # MediationOutcome
     muted = Signal(str, bool)  # role, muted
+    recorded = Signal(bool)  # the call is being recorded now
     callback = Signal(object)  # CallbackPromise | None (could not be asked)
     _frame_ready = Signal(str)  # party: its newest picture waits in `_newest`
 
@@ -151,6 +152,9 @@ class _Listener:
 
     def party_muted(self, role: str, muted: bool) -> None:
         self.link.muted.emit(role, muted)
+
+    def recording(self, on: bool) -> None:
+        self.link.recorded.emit(on)
 
     def callback_promised(self, promise: CallbackPromise | None) -> None:
         self.link.callback.emit(promise)

@@ -70,6 +70,7 @@ class MediationFlow(QObject):
         link.queue_moved.connect(self._queue, QUEUED)
         link.parties.connect(self._parties, QUEUED)
         link.muted.connect(self._muted, QUEUED)
+        link.recorded.connect(self._recorded, QUEUED)
         link.callback.connect(self._callback, QUEUED)
         link.outcome_recorded.connect(self._outcome, QUEUED)
         link.frame.connect(self._frame)
@@ -169,6 +170,9 @@ class MediationFlow(QObject):
 
     def _parties(self, parties: dict[str, Seated]) -> None:
         self._tell({"parties": parties})
+
+    def _recorded(self, on: bool) -> None:
+        self._tell({"recording": on})
 
     def _muted(self, role: str, muted: bool) -> None:
         self._tell({"muted": role, "on": muted})

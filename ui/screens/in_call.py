@@ -40,6 +40,7 @@ ROLE_WORDS = {
     "consumer": N_("Consumer"),
     "room": N_("Consumer"),
 }
+RECORDED = N_("The call is being recorded")
 #: Views beside the mediator's, for the others in the call.
 OTHERS = 3
 OWN_PICTURE_MS = 100
@@ -61,6 +62,7 @@ class InCallScreen(Screen):
         self.note = ""
         self.asking_end = False
         self.parties: dict[str, Seated] = {}
+        self.recorded = False
         self._away_since: float | None = None
         self.mediator = VideoView()
         self.mediator_name = text()
@@ -142,6 +144,7 @@ class InCallScreen(Screen):
         elif news == "muted":
             role, muted = update.get("muted", ("", False))
             self.show_muted(str(role), bool(muted))
+        self.recorded = bool(update.get("recording", self.recorded))
         state = update.get("state")
         if isinstance(state, CallState) and state is not self.state:
             self.show_state(state)
@@ -285,6 +288,7 @@ class InCallScreen(Screen):
         self.note = ""
         self.asking_end = False
         self.parties = {}
+        self.recorded = False
         self.seats = {}
         self._away_since = None
         for view in (self.mediator, *self.others, self.own):
@@ -312,7 +316,9 @@ class InCallScreen(Screen):
             name.setText(self.label(self.parties[party]) if party else "")
             view.setVisible(party is not None)
             name.setVisible(party is not None)
-        self.own_name.setText(self.t(N_("You")))
+        own = self.t(N_("You"))
+        # Said beside the room's own picture: everyone agreed, so the call is recorded.
+        self.own_name.setText(f"{own}\n● {self.t(RECORDED)}" if self.recorded else own)
         self.softer.set_text(self.t(N_("Softer")))
         self.louder.set_text(self.t(N_("Louder")))
         self.cannot_hear.set_text(self.t(N_("I can't hear")))
