@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import Float, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from hub.mediation import Mediation
 from hub.sfu import SfuSettings
 from hub.store import Base, Complaint, UtcDateTime, utcnow
 from protocol.states import MediationState
@@ -73,8 +74,6 @@ def of_case(session: Session, case_number: str) -> list[CallRecording]:
 
 def collect(session: Session, settings: SfuSettings | None) -> int:
     """Make the recordings of calls that are over into files on their cases; how many."""
-    from hub.mediation import Mediation
-
     if settings is None or not settings.recordings or shutil.which("janus-pp-rec") is None:
         return 0
     folder = Path(settings.recordings)
