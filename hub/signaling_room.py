@@ -138,6 +138,8 @@ def signaling_router(sessions: sessionmaker[Session], broker: Broker) -> APIRout
             else:
                 row.seen_at = utcnow()
 
+    records = sfu is not None and bool(sfu.recordings)
+
     def agreed(room: str) -> bool:
         """True while every party in the call agrees to its recording (and the hub records)."""
         if sfu is None or not sfu.recordings:
@@ -219,9 +221,9 @@ def signaling_router(sessions: sessionmaker[Session], broker: Broker) -> APIRout
                 await broker.publish(QUEUE_CHANNEL, QueueChanged())
             if seat is not None:
                 await _receive_those_there(socket, seat, others)
-            await broker.publish(
-                mediation_id, Recording(on=await run_in_threadpool(agreed, mediation_id))
-            )
+            if records:
+                on = await run_in_threadpool(agreed, mediation_id)
+                await broker.publish(mediation_id, Recording(on=on))
             await _pump(
                 socket,
                 me,
@@ -245,8 +247,9 @@ def signaling_router(sessions: sessionmaker[Session], broker: Broker) -> APIRout
             await run_in_threadpool(leave, peer)
             with contextlib.suppress(Exception):
                 await broker.publish(mediation_id, Left(sender=peer, role=role))
-                on = await run_in_threadpool(agreed, mediation_id)
-                await broker.publish(mediation_id, Recording(on=on))
+                if records:
+                    on = await run_in_threadpool(agreed, mediation_id)
+                    await broker.publish(mediation_id, Recording(on=on))
                 if role == "room":
                     await broker.publish(QUEUE_CHANNEL, QueueChanged())
             if seat is not None:

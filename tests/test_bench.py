@@ -108,7 +108,7 @@ def test_studio_benchmark_prints_its_figures() -> None:
     reason="needs Debian's chromium, and root for a network namespace (unshare -n)",
 )
 def test_call_benchmark_prints_its_figures() -> None:
-    figures = _figures([sys.executable, str(BENCH / "call.py"), "--seconds", "2"])
+    figures = _figures([sys.executable, str(BENCH / "call.py"), "--seconds", "1"])
     assert set(figures) == {
         "join_s",
         "fps_to_kiosk",

@@ -62,9 +62,11 @@ def faults(check: jsonschema.protocols.Validator, frame: str) -> list[str]:
 
 def test_the_schema_has_every_message_and_a_party_sends_only_its_own() -> None:
     every, party = types_of(), types_of(FROM_PARTY)
-    assert party == {"offer", "answer", "restart", "mute", "notice", "leave"}
+    assert party == {"offer", "answer", "restart", "mute", "notice", "leave", "publish", "consent"}
     assert party < every
     assert {"welcome", "joined", "left", "queue", "called", "outcome", "refused"} <= every
+    # Through the SFU: its answer, a feed to receive, the mediator's moderation, recording.
+    assert {"published", "publishing", "moderated", "recording"} <= every
     check = validator("FromParty")
     assert not faults(check, '{"type": "mute", "muted": true}')
     assert faults(check, '{"type": "mute", "muted": "yes"}')
