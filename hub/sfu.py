@@ -25,9 +25,10 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +84,8 @@ class Janus:
     """One party's session on Janus: its own token, a publisher, and a subscriber per feed."""
 
     def __init__(self, settings: SfuSettings, client: httpx.AsyncClient | None = None) -> None:
+        import httpx  # only a hub with an SFU needs it (every hub start imports this module)
+
         self.settings = settings
         self.http = client or httpx.AsyncClient(timeout=POLL_S + 10)
         self.token = secrets.token_hex(16)
@@ -98,6 +101,8 @@ class Janus:
         return await self._post(self.settings.admin_url, message)
 
     async def _post(self, url: str, message: dict[str, Any]) -> dict[str, Any]:
+        import httpx
+
         try:
             response = await self.http.post(url, json=message)
             reply: dict[str, Any] = response.json()
@@ -188,6 +193,8 @@ class Janus:
         return data | ({"jsep": event["jsep"]} if "jsep" in event else {})
 
     async def _poll(self) -> None:
+        import httpx
+
         url = f"{self.settings.url}/{self.session}"
         while True:
             try:
