@@ -129,25 +129,24 @@ SHARED_DEVICES = frozenset(
 # its own: the long groups go first, so that the two workers end together rather than one
 # finishing a long group alone at the end. Later runs go by what the last one measured.
 GROUP_SECONDS = {
-    "devices": 200,
-    "test_hub": 160,
-    "test_accessibility": 135,
-    "test_signaling": 130,
-    # The benchmarks (the call's with four at the table) and the call through Janus.
-    "test_bench": 95,
-    "test_presence": 110,
-    "test_staff": 105,
-    "test_sync": 75,
-    "test_keyboard": 70,
-    "test_staff_logins": 70,
-    "test_walk_on_x": 65,
-    "test_faults": 60,
-    "test_fleet_health": 60,
-    "test_shell": 55,
-    "test_join_with_receipt": 50,
-    "test_call": 45,
-    "test_packaging": 45,
-    "test_hub_secrets": 40,
+    "devices": 219,
+    "test_accessibility": 100,
+    "test_faults": 82,
+    "test_walk_on_x": 60,
+    "test_presence": 56,
+    "test_fleet_health": 55,
+    "test_hub": 51,
+    "test_signaling": 44,
+    "test_staff": 34,
+    "test_packaging": 31,
+    "test_cli": 27,
+    "test_studio_pages": 27,
+    "test_waiting_room": 27,
+    "test_call_authority": 24,
+    "test_staff_logins": 21,
+    "test_join_with_receipt": 20,
+    "test_hub_secrets": 19,
+    "test_contract": 18,
 }
 GROUP_CACHE = "kiosk/group-seconds"
 
