@@ -125,8 +125,8 @@ SHARED_DEVICES = frozenset(
     }
 )
 
-# How long each group took (seconds, both workers busy), for a first run with no record of
-# its own: the long groups go first, so that the two workers end together rather than one
+# How long each group took (seconds, every worker busy), for a first run with no record of
+# its own: the long groups go first, so that the workers end together rather than one
 # finishing a long group alone at the end. Later runs go by what the last one measured.
 GROUP_SECONDS = {
     "devices": 219,
