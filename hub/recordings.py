@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 KEPT_AFTER_CLOSE = dt.timedelta(days=3 * 365)
 #: At most this many parties' recordings are made into files a round.
 COLLECT_BATCH = 8
+#: A stretch shorter than this (a pause and a resume at once) is no record of anything.
+SHORTEST_S = 1.0
 #: Recording files in a call still under way are left alone.
 OVER = (MediationState.ENDED, MediationState.LEFT)
 
@@ -90,7 +92,9 @@ def collect(session: Session, settings: SfuSettings | None) -> int:
             continue  # the call goes on
         if mediation is not None:
             kept = _into_one(files, folder / "kept")
-            if kept is not None:
+            if kept is not None and kept[1] < SHORTEST_S:
+                (folder / "kept" / kept[0]).unlink(missing_ok=True)
+            elif kept is not None:
                 name, seconds = kept
                 session.add(
                     CallRecording(

@@ -307,6 +307,7 @@ async function askColleague(event) {
 
 function closeCall() {
   if (room) room.leave();
+  $("recording-state").hidden = true;
   room = null;
   current = null;
   $("outcome").reset();

@@ -16,6 +16,7 @@ async function joinByLink(party) {
       message: (m) => {
         if (m.type === "recording") document.getElementById("recording-state").hidden = !m.on;
         if (m.type === "outcome") {
+          document.getElementById("recording-state").hidden = true; // the record ends with it
           state.textContent = "调解已结束。The mediation has ended.";
           if (m.outcome.result === "settled") showAgreement();
         }
