@@ -20,6 +20,7 @@ import contextlib
 import logging
 import secrets
 from collections.abc import Callable
+from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
@@ -262,36 +263,33 @@ def _by_link(db: Session, mediation_id: str, invite: str) -> Role | None:
     """The merchant, or the consumer from afar, by the one-time link (spent here)."""
     if not invite:
         return None
-    # One-time: the link opens the room once. Read and spent in one conditional
-    # UPDATE, so two merchants with the same link at the same moment cannot both in.
-    spent = db.execute(
-        update(Mediation)
-        .where(
-            Mediation.id == mediation_id,
-            Mediation.state == MediationState.IN_CALL,
-            Mediation.invite_hash == fleet.sha256(invite),
-            Mediation.invite_used == 0,
-            Mediation.invite_expires_at > utcnow(),
-        )
-        .values(invite_used=1)
-        .execution_options(synchronize_session=False)
+    links: tuple[tuple[Role, Any, Any, str], ...] = (
+        ("merchant", Mediation.invite_hash, Mediation.invite_used, "invite_used"),
+        (
+            "consumer",
+            Mediation.consumer_invite_hash,
+            Mediation.consumer_invite_used,
+            "consumer_invite_used",
+        ),
     )
-    if spent.rowcount == 1:  # type: ignore[attr-defined]
-        return "merchant"
-    # The consumer from afar, by the link the text message brought: once, likewise.
-    spent = db.execute(
-        update(Mediation)
-        .where(
-            Mediation.id == mediation_id,
-            Mediation.state == MediationState.IN_CALL,
-            Mediation.consumer_invite_hash == fleet.sha256(invite),
-            Mediation.consumer_invite_used == 0,
-            Mediation.invite_expires_at > utcnow(),
+    for role, kept, used, spend in links:
+        # One-time: the link opens the room once. Read and spent in one conditional
+        # UPDATE, so two with the same link at the same moment cannot both get in.
+        spent = db.execute(
+            update(Mediation)
+            .where(
+                Mediation.id == mediation_id,
+                Mediation.state == MediationState.IN_CALL,
+                kept == fleet.sha256(invite),
+                used == 0,
+                Mediation.invite_expires_at > utcnow(),
+            )
+            .values({spend: 1})
+            .execution_options(synchronize_session=False)
         )
-        .values(consumer_invite_used=1)
-        .execution_options(synchronize_session=False)
-    )
-    return "consumer" if spent.rowcount == 1 else None  # type: ignore[attr-defined]
+        if spent.rowcount == 1:  # type: ignore[attr-defined]
+            return role
+    return None
 
 
 def _row(room: str, me: Peer, now: object) -> CallPeer:
