@@ -789,19 +789,24 @@ class Mediation(Journey):
         return Done("choice", "", {}, then=JoinMediation(self.visit, self.desk, problem=why))
 
 
+#: What each party in a call is called (by role), on the call's screens and the agreement.
+PARTY_WORDS = {
+    "room": N_("Consumer"),
+    "consumer": N_("Consumer"),
+    "mediator": N_("Mediator"),
+    "colleague": N_("Assisting mediator"),
+    "merchant": N_("Merchant"),
+}
+
+
 def agreement_parties(agreement: MediationAgreement) -> str:
     """The agreement's parties, a line each: role, name and organisation (Mandarin: the
     agreement is the bureau's document)."""
-    roles = {
-        "consumer": "消费者",
-        "merchant": "商家",
-        "mediator": "调解员",
-        "colleague": "协助调解员",
-    }
+    zh = Translator("zh_CN")
     lines = []
     for party in agreement.parties:
         who = " · ".join(part for part in (party.name, party.organisation) if part)
-        lines.append(f"{roles.get(party.role, party.role)}：{who}")
+        lines.append(f"{zh.gettext(PARTY_WORDS.get(party.role, party.role))}：{who}")
     return "\n".join(lines)
 
 
@@ -817,25 +822,7 @@ def outcome_slip(
     step, and a QR code to the case; a settled one is the agreement, with its parties, what
     happened, the bureau, and when the consumer confirmed it."""
     new_time = outcome.new_time.astimezone().strftime("%Y-%m-%d %H:%M") if outcome.new_time else ""
-    if agreement is not None:
-        confirmed = agreement.consumer_confirmed_at
-        return OutcomeSlip(
-            number=case_number,
-            room=room,
-            when=when,
-            name="",
-            status_url=status_url(hub_url, case_number) if hub_url else case_number,
-            title=AGREEMENT_TITLE,
-            result=RESULT_WORDS[outcome.result],
-            terms=agreement.terms,
-            next_step=agreement.next_step,
-            amount=yuan(agreement.amount_fen) if agreement.amount_fen else "",
-            parties=agreement_parties(agreement),
-            facts=agreement.facts,
-            bureau=agreement.bureau,
-            confirmed=confirmed.astimezone().strftime("%Y-%m-%d %H:%M") if confirmed else "",
-        )
-    return OutcomeSlip(
+    slip = OutcomeSlip(
         number=case_number,
         room=room,
         when=when,
@@ -847,4 +834,19 @@ def outcome_slip(
         next_step=outcome.next_step,
         new_time=new_time,
         amount=yuan(outcome.amount_fen) if outcome.amount_fen else "",
+    )
+    if agreement is None:
+        return slip
+    confirmed = agreement.consumer_confirmed_at
+    return dataclasses.replace(
+        slip,
+        title=AGREEMENT_TITLE,
+        terms=agreement.terms,
+        next_step=agreement.next_step,
+        new_time="",
+        amount=yuan(agreement.amount_fen) if agreement.amount_fen else "",
+        parties=agreement_parties(agreement),
+        facts=agreement.facts,
+        bureau=agreement.bureau,
+        confirmed=confirmed.astimezone().strftime("%Y-%m-%d %H:%M") if confirmed else "",
     )

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy
 
-from kiosk.call_journey import yuan
+from kiosk.call_journey import PARTY_WORDS, yuan
 from kiosk.i18n import N_
 from kiosk.journeys import ShowProgress
 from protocol.wire import MediationAgreement
@@ -20,12 +20,6 @@ from ui.widgets.buttons import IconButton
 if TYPE_CHECKING:
     from ui.host import ScreenKit
 
-PARTY_WORDS = {
-    "consumer": N_("Consumer"),
-    "merchant": N_("Merchant"),
-    "mediator": N_("Mediator"),
-    "colleague": N_("Assisting mediator"),
-}
 STATE_WORDS = {
     "fetching": N_("Getting the agreement from the mediator…"),
     "shown": N_("If you agree with it, tap \u201cI confirm\u201d."),

@@ -13,7 +13,7 @@ from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout
 
 from kiosk.call import Seated
-from kiosk.call_journey import OUT_OF_PICTURE, RECONNECTED, RECONNECTING
+from kiosk.call_journey import OUT_OF_PICTURE, PARTY_WORDS, RECONNECTED, RECONNECTING
 from kiosk.i18n import N_
 from kiosk.journeys import ShowProgress
 from protocol.states import CallState
@@ -32,14 +32,6 @@ ATTENDANT_CALLED = N_("The attendant has been called and will come to you.")
 ATTENDANT_KNOWS = N_(
     "The attendant already knows that you need help, and is coming. Please stay in the call."
 )
-#: What each party is called on the screen (by role); a name and organisation follow.
-ROLE_WORDS = {
-    "mediator": N_("Mediator"),
-    "colleague": N_("Assisting mediator"),
-    "merchant": N_("Merchant"),
-    "consumer": N_("Consumer"),
-    "room": N_("Consumer"),
-}
 RECORDED = N_("The call is being recorded")
 #: Views beside the mediator's, for the others in the call.
 OTHERS = 3
@@ -185,7 +177,7 @@ class InCallScreen(Screen):
     def label(self, seated: Seated) -> str:
         """A party's label: its role, then (below) its name and organisation."""
         who = " · ".join(part for part in (seated.name, seated.organisation) if part)
-        role = self.t(ROLE_WORDS.get(seated.role, N_("Mediator")))
+        role = self.t(PARTY_WORDS.get(seated.role, N_("Mediator")))
         return f"{role}\n{who}" if who else role
 
     def show_state(self, state: CallState) -> None:
@@ -308,7 +300,7 @@ class InCallScreen(Screen):
         self.status.setText(self.t(status))
         mediators = [seated for seated in self.parties.values() if seated.role == "mediator"]
         self.mediator_name.setText(
-            self.label(mediators[0]) if mediators else self.t(ROLE_WORDS["mediator"])
+            self.label(mediators[0]) if mediators else self.t(PARTY_WORDS["mediator"])
         )
         by_place = {place: party for party, place in self.seats.items()}
         for place, (view, name) in enumerate(zip(self.others, self.other_names, strict=True)):
