@@ -244,6 +244,8 @@ class Seat:
         self.janus = Janus(self.settings)
         self.janus.on_event = self._heard
 
+    #: The media line of the party's voice in what it published (what `moderate` names).
+    audio_mid: str = "0"
     #: Recording now, and how many stretches were recorded (a pause starts the next).
     recording: bool = False
     stretches: int = 0
@@ -318,6 +320,7 @@ class Seat:
             {"type": "offer", "sdp": sdp},
         )
         self.feed = int(data.get("id") or 0)
+        self.audio_mid = audio_mid(sdp)
         return str(data["jsep"]["sdp"])
 
     async def feeds(self) -> dict[str, int]:
@@ -362,30 +365,19 @@ class Seat:
         if peer in self.receiving:
             await self.janus.detach(self.receiving.pop(peer)[0])
 
-    async def moderate(self, feed: int, muted: bool) -> None:
-        """Turn a party's voice off (or on) at the SFU: nobody receives it meanwhile."""
+    async def moderate(self, muted: bool) -> None:
+        """Turn the party's own voice off (or on) at the SFU: nobody receives it meanwhile."""
         await self.janus.ask(
             self.publisher,
             {
                 "request": "moderate",
                 "room": self.room,
                 "secret": self.settings.room_secret(self.mediation_id),
-                "id": feed,
-                "mid": await self._audio_mid(feed),
+                "id": self.feed,
+                "mid": self.audio_mid,
                 "mute": muted,
             },
         )
-
-    async def _audio_mid(self, feed: int) -> str:
-        data = await self.janus.ask(
-            self.publisher, {"request": "listparticipants", "room": self.room}
-        )
-        for party in data.get("participants", []):
-            if int(party.get("id", 0)) == feed:
-                for stream in party.get("streams", []):
-                    if stream.get("type") == "audio":
-                        return str(stream.get("mid", "0"))
-        return "0"
 
     async def close(self) -> None:
         """Leave the room; the last to leave takes the room away."""
@@ -403,6 +395,17 @@ class Seat:
                         },
                     )
         await self.janus.close()
+
+
+def audio_mid(sdp: str) -> str:
+    """The `a=mid` of the offer's audio line ("0" if it has none)."""
+    kind = ""
+    for line in sdp.splitlines():
+        if line.startswith("m="):
+            kind = line[2:].split(" ", 1)[0]
+        elif kind == "audio" and line.startswith("a=mid:"):
+            return line.removeprefix("a=mid:").strip()
+    return "0"
 
 
 def janus_config(

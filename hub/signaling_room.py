@@ -436,7 +436,7 @@ async def _pump(  # noqa: PLR0915 - the party's two directions, with the SFU's p
             if isinstance(message, Moderated) and message.peer == peer:
                 if seat is not None and seat.feed and not message.removed:
                     with contextlib.suppress(SfuError):
-                        await seat.moderate(seat.feed, message.muted)
+                        await seat.moderate(message.muted)
                 await socket.send_text(message.text())
                 if message.removed:
                     await run_in_threadpool(removed)
