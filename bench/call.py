@@ -262,6 +262,7 @@ def _measure(  # noqa: PLR0915 - one call, start to end
         CHROMIUM_FLAGS,
         MEDIATOR,
         add_mediator,
+        ask_in,
         chromium_path,
         enrolled_kiosk,
         file_case,
@@ -366,13 +367,7 @@ def _measure(  # noqa: PLR0915 - one call, start to end
         merchant.goto(mediator.input_value("#invite-url"))
         colleague = browser.new_context().new_page()
         log_in(colleague, hub.url, colleague_login)
-        mediator.wait_for_selector(
-            f"#colleague-name option[value={colleague_login[0]}]", state="attached"
-        )
-        mediator.select_option("#colleague-name", colleague_login[0])
-        mediator.click("#ask")
-        colleague.wait_for_selector("#invitations tbody tr")
-        colleague.click("#invitations button")
+        ask_in(mediator, colleague, colleague_login[0], case_number)
         if not run_qt(
             60, lambda: len(in_call.seats) == 2 and all(v.painted > 30 for v in in_call.others[:2])
         ):

@@ -16,6 +16,15 @@ from hub.store import Complaint, Device, Room
 if TYPE_CHECKING:
     from hub.mediation import Mediation
 
+#: What each party in a call is called on the studio's pages (the console's own pages say
+#: the same in hub/console/call.js).
+PARTY_WORDS = {
+    "room": ("消费者（调解室）", "Consumer (room)"),
+    "consumer": ("消费者", "Consumer"),
+    "mediator": ("调解员", "Mediator"),
+    "colleague": ("协助调解员", "Assisting mediator"),
+    "merchant": ("商家", "Merchant"),
+}
 #: The staff roles that sit in a mediation (an administrator runs the studio, not calls).
 MEDIATING = ("mediator", "supervisor")
 NAME_MAX = 80

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from hub import agreements, case_flow, notices, recordings
 from hub.accounts import Staff, StaffMember, current_staff
 from hub.bureaus import LEVEL_WORDS, Tree, tree
+from hub.call_parties import PARTY_WORDS
 from hub.case_flow import CATEGORY_WORDS, EVENT_WORDS, REFUSAL_WORDS, STATUS_WORDS, visible_bureaus
 from hub.mediation import Mediation, call_consumer, mask_phone
 from hub.problems import ProblemError
@@ -501,17 +502,12 @@ def _case_view(db: Session, case: Complaint, member: StaffMember, english: bool)
         }
         for agreement in agreements.of_case(db, case.case_number or "")
     ]
-    roles = {
-        "room": ("消费者（调解室）", "Consumer (room)"),
-        "consumer": ("消费者", "Consumer"),
-        "mediator": ("调解员", "Mediator"),
-        "colleague": ("协助调解员", "Assisting mediator"),
-        "merchant": ("商家", "Merchant"),
-    }
     calls = [
         {
             "url": f"/console/api/recordings/{recording.id}.webm",
-            "who": words(roles.get(recording.role, (recording.role, recording.role)), english),
+            "who": words(
+                PARTY_WORDS.get(recording.role, (recording.role, recording.role)), english
+            ),
             "length": f"{int(recording.seconds) // 60}:{int(recording.seconds) % 60:02d}",
             "made": _local(recording.made_at),
         }

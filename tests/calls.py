@@ -129,6 +129,16 @@ def log_in(page: Any, hub_url: str, user: tuple[str, str] = MEDIATOR) -> None:
     page.wait_for_url("**/console/")
 
 
+def ask_in(holder: Any, colleague: Any, username: str, case_number: str) -> None:
+    """The holder chooses a colleague by name and asks them in; the colleague's console lists
+    the call and one click joins it (both pages logged in already)."""
+    holder.wait_for_selector(f"#colleague-name option[value={username}]", state="attached")
+    holder.select_option("#colleague-name", username)
+    holder.click("#ask")
+    colleague.wait_for_selector(f"#invitations tbody tr >> text={case_number}")
+    colleague.click("#invitations button >> text=加入通话")
+
+
 def login_cookie(hub_url: str, user: tuple[str, str] = MEDIATOR) -> str:
     """The console's session cookie after logging in."""
     answer = requests.post(

@@ -27,6 +27,7 @@ from tests.calls import (
     MEDIATOR,
     add_mediator,
     allow_loopback_candidates,
+    ask_in,
     chromium_path,
     enrolled_kiosk,
     file_case,
@@ -271,13 +272,7 @@ def test_the_room_meets_the_mediator_and_the_merchant(
         # its camera once (it publishes to the SFU and only receives from each party).
         colleague = browser.new_context().new_page()
         log_in(colleague, hub.url, COLLEAGUE)
-        mediator.wait_for_selector(
-            f"#colleague-name option[value={COLLEAGUE[0]}]", state="attached"
-        )
-        mediator.select_option("#colleague-name", COLLEAGUE[0])
-        mediator.click("#ask")
-        colleague.wait_for_selector(f"#invitations tbody tr >> text={case_number}")
-        colleague.click("#invitations button >> text=加入通话")
+        ask_in(mediator, colleague, COLLEAGUE[0], case_number)
         wait_for(
             lambda: (view := view_of(in_call, "colleague")) is not None and view.painted > 10,
             qtbot,
