@@ -46,7 +46,14 @@ from hub.presence import online_mediators
 from hub.problems import ProblemError, documented
 from hub.signaling import PEER_GONE, QUEUE_CHANNEL, Broker, CallPeer
 from hub.store import Attachment, Base, Complaint, Device, Room, UtcDateTime, utcnow
-from protocol.signaling import Called, LeftQueue, Moderated, OutcomeRecorded, QueueChanged
+from protocol.signaling import (
+    Called,
+    LeftQueue,
+    Moderated,
+    OutcomeRecorded,
+    QueueChanged,
+    Role,
+)
 from protocol.states import CASE_FINISHED, MEDIATION_OPEN, IllegalMove, MediationState, advance
 from protocol.wire import (
     API_PREFIX,
@@ -426,6 +433,13 @@ def join(session: Session, device: Device, number: str, mobile_last4: str = "") 
     return mediation
 
 
+#: The one-time links into a call: whose, and the columns that keep its hash and whether it
+#: was spent (the signaling spends them; the link's page reads the agreement by them).
+LINKS: tuple[tuple[Role, str, str], ...] = (
+    ("merchant", "invite_hash", "invite_used"),
+    ("consumer", "consumer_invite_hash", "consumer_invite_used"),
+)
+
 #: What the consumer's text message says (the case number, then the one-time link).
 CONSUMER_LINK_TEXT = (
     "【市场监管】您的投诉（案件 {case}）的调解员邀请您现在视频调解。请用手机打开这个链接"
@@ -652,10 +666,8 @@ def link_router(sessions: sessionmaker[Session]) -> APIRouter:
     def by_link(db: Session, mediation_id: str, invite: str) -> tuple[agreements.Agreement, str]:
         mediation = db.get(Mediation, mediation_id)
         held = fleet.sha256(invite) if invite else ""
-        for party, kept in (
-            ("merchant", mediation.invite_hash if mediation else None),
-            ("consumer", mediation.consumer_invite_hash if mediation else None),
-        ):
+        for party, hashed, _spent in LINKS:
+            kept = getattr(mediation, hashed, None)
             if mediation is not None and held and kept and hmac.compare_digest(kept, held):
                 return _agreement(db, mediation), party
         raise ProblemError(404, "agreement-unknown", "No agreement", "No such agreement.")

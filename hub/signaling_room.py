@@ -20,7 +20,6 @@ import contextlib
 import logging
 import secrets
 from collections.abc import Callable
-from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
@@ -32,7 +31,7 @@ from hub import fleet
 from hub.accounts import COOKIE, staff_for_token
 from hub.call_authority import CallInvitation, may_enter
 from hub.call_parties import named
-from hub.mediation import Mediation, ice_servers, ticket
+from hub.mediation import LINKS, Mediation, ice_servers, ticket
 from hub.problems import ProblemError
 from hub.sfu import Seat, SfuError, SfuSettings
 from hub.signaling import PEER_BEAT_S, PEER_GONE, QUEUE_CHANNEL, Broker, CallPeer, Message
@@ -263,16 +262,7 @@ def _by_link(db: Session, mediation_id: str, invite: str) -> Role | None:
     """The merchant, or the consumer from afar, by the one-time link (spent here)."""
     if not invite:
         return None
-    links: tuple[tuple[Role, Any, Any, str], ...] = (
-        ("merchant", Mediation.invite_hash, Mediation.invite_used, "invite_used"),
-        (
-            "consumer",
-            Mediation.consumer_invite_hash,
-            Mediation.consumer_invite_used,
-            "consumer_invite_used",
-        ),
-    )
-    for role, kept, used, spend in links:
+    for role, hashed, spend in LINKS:
         # One-time: the link opens the room once. Read and spent in one conditional
         # UPDATE, so two with the same link at the same moment cannot both get in.
         spent = db.execute(
@@ -280,8 +270,8 @@ def _by_link(db: Session, mediation_id: str, invite: str) -> Role | None:
             .where(
                 Mediation.id == mediation_id,
                 Mediation.state == MediationState.IN_CALL,
-                kept == fleet.sha256(invite),
-                used == 0,
+                getattr(Mediation, hashed) == fleet.sha256(invite),
+                getattr(Mediation, spend) == 0,
                 Mediation.invite_expires_at > utcnow(),
             )
             .values({spend: 1})

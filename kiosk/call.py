@@ -140,13 +140,17 @@ class Seated:
 class Party:
     """Another party in the call, and the connection to it."""
 
-    role: str
-    seated: Seated | None = None
+    seated: Seated
     connection: Any = None
     last_frame_at: float = 0.0
     restart_asked_at: float = 0.0
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     tracks: list[Any] = field(default_factory=list)
+
+    @property
+    def role(self) -> str:
+        """Mediator, merchant, colleague, consumer."""
+        return self.seated.role
 
 
 class MediationCall:
@@ -441,7 +445,7 @@ class MediationCall:
         ]
         connection = RTCPeerConnection(RTCConfiguration(iceServers=servers or None))
         seated = self.known.get(sender) or Seated(role)
-        party = Party(role, seated, connection, last_frame_at=time.monotonic())
+        party = Party(seated, connection, last_frame_at=time.monotonic())
         self.parties[sender] = party
 
         @connection.on("track")
@@ -472,9 +476,7 @@ class MediationCall:
         self._tell_parties()
 
     def _tell_parties(self) -> None:
-        self.listener.parties_changed(
-            {name: party.seated or Seated(party.role) for name, party in self.parties.items()}
-        )
+        self.listener.parties_changed({name: party.seated for name, party in self.parties.items()})
 
     async def _publish(self) -> None:
         """The kiosk's camera and microphone to the SFU, once for everyone in the call."""

@@ -238,7 +238,7 @@ def test_the_room_meets_the_mediator_and_the_merchant(
         merchant = browser.new_context().new_page()
         merchant.goto(link)
         wait_for(
-            lambda: in_call.merchant is not None and in_call.merchant.painted > 10,
+            lambda: (view := view_of(in_call, "merchant")) is not None and view.painted > 10,
             qtbot,
             20,
             "the merchant's picture",

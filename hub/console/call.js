@@ -257,6 +257,14 @@ class MediationRoom {
   }
 }
 
+// What a party's page says when the mediator muted, unmuted or removed it.
+function moderatedWords(message) {
+  if (message.removed) return "调解员请您离开了通话。The mediator removed you from the call.";
+  return message.muted
+    ? "调解员关闭了您的麦克风。The mediator turned your microphone off."
+    : "调解员打开了您的麦克风。The mediator turned your microphone on.";
+}
+
 function gathered(pc) {
   if (pc.iceGatheringState === "complete") return Promise.resolve();
   return new Promise((resolve) => {

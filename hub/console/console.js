@@ -222,13 +222,7 @@ async function enterCall(mediation, holding) {
     },
     parties: (parties) => showParties(parties, holding),
     moderated: (message, mine) => {
-      if (mine && message.removed) {
-        $("call-state").textContent = "调解员请您离开了通话。The mediator removed you from the call.";
-      } else if (mine) {
-        $("call-state").textContent = message.muted
-          ? "调解员关闭了您的麦克风。The mediator turned your microphone off."
-          : "调解员打开了您的麦克风。The mediator turned your microphone on.";
-      }
+      if (mine) $("call-state").textContent = moderatedWords(message);
       mutedParties[message.peer] = message.muted && !message.removed;
       if (room) showParties([...room.known.values()], holding);
     },

@@ -22,15 +22,7 @@ async function joinByLink(party) {
         }
       },
       closed: () => { if (!room.closed) state.textContent = "连接已断开。Disconnected."; },
-      moderated: (message, mine) => {
-        if (mine && message.removed) {
-          state.textContent = "调解员请您离开了通话。The mediator removed you from the call.";
-        } else if (mine) {
-          state.textContent = message.muted
-            ? "调解员关闭了您的麦克风。The mediator turned your microphone off."
-            : "调解员打开了您的麦克风。The mediator turned your microphone on.";
-        }
-      },
+      moderated: (message, mine) => { if (mine) state.textContent = moderatedWords(message); },
     },
   );
   window.mediationRoom = room;

@@ -150,14 +150,6 @@ class InCallScreen(Screen):
         elif party in self.seats:
             self.others[self.seats[party]].show_frame(frame)
 
-    @property
-    def merchant(self) -> VideoView | None:
-        """The merchant's view, if the merchant is in the call."""
-        for party, place in self.seats.items():
-            if self.parties[party].role == "merchant":
-                return self.others[place]
-        return None
-
     def show_parties(self, parties: dict[str, Seated]) -> None:
         """Who is in the call: each other party keeps its view while it stays; a view whose
         party left goes dark and is free for the next."""
